@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+QUESTION ?= What is a deemed export?
+
+.PHONY: demo test install index lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first: the CPU build on local disk; otherwise pip pulls a multi-GB CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: $(STAMP)
+	$(BIN)/basis kb check knowledge
+	$(BIN)/basis index build
+
+demo: index
+	$(BIN)/basis ask "$(QUESTION)"
+	$(BIN)/basis ask "What legal authority did the government use for the Anthropic order?"
+
+test: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/basis kb check knowledge
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/retrieval_bench.py
+
+clean:
+	rm -rf $(VENV) index/current index/builds data

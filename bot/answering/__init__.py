@@ -1,0 +1,1 @@
+"""Passages to an `Answer`: extractive composition, citations, warnings, optional LLM prose."""

@@ -1,0 +1,144 @@
+"""Search result → `Answer`: extractive by default, LLM prose when configured and verified."""
+
+from __future__ import annotations
+
+import uuid
+
+from bot.answering.citations import pinpoint
+from bot.answering.extractive import Pick, choose_sentences
+from bot.answering.labels import message
+from bot.answering.llm import LlmClient, parse_generated, supported
+from bot.answering.warnings import warnings_for
+from bot.glossary import DOC_ID as GLOSSARY_ID
+from bot.glossary import Glossary
+from bot.indexing.embedder import Embedder
+from bot.indexing.lexical import tokenize
+from bot.models import Answer, Citation, Passage
+from bot.retrieval.index import LoadedIndex
+from bot.retrieval.search import SearchResult
+from bot.settings import Settings
+
+
+def relevance(result: SearchResult) -> float:
+    """How well the best passage matches: its cosine similarity to the (English form of the) question."""
+    return max((p.dense or 0.0 for p in result.passages), default=0.0)
+
+
+def compose_answer(
+    result: SearchResult,
+    index: LoadedIndex,
+    glossary: Glossary,
+    embedder: Embedder,
+    settings: Settings,
+    llm: LlmClient | None = None,
+) -> Answer:
+    query = result.query
+    lang = query.lang
+    answer_id = uuid.uuid4().hex[:12]
+    if not result.passages or relevance(result) < settings.abstain_threshold:
+        return _abstain(answer_id, query.original, lang, result, glossary)
+    terms = tokenize(query.lexical)
+    picks = choose_sentences(terms, result.passages, index.lexical.idf_table(terms))
+    if not picks:
+        return _abstain(answer_id, query.original, lang, result, glossary)
+    mode = "extractive"
+    text, citations = _extractive(picks)
+    if llm is not None:
+        generated = _generate(llm, query.original, result.passages, embedder)
+        if generated is not None:
+            text, citations = generated
+            mode = "llm"
+    warnings = warnings_for(query.original, citations, result.passages, lang)
+    return Answer(
+        id=answer_id,
+        question=query.original,
+        text=text,
+        mode=mode,
+        lang=lang,
+        citations=citations,
+        warnings=warnings,
+        footer=message("footer", lang),
+        suggestions=_defined_terms(citations, glossary),
+    )
+
+
+def _extractive(picks: list[Pick]) -> tuple[str, tuple[Citation, ...]]:
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for pick in picks:
+        chunk_id = pick.passage.chunk.id
+        if chunk_id not in numbers:
+            numbers[chunk_id] = len(numbers) + 1
+            citations.append(
+                Citation(
+                    n=numbers[chunk_id],
+                    passage=pick.passage,
+                    pinpoint=pinpoint(pick.passage.document, pick.passage.chunk, pick.start),
+                    quote=pick.text,
+                )
+            )
+        parts.append(f"{pick.text} [{numbers[chunk_id]}]")
+    return " ".join(parts), tuple(citations)
+
+
+def _generate(
+    llm: LlmClient, question: str, passages: tuple[Passage, ...], embedder: Embedder
+) -> tuple[str, tuple[Citation, ...]] | None:
+    reply = llm.complete(llm.prompt(question, passages))
+    if reply is None:
+        return None
+    kept: list[tuple[str, Passage]] = []
+    for item in parse_generated(reply):
+        if not 1 <= item.passage <= len(passages):
+            continue
+        passage = passages[item.passage - 1]
+        if supported(item.sentence, passage, embedder):
+            kept.append((item.sentence, passage))
+    if not kept:
+        return None
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for sentence, passage in kept:
+        if passage.chunk.id not in numbers:
+            numbers[passage.chunk.id] = len(numbers) + 1
+            citations.append(
+                Citation(numbers[passage.chunk.id], passage, pinpoint(passage.document, passage.chunk), sentence)
+            )
+        parts.append(f"{sentence} [{numbers[passage.chunk.id]}]")
+    return " ".join(parts), tuple(citations)
+
+
+def _defined_terms(citations: tuple[Citation, ...], glossary: Glossary) -> tuple[str, ...]:
+    """Glossary terms that the cited passages are about, for "see also" and Chinese labels."""
+    terms: list[str] = []
+    for citation in citations:
+        if citation.passage.document.id == GLOSSARY_ID:
+            entry = glossary.get(citation.passage.chunk.heading.split(" (")[0])
+            if entry and entry.term not in terms:
+                terms.append(entry.term)
+    return tuple(terms)
+
+
+def _abstain(answer_id: str, question: str, lang: str, result: SearchResult, glossary: Glossary) -> Answer:
+    suggestions = tuple(glossary.complete(" ".join(result.query.terms) or question, 3)) if glossary.entries else ()
+    hint = (
+        message("abstain_hint", lang, terms=", ".join(suggestions))
+        if suggestions
+        else message("abstain_hint_none", lang)
+    )
+    return Answer(
+        id=answer_id,
+        question=question,
+        text=f"{message('abstain', lang)} {hint}",
+        mode="abstained",
+        lang=lang,
+        abstained=True,
+        suggestions=suggestions,
+        warnings=(),
+        footer=message("footer", lang),
+    )
+
+
+

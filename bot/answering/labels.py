@@ -1,0 +1,79 @@
+"""Every user-facing phrase of an answer, in English and Chinese.
+
+Quoted source sentences are never translated (they are the evidence); only
+our own words around them follow the asker's language.
+"""
+
+from __future__ import annotations
+
+SOURCE_LABELS = {
+    "statute": ("law", "法律"),
+    "regulation": ("regulation", "法规"),
+    "rule": ("rule", "规则（联邦公报）"),
+    "guidance": ("agency guidance", "政府指南"),
+    "bill": ("bill — not law", "法案——不是法律"),
+    "reporting": ("reporting", "新闻报道"),
+    "analysis": ("analysis", "分析"),
+    "commentary": ("commentary", "评论"),
+    "explainer": ("explainer", "解释文章"),
+    "glossary": ("glossary", "术语表"),
+}
+
+MESSAGES = {
+    "legal_basis_not_public": (
+        "The government has not published the legal basis for this action. No Federal Register "
+        "notice or official text of the order is public, so what follows comes from reporting and "
+        "analysis of it, not from the text of a law.",
+        "美国政府没有公布这一行动的法律依据：既没有联邦公报通知，也没有公开的命令原文。"
+        "以下内容来自新闻报道和分析，而不是法律条文本身。",
+    ),
+    "not_law": (
+        "{titles} {verb} a bill, not law: {it} would change nothing unless Congress passes it and it is signed.",
+        "{titles} 是法案，不是法律：除非国会通过并经总统签署，否则不产生法律效力。",
+    ),
+    "status": ("{title} is {state} since {date}{until}.", "{title} 自 {date} 起{state}{until}。"),
+    "status_until": (" (set to end {until}; check for a later extension)", "（原定于 {until} 结束；请核实是否已延长）"),
+    "reporting_only": (
+        "Every source for this answer is reporting or commentary, not an official text.",
+        "本回答的所有来源都是新闻报道或评论，而不是官方文本。",
+    ),
+    "abstain": (
+        "My knowledge base does not cover this question, so I will not guess.",
+        "我的知识库没有涵盖这个问题，所以我不作猜测。",
+    ),
+    "abstain_hint": (
+        "Closest glossary terms: {terms}. Try /define, or ask a moderator to add a source.",
+        "最接近的术语：{terms}。可以试试 /define，或请管理员添加资料来源。",
+    ),
+    "abstain_hint_none": (
+        "Try /define for a term, or ask a moderator to add a source.",
+        "可以用 /define 查询术语，或请管理员添加资料来源。",
+    ),
+    "footer": (
+        "Not legal advice — read the cited sources before relying on this.",
+        "这不是法律意见——请先阅读所引来源再作判断。",
+    ),
+    "summary_zh": ("", "中文摘要"),
+}
+
+STATES = {
+    "suspended": ("suspended", "暂停实施"),
+    "rescinded": ("rescinded", "已撤销"),
+    "superseded": ("superseded", "已被取代"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "zh" else pair[0]
+
+
+def source_label(source_type: str, lang: str = "en") -> str:
+    return _pick(SOURCE_LABELS.get(source_type, (source_type, source_type)), lang)
+
+
+def message(key: str, lang: str = "en", **values: str) -> str:
+    return _pick(MESSAGES[key], lang).format(**values)
+
+
+def state_label(state: str, lang: str = "en") -> str:
+    return _pick(STATES.get(state, (state, state)), lang)

@@ -1,0 +1,65 @@
+"""Sentence boundaries in legal text.
+
+A period ends a sentence only when it is not part of an abbreviation
+(`U.S.`, `C.F.R.`, `e.g.`, `No.`, `Pub. L.`), a section number (`§ 734.13`) or
+an initial; blank lines and list items always end one. Offsets are returned so
+quotes stay exact substrings of their passage.
+"""
+
+from __future__ import annotations
+
+import re
+
+ABBREVIATIONS = frozenset(
+    """u.s u.s.c c.f.r cfr e.g i.e no nos sec secs pub l inc co corp ltd jr sr dr mr mrs ms st
+    v vs etc al fed reg art para paras ch pt app supp cong sess res h.r s.res h.res doc approx
+    jan feb mar apr jun jul aug sep sept oct nov dec rep sen gov dept u.k u.n e.u""".split()
+)
+BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\(\w{1,4}\)|\d+\.)\s)")
+CANDIDATE = re.compile(r"[.!?。！？]+[\"'”’)\]]*(?=\s|$)|[。！？]")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each sentence, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    block_start = 0
+    for match in list(BREAK.finditer(text)) + [None]:
+        block_end = match.start() if match else len(text)
+        spans.extend(_split_block(text, block_start, block_end))
+        if match:
+            block_start = match.end()
+    return spans
+
+
+def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    sentence_start = start
+    for match in CANDIDATE.finditer(text, start, end):
+        stop = match.end()
+        if _is_abbreviation(text, sentence_start, match.start(), match.group(0)):
+            continue
+        following = text[stop:end].lstrip()
+        if following and following[0].islower():
+            continue
+        spans.append((sentence_start, stop))
+        sentence_start = stop
+    spans.append((sentence_start, end))
+    return [t for t in (_trim(text, a, b) for a, b in spans) if t]
+
+
+def _is_abbreviation(text: str, start: int, dot: int, mark: str) -> bool:
+    if not mark.startswith("."):
+        return False
+    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[start:dot])
+    if word is None:
+        return bool(re.search(r"\d$", text[start:dot])) and re.match(r"\.\d", text[dot : dot + 2]) is not None
+    token = word.group(1).lower().rstrip(".")
+    return token in ABBREVIATIONS or len(token) == 1
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None

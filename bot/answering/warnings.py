@@ -1,0 +1,58 @@
+"""Warnings shown before an answer: what kind of ground the answer stands on."""
+
+from __future__ import annotations
+
+import re
+
+from bot.answering.labels import message, state_label
+from bot.models import Citation, Document, Notice, Passage
+
+ASKS_FOR_BASIS = re.compile(
+    r"legal (?:basis|authority|grounds?)|what (?:law|statute|authority)|which (?:law|statute|authority)|"
+    r"authorit(?:y|ies)\b.*\b(?:use|cite|rel(?:y|ied)|rest)|statutory|依据|授权|哪条法律|什么法律",
+    re.IGNORECASE,
+)
+WARNED_STATES = ("suspended", "rescinded", "superseded")
+
+
+def warnings_for(question: str, citations: tuple[Citation, ...], passages: tuple[Passage, ...], lang: str) -> tuple[Notice, ...]:
+    cited = _unique(c.passage.document for c in citations)
+    notices: list[Notice] = []
+    not_public = any(d.legal_basis == "not_public" for d in cited) or (
+        ASKS_FOR_BASIS.search(question) is not None
+        and any(p.document.legal_basis == "not_public" for p in passages)
+    )
+    if not_public:
+        notices.append(Notice("legal_basis_not_public", message("legal_basis_not_public", lang)))
+    bills = [d for d in cited if d.source_type == "bill" or (d.status and d.status.state == "proposed")]
+    if bills:
+        titles = "; ".join(d.citation or d.title for d in bills)
+        plural = len(bills) > 1
+        notices.append(
+            Notice(
+                "not_law",
+                message("not_law", lang, titles=titles, verb="are" if plural else "is", it="they" if plural else "it"),
+            )
+        )
+    for doc in cited:
+        if doc.status and doc.status.state in WARNED_STATES:
+            until = (
+                message("status_until", lang, until=doc.status.until.isoformat()) if doc.status.until else ""
+            )
+            day = doc.status.date.isoformat() if doc.status.date else "?"
+            notices.append(
+                Notice(
+                    "status",
+                    message("status", lang, title=doc.title, state=state_label(doc.status.state, lang), date=day, until=until),
+                )
+            )
+    if cited and all(d.source_type in ("reporting", "commentary") for d in cited):
+        notices.append(Notice("reporting_only", message("reporting_only", lang)))
+    return tuple(notices)
+
+
+def _unique(docs: object) -> list[Document]:
+    seen: dict[str, Document] = {}
+    for doc in docs:  # type: ignore[attr-defined]
+        seen.setdefault(doc.id, doc)
+    return list(seen.values())

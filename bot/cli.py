@@ -1,0 +1,265 @@
+"""The `basis` command line: a thin front end over `Basis` and the index builder."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bot.answering.labels import source_label
+from bot.cli_render import answer_json, print_answer, search_json
+from bot.errors import BasisError
+from bot.settings import Settings, load_settings
+
+app = typer.Typer(help="Basis: export-control answers that always show their basis.", no_args_is_help=True)
+index_app = typer.Typer(help="Build and inspect the index.", no_args_is_help=True)
+kb_app = typer.Typer(help="Check and change the knowledge base.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+app.add_typer(kb_app, name="kb")
+console = Console()
+errors = Console(stderr=True)
+
+IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index directory.")]
+KnowledgeOpt = Annotated[Path | None, typer.Option("--knowledge", help="Knowledge directory.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _settings(index: Path | None = None, knowledge: Path | None = None) -> Settings:
+    overrides: dict[str, Any] = {}
+    if index:
+        overrides["index_dir"] = index
+    if knowledge:
+        overrides["knowledge_dir"] = knowledge
+    return load_settings(**overrides)
+
+
+def _open(settings: Settings):  # noqa: ANN202 - Basis imported lazily to keep --help fast
+    from bot.service import Basis
+
+    return Basis.open(settings)
+
+
+def _questions(question: str) -> Iterator[str]:
+    if question == "-":
+        for line in sys.stdin:
+            if line.strip():
+                yield line.strip()
+    else:
+        yield question
+
+
+@index_app.command("build")
+def index_build(
+    knowledge: KnowledgeOpt = None,
+    index: IndexOpt = None,
+    strict: Annotated[bool, typer.Option(help="Exit non-zero when any file was skipped.")] = False,
+) -> None:
+    """Build (or incrementally update) the index from the knowledge directory."""
+    from bot.indexing.build import build_index
+    from bot.indexing.embedder import load_embedder
+    from bot.service import chunker_config
+
+    settings = _settings(index, knowledge)
+    embedder = load_embedder(settings.model, settings.device)
+    columns = (TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        task = progress.add_task("embed", total=None)
+        report = build_index(
+            settings.knowledge_dir,
+            settings.index_dir,
+            embedder,
+            chunker_config(settings),
+            settings.ann_threshold,
+            lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    for name, reason in report.skipped:
+        errors.print(f"[yellow]skipped[/] {reason}", highlight=False)
+    console.print(report.summary(), highlight=False)
+    if strict and report.skipped:
+        raise typer.Exit(1)
+
+
+@index_app.command("status")
+def index_status(index: IndexOpt = None, json_out: JsonOpt = False) -> None:
+    """Show what the live index holds and how it was built."""
+    from bot.indexing import store
+
+    settings = _settings(index)
+    manifest = store.read_manifest(store.current_folder(settings.index_dir))
+    if json_out:
+        print(json.dumps({k: v for k, v in manifest.items() if k != "documents"}, indent=2))
+        return
+    counts = manifest["counts"]
+    console.print(
+        f"Index {settings.index_dir}: {counts['documents']} documents, {counts['chunks']} chunks; "
+        f"model {manifest['model']['name']} ({manifest['model']['dimension']}-d); "
+        f"{manifest['dense']['kind']} dense index; built {manifest['built_at']} in "
+        f"{manifest['build_seconds']} s; knowledge as of {manifest.get('knowledge_as_of') or 'unknown'}.",
+        highlight=False,
+    )
+    for skipped in manifest.get("skipped", []):
+        console.print(f"[yellow]skipped at build[/] {skipped['reason']}", highlight=False)
+
+
+@app.command()
+def search(
+    question: Annotated[str, typer.Argument(help="The question, or - to read one per stdin line.")],
+    k: Annotated[int, typer.Option("-k", help="How many passages.")] = 5,
+    index: IndexOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show the passages retrieved for a question."""
+    basis = _open(_settings(index))
+    for q in _questions(question):
+        result = basis.search(q, k=k)
+        if json_out or question == "-":
+            print(json.dumps(search_json(result), ensure_ascii=False))
+            continue
+        for p in result.passages:
+            console.print(
+                f"[bold]{p.rank}.[/] {p.document.title} — {p.chunk.heading or '(top)'} "
+                f"[dim]({source_label(p.document.source_type)}, score {p.score:.4f})[/]",
+                highlight=False,
+            )
+            console.print(f"   {p.chunk.text[:300]}", highlight=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, or - to read one per stdin line.")],
+    index: IndexOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Answer a question with cited sources."""
+    started = time.perf_counter()
+    basis = _open(_settings(index))
+    load_ms = (time.perf_counter() - started) * 1000
+    for q in _questions(question):
+        answer = basis.answer(q)
+        answer.timings_ms.setdefault("load", round(load_ms, 1))
+        if json_out or question == "-":
+            print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print_answer(console, answer)
+
+
+@app.command()
+def define(term: str, json_out: JsonOpt = False, knowledge: KnowledgeOpt = None) -> None:
+    """Look up a term in the bilingual glossary (fuzzy, English or Chinese)."""
+    from bot.glossary import Glossary
+
+    settings = _settings(knowledge=knowledge)
+    result = Glossary.load(settings.knowledge_dir).define(term)
+    if json_out:
+        print(
+            json.dumps(
+                {"entry": asdict(result.entry) if result.entry else None, "suggestions": list(result.suggestions)},
+                ensure_ascii=False,
+            )
+        )
+        return
+    if result.entry is None:
+        hint = f" Did you mean: {', '.join(result.suggestions)}?" if result.suggestions else ""
+        console.print(f"No glossary entry for {term!r}.{hint}", highlight=False)
+        raise typer.Exit(1)
+    e = result.entry
+    console.print(f"[bold]{e.term}[/] — {' / '.join(e.zh)}", highlight=False)
+    console.print(e.definition, highlight=False)
+    if e.definition_zh:
+        console.print(e.definition_zh, highlight=False)
+    console.print(f"[dim]Source: {e.citation}. Related: {', '.join(e.related)}[/]", highlight=False)
+
+
+@app.command("eval")
+def evaluate(
+    file: Path,
+    index: IndexOpt = None,
+    json_out: JsonOpt = False,
+    answers: Annotated[bool, typer.Option(help="Also compose answers and score them.")] = True,
+) -> None:
+    """Score retrieval (Recall@k, MRR) and answers (warnings, abstention, faithfulness)."""
+    from bot.evaluation import Report, load_questions
+
+    basis = _open(_settings(index))
+    report = Report()
+    for row in load_questions(file):
+        result = basis.search(row["question"], k=int(row.get("k", 5)))
+        answer = basis.answer(row["question"]) if answers else None
+        report.add(row.get("lang", "en"), row, result, answer)
+    data = report.as_dict()
+    if json_out:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for name, metrics in data["metrics"].items():
+        shown = ", ".join(f"{k} {v}" for k, v in metrics.items() if v is not None)
+        console.print(f"[bold]{name}[/]: {shown}", highlight=False)
+    misses = [r["id"] for r in data["rows"] if r.get("rank", 0) is None]
+    if misses:
+        console.print(f"missed: {', '.join(misses)}", highlight=False)
+
+
+@kb_app.command("check")
+def kb_check(directory: Annotated[Path | None, typer.Argument(help="Knowledge directory.")] = None) -> None:
+    """Validate every document and the glossary; list problems as `file: field: what is wrong`."""
+    from bot.corpus.check import check_knowledge
+
+    problems = check_knowledge(directory or _settings().knowledge_dir)
+    for p in problems:
+        style = "red" if p.severity == "error" else "yellow"
+        console.print(f"[{style}]{p.severity}[/] {p}", highlight=False)
+    errors_found = sum(p.severity == "error" for p in problems)
+    console.print(f"{errors_found} errors, {len(problems) - errors_found} warnings.", highlight=False)
+    if errors_found:
+        raise typer.Exit(1)
+
+
+@kb_app.command("add")
+def kb_add(source: str, index: IndexOpt = None, knowledge: KnowledgeOpt = None) -> None:
+    """Add a file (.md, .txt, .html, .pdf) or import a URL, then rebuild."""
+    basis = _open(_settings(index, knowledge))
+    actor = "cli"
+    if source.startswith(("http://", "https://")):
+        change = basis.kb_add_url(source, actor=actor)
+    else:
+        path = Path(source)
+        change = basis.kb_add_file(path.name, path.read_bytes(), actor=actor)
+    console.print(change.summary, highlight=False)
+
+
+@kb_app.command("remove")
+def kb_remove(doc_id: str, index: IndexOpt = None, knowledge: KnowledgeOpt = None) -> None:
+    """Remove a document by id, then rebuild."""
+    change = _open(_settings(index, knowledge)).kb_remove(doc_id, actor="cli")
+    console.print(change.summary, highlight=False)
+
+
+@kb_app.command("list")
+def kb_list(index: IndexOpt = None) -> None:
+    """List the indexed documents."""
+    for doc in _open(_settings(index)).kb_list():
+        console.print(f"{doc.id}  [dim]{source_label(doc.source_type)}[/]  {doc.title}", highlight=False)
+
+
+@app.command()
+def run() -> None:
+    """Start the Discord bot (DISCORD_TOKEN from the environment or .env)."""
+    from bot.discord_app import run as run_bot
+
+    raise typer.Exit(run_bot(load_settings()))
+
+
+def main() -> None:
+    """Entry point: turns every BasisError into one readable line and exit code 1."""
+    try:
+        app()
+    except BasisError as exc:
+        errors.print(f"[red]Error:[/] {exc}", highlight=False)
+        sys.exit(1)

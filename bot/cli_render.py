@@ -1,0 +1,77 @@
+"""How the CLI shows results: JSON shapes for scripts, rich text for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+
+from bot.answering.labels import source_label
+from bot.models import Answer
+from bot.retrieval.search import SearchResult
+
+
+def search_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "question": result.query.original,
+        "results": [
+            {
+                "rank": p.rank,
+                "doc_id": p.document.id,
+                "title": p.document.title,
+                "heading": p.chunk.heading,
+                "citation": p.document.citation,
+                "url": p.document.url,
+                "source_type": p.document.source_type,
+                "text": p.chunk.text,
+                "score": round(p.score, 6),
+            }
+            for p in result.passages
+        ],
+    }
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "mode": answer.mode,
+        "lang": answer.lang,
+        "citations": [
+            {
+                "n": c.n,
+                "doc_id": c.passage.document.id,
+                "title": c.passage.document.title,
+                "citation": c.pinpoint,
+                "url": c.passage.document.url,
+                "source_type": c.passage.document.source_type,
+                "source_label": source_label(c.passage.document.source_type, answer.lang),
+                "date": c.passage.document.published.isoformat() if c.passage.document.published else None,
+                "quote": c.quote,
+                "passage": c.passage.chunk.text,
+            }
+            for c in answer.citations
+        ],
+        "warnings": [{"code": w.code, "message": w.message} for w in answer.warnings],
+        "abstained": answer.abstained,
+        "suggestions": list(answer.suggestions),
+        "footer": answer.footer,
+        "timings_ms": answer.timings_ms,
+    }
+
+
+def print_answer(console: Console, answer: Answer) -> None:
+    for warning in answer.warnings:
+        console.print(f"[bold yellow]⚠ {warning.message}[/]", highlight=False)
+    console.print(answer.text, highlight=False)
+    if answer.citations:
+        console.print("[bold]Sources[/]")
+    for c in answer.citations:
+        doc = c.passage.document
+        date = f", {doc.published.isoformat()}" if doc.published else ""
+        console.print(
+            f"  [{c.n}] {c.pinpoint} — {doc.title} [dim]({source_label(doc.source_type, answer.lang)}{date})[/]"
+            + (f"\n      {doc.url}" if doc.url else ""),
+            highlight=False,
+        )
+    console.print(f"[dim]{answer.footer}[/]", highlight=False)

@@ -1,0 +1,1 @@
+"""Documents in: metadata schema, loaders, the knowledge directory and URL import."""

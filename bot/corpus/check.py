@@ -1,0 +1,19 @@
+"""`basis kb check`: every problem in a knowledge directory, without building anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.corpus.knowledge import load_knowledge
+from bot.corpus.schema import Problem
+from bot.glossary import FILE_NAME, parse_glossary
+
+
+def check_knowledge(directory: Path) -> list[Problem]:
+    loaded = load_knowledge(directory)
+    problems = list(loaded.problems)
+    glossary = directory / FILE_NAME
+    if glossary.is_file():
+        _, glossary_problems = parse_glossary(glossary.read_bytes(), FILE_NAME)
+        problems.extend(p for p in glossary_problems if p not in problems)
+    return problems

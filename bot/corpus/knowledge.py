@@ -1,0 +1,70 @@
+"""The knowledge directory: which files are documents, and loading them all.
+
+Bad files never stop the others: each is reported by name with its reason and
+left out, and duplicate ids are refused rather than silently overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.corpus.loaders import SUFFIXES, load_document
+from bot.corpus.schema import Problem
+from bot.errors import DocumentError
+from bot.glossary import FILE_NAME as GLOSSARY_FILE
+from bot.glossary import Glossary
+from bot.models import Document
+
+IGNORED_NAMES = {"readme.md", "sources.tsv", GLOSSARY_FILE}
+
+
+@dataclass
+class LoadedKnowledge:
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    glossary: Glossary = field(default_factory=Glossary)
+
+
+def document_files(knowledge_dir: Path) -> Iterator[Path]:
+    for path in sorted(knowledge_dir.rglob("*")):
+        relative = path.relative_to(knowledge_dir)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_file() and path.suffix.lower() in SUFFIXES and path.name.lower() not in IGNORED_NAMES:
+            yield path
+
+
+def load_knowledge(knowledge_dir: Path) -> LoadedKnowledge:
+    """Load every document and the glossary, collecting problems instead of stopping."""
+    result = LoadedKnowledge()
+    if not knowledge_dir.is_dir():
+        raise DocumentError(f"The knowledge directory {knowledge_dir} does not exist.")
+    seen: dict[str, str] = {}
+    for path in document_files(knowledge_dir):
+        name = str(path.relative_to(knowledge_dir))
+        try:
+            doc, problems = load_document(path, knowledge_dir)
+        except DocumentError as exc:
+            result.skipped.append((name, str(exc)))
+            result.problems.extend(exc.problems or (Problem(name, "file", str(exc).split(": ", 2)[-1]),))
+            continue
+        result.problems.extend(problems)
+        if doc.id in seen:
+            reason = f"{name}: id: {doc.id!r} is already used by {seen[doc.id]}"
+            result.skipped.append((name, reason))
+            result.problems.append(Problem(name, "id", f"{doc.id!r} is already used by {seen[doc.id]}"))
+            continue
+        seen[doc.id] = name
+        result.documents.append(doc)
+    try:
+        result.glossary = Glossary.load(knowledge_dir)
+    except DocumentError as exc:
+        result.skipped.append((GLOSSARY_FILE, str(exc)))
+        result.problems.extend(exc.problems)
+    glossary_doc = result.glossary.as_document()
+    if glossary_doc:
+        result.documents.append(glossary_doc)
+    return result

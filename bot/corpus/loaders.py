@@ -1,0 +1,196 @@
+"""Read one file of any supported kind into a `Document`.
+
+Markdown may carry YAML front matter (checked against the schema) or none at
+all, as official texts do: then the title comes from the first heading, the id
+from the file name, and leading HTML comments are kept as provenance (they say
+where the text came from) but are not indexed. HTML keeps only the main text;
+PDF uses its text layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from bot.corpus.inference import infer_metadata
+from bot.corpus.schema import Problem, validate_front_matter
+from bot.errors import DocumentError
+from bot.models import Document
+
+SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+LEADING_COMMENTS = re.compile(r"\A(?:\s*<!--.*?-->)+\s*", re.DOTALL)
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "document"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_document(path: Path, root: Path | None = None) -> tuple[Document, list[Problem]]:
+    """Load `path`; raise DocumentError listing every problem when it cannot be used."""
+    name = str(path.relative_to(root)) if root else path.name
+    loader = _LOADERS.get(path.suffix.lower())
+    if loader is None:
+        raise DocumentError(f"{name}: file: unsupported type {path.suffix!r}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{name}: file: cannot be read ({exc.strerror})") from exc
+    if not data.strip():
+        raise DocumentError(f"{name}: file: is empty")
+    return loader(data, path, name)
+
+
+def document_from_bytes(
+    data: bytes, filename: str
+) -> tuple[Document, list[Problem]]:
+    """Load an upload that is not on disk yet (a Discord attachment, a fetched URL)."""
+    loader = _LOADERS.get(Path(filename).suffix.lower())
+    if loader is None:
+        raise DocumentError(
+            f"{filename}: file: unsupported type; use one of {', '.join(SUFFIXES)}"
+        )
+    if not data.strip():
+        raise DocumentError(f"{filename}: file: is empty")
+    return loader(data, Path(filename), filename)
+
+
+def _decode(data: bytes, name: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise DocumentError(f"{name}: file: binary data, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"{name}: file: not valid UTF-8 text (byte {exc.start})") from exc
+
+
+def _load_markdown(data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
+    raw = _decode(data, name)
+    if raw.lstrip().startswith("---"):
+        return _with_front_matter(raw, data, path, name)
+    return _plain(raw, data, path, name)
+
+
+def _with_front_matter(
+    raw: str, data: bytes, path: Path, name: str
+) -> tuple[Document, list[Problem]]:
+    try:
+        post = frontmatter.loads(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = Problem(name, "front matter", f"malformed YAML{where}")
+        raise DocumentError(str(problem), (problem,)) from exc
+    if not isinstance(post.metadata, dict) or not post.metadata:
+        problem = Problem(name, "front matter", "is empty or not a mapping")
+        raise DocumentError(str(problem), (problem,))
+    meta, problems = validate_front_matter(post.metadata, name)
+    if meta is None:
+        errors = tuple(p for p in problems if p.severity == "error")
+        raise DocumentError("\n".join(str(p) for p in errors), tuple(problems))
+    body = post.content.strip() + "\n"
+    if not body.strip():
+        problem = Problem(name, "body", "has no text")
+        raise DocumentError(str(problem), (problem,))
+    if meta.id != slugify(path.stem) and path.stem != meta.id:
+        problems.append(Problem(name, "id", f"differs from the file name ({path.stem})", "warning"))
+    doc = Document(
+        id=meta.id,
+        title=meta.title,
+        text=body,
+        path=name,
+        sha256=sha256(data),
+        source_type=meta.source_type,
+        citation=meta.citation,
+        url=meta.url,
+        published=meta.published,
+        as_of=meta.as_of,
+        jurisdiction=meta.jurisdiction,
+        legal_basis=meta.legal_basis,
+        status=meta.status,
+        lang=meta.lang,
+        topics=meta.topics,
+        summary_zh=meta.summary_zh,
+        sources=meta.sources,
+    )
+    return doc, problems
+
+
+def _plain(raw: str, data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
+    match = LEADING_COMMENTS.match(raw)
+    provenance = ""
+    text = raw
+    if match:
+        provenance = "\n".join(
+            c.strip() for c in re.findall(r"<!--(.*?)-->", match.group(0), re.DOTALL)
+        )
+        text = raw[match.end() :]
+    text = text.strip() + "\n"
+    if not text.strip():
+        raise DocumentError(f"{name}: body: has no text after the leading comments")
+    heading = HEADING.search(text)
+    title = heading.group(1).strip() if heading else _first_line(text)
+    return _inferred(path, name, data, title, text, provenance), []
+
+
+def _load_text(data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
+    text = _decode(data, name).strip() + "\n"
+    return _inferred(path, name, data, _first_line(text), text, ""), []
+
+
+def _load_html(data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
+    from bot.corpus.html import html_to_text
+
+    title, text = html_to_text(_decode(data, name))
+    if not text.strip():
+        raise DocumentError(f"{name}: body: no readable main text in the page")
+    return _inferred(path, name, data, title or _first_line(text), text, ""), []
+
+
+def _load_pdf(data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
+    from bot.corpus.pdf import pdf_to_text
+
+    title, text = pdf_to_text(data, name)
+    return _inferred(path, name, data, title or _first_line(text), text, ""), []
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip().lstrip("#").strip()[:200]
+    return "Untitled"
+
+
+def _inferred(
+    path: Path, name: str, data: bytes, title: str, text: str, provenance: str
+) -> Document:
+    base = Document(
+        id=slugify(path.stem),
+        title=title,
+        text=text,
+        path=name,
+        sha256=sha256(data),
+        provenance=provenance,
+    )
+    return replace(base, **infer_metadata(name, title, text, provenance))
+
+
+_LOADERS: dict[str, Callable[[bytes, Path, str], tuple[Document, list[Problem]]]] = {
+    ".md": _load_markdown,
+    ".markdown": _load_markdown,
+    ".txt": _load_text,
+    ".html": _load_html,
+    ".htm": _load_html,
+    ".pdf": _load_pdf,
+}

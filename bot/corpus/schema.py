@@ -1,0 +1,239 @@
+"""The front-matter schema of a knowledge document, checked field by field.
+
+Every problem is collected (not just the first) so `basis kb check` can list
+them all as `file: field: what is wrong`. Unknown fields are warnings; missing
+required fields and wrong types are errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from bot.models import SOURCE_TYPES, SourceRef, Status
+
+REQUIRED = ("id", "title", "source_type", "citation", "url", "as_of", "topics", "summary_zh", "sources")
+KNOWN = set(REQUIRED) | {
+    "published",
+    "jurisdiction",
+    "legal_basis",
+    "status",
+    "lang",
+}
+LEGAL_BASIS = ("public", "not_public", "disputed")
+STATUS_STATES = ("in_force", "suspended", "rescinded", "superseded", "proposed")
+RELIABILITY = ("high", "medium", "low")
+LANGS = ("en", "zh")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    id: str
+    title: str
+    source_type: str
+    citation: str
+    url: str
+    as_of: date | None
+    published: date | None
+    jurisdiction: str
+    legal_basis: str | None
+    status: Status | None
+    lang: str
+    topics: tuple[str, ...]
+    summary_zh: str
+    sources: tuple[SourceRef, ...]
+
+
+class _Checker:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def error(self, field: str, message: str) -> None:
+        self.problems.append(Problem(self.file, field, message))
+
+    def warn(self, field: str, message: str) -> None:
+        self.problems.append(Problem(self.file, field, message, "warning"))
+
+    def text(self, data: dict[str, Any], field: str, *, required: bool = False) -> str:
+        value = data.get(field)
+        if value is None:
+            if required:
+                self.error(field, "missing (required)")
+            return ""
+        if not isinstance(value, str):
+            self.error(field, f"must be text, got {type(value).__name__}")
+            return ""
+        if required and not value.strip():
+            self.error(field, "is empty")
+        return value.strip()
+
+    def day(self, data: dict[str, Any], field: str, *, required: bool = False) -> date | None:
+        value = data.get(field)
+        if value is None:
+            if required:
+                self.error(field, "missing (required)")
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.error(field, f"must be a date like 2026-06-12, got {value!r}")
+        return parsed
+
+    def choice(self, data: dict[str, Any], field: str, allowed: tuple[str, ...]) -> str | None:
+        value = data.get(field)
+        if value is None:
+            return None
+        if value not in allowed:
+            self.error(field, f"must be one of {', '.join(allowed)}, got {value!r}")
+            return None
+        return str(value)
+
+
+def parse_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def validate_front_matter(data: dict[str, Any], file: str) -> tuple[Metadata | None, list[Problem]]:
+    """Check front matter against the schema; returns metadata only when there is no error."""
+    check = _Checker(file)
+    for key in data:
+        if key not in KNOWN:
+            check.warn(key, "unknown field (ignored)")
+    doc_id = check.text(data, "id", required=True)
+    if doc_id and not ID_PATTERN.match(doc_id):
+        check.error("id", f"must be a lowercase slug (a-z, 0-9, -), got {doc_id!r}")
+    title = check.text(data, "title", required=True)
+    source_type = data.get("source_type")
+    if source_type is None:
+        check.error("source_type", "missing (required)")
+    elif source_type not in SOURCE_TYPES:
+        check.error("source_type", f"must be one of {', '.join(SOURCE_TYPES)}, got {source_type!r}")
+    citation = check.text(data, "citation", required=True)
+    url = check.text(data, "url", required=True)
+    if url and not url.startswith(("http://", "https://")):
+        check.error("url", f"must start with http:// or https://, got {url!r}")
+    as_of = check.day(data, "as_of", required=True)
+    published = check.day(data, "published")
+    jurisdiction = check.text(data, "jurisdiction") or "US"
+    legal_basis = check.choice(data, "legal_basis", LEGAL_BASIS)
+    lang = check.choice(data, "lang", LANGS) or "en"
+    topics = _topics(data, check)
+    summary_zh = check.text(data, "summary_zh", required=True)
+    status = _status(data.get("status"), check)
+    sources = _sources(data.get("sources"), check)
+    if any(p.severity == "error" for p in check.problems):
+        return None, check.problems
+    metadata = Metadata(
+        id=doc_id,
+        title=title,
+        source_type=str(source_type),
+        citation=citation,
+        url=url,
+        as_of=as_of,
+        published=published,
+        jurisdiction=jurisdiction,
+        legal_basis=legal_basis,
+        status=status,
+        lang=lang,
+        topics=topics,
+        summary_zh=summary_zh,
+        sources=sources,
+    )
+    return metadata, check.problems
+
+
+def _topics(data: dict[str, Any], check: _Checker) -> tuple[str, ...]:
+    value = data.get("topics")
+    if value is None:
+        check.error("topics", "missing (required)")
+        return ()
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        check.error("topics", "must be a list of text tags")
+        return ()
+    return tuple(value)
+
+
+def _status(value: object, check: _Checker) -> Status | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        check.error("status", "must be a mapping with state, date, until, note")
+        return None
+    state = value.get("state")
+    if state not in STATUS_STATES:
+        check.error("status.state", f"must be one of {', '.join(STATUS_STATES)}, got {state!r}")
+        return None
+    day = check.day(value, "date")
+    until = check.day(value, "until")
+    note = value.get("note", "")
+    if not isinstance(note, str):
+        check.error("status.note", "must be text")
+        note = ""
+    for key in value:
+        if key not in ("state", "date", "until", "note"):
+            check.warn(f"status.{key}", "unknown field (ignored)")
+    return Status(state=state, date=day, until=until, note=note.strip())
+
+
+def _sources(value: object, check: _Checker) -> tuple[SourceRef, ...]:
+    if value is None:
+        check.error("sources", "missing (required): list each source with title, url and date")
+        return ()
+    if not isinstance(value, list) or not value:
+        check.error("sources", "must be a non-empty list")
+        return ()
+    refs = []
+    for i, item in enumerate(value):
+        where = f"sources[{i}]"
+        if not isinstance(item, dict):
+            check.error(where, "must be a mapping with title, url, publisher, date")
+            continue
+        title = item.get("title")
+        url = item.get("url")
+        if not isinstance(title, str) or not title.strip():
+            check.error(f"{where}.title", "missing")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            check.error(f"{where}.url", "missing or not an http(s) URL")
+        day = parse_date(item.get("date"))
+        if item.get("date") is None:
+            check.warn(f"{where}.date", "missing; say when the source was published if it is known")
+        elif day is None:
+            check.error(f"{where}.date", f"not a date: {item.get('date')!r}")
+        reliability = item.get("reliability", "")
+        if reliability and reliability not in RELIABILITY:
+            check.error(f"{where}.reliability", f"must be one of {', '.join(RELIABILITY)}")
+        refs.append(
+            SourceRef(
+                title=str(title or ""),
+                url=str(url or ""),
+                publisher=str(item.get("publisher") or ""),
+                date=day,
+                reliability=str(reliability or ""),
+            )
+        )
+    if refs and not any(r.url and r.date for r in refs):
+        check.error("sources", "at least one source needs both a url and a date")
+    return tuple(refs)

@@ -1,0 +1,120 @@
+"""Questions: `/ask`, `@Basis <question>` (answered in a new thread) and follow-ups in that thread.
+
+The interaction is deferred at once; the answer is computed in a worker thread, so the event
+loop keeps serving other users (and a running /kb rebuild) meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answering.labels import source_label
+from bot.discord_app.checks import question_refusal
+from bot.discord_app.error_handler import NO_MENTIONS, user_message
+from bot.discord_app.render import answer_embeds, paginate, passage_records
+from bot.discord_app.views import answer_view
+from bot.models import Answer
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import BasisBot
+
+log = logging.getLogger(__name__)
+
+THREAD_NAME_CHARS = 90
+Page = tuple[list[discord.Embed], discord.ui.View | None]
+
+
+class AskCog(commands.Cog):
+    def __init__(self, bot: BasisBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(
+        question="Your question, in English or Chinese.",
+        private="Show the answer only to you (default: the whole channel sees it).",
+    )
+    async def ask(
+        self, interaction: discord.Interaction, question: str, private: bool = False
+    ) -> None:
+        """Ask an export-control question; the answer cites its sources."""
+        refusal = self.refusal(interaction.user.id, question)
+        if refusal:
+            await interaction.response.send_message(
+                refusal, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        answer = await asyncio.to_thread(self.bot.basis.answer, question)
+        for embeds, view in await self.pages(answer):
+            extra = {"view": view} if view else {}
+            await interaction.followup.send(
+                embeds=embeds, ephemeral=private, allowed_mentions=NO_MENTIONS, wait=True, **extra
+            )
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer `@Basis …` in a new thread, and any message in a thread Basis started."""
+        me = self.bot.user
+        if message.author.bot or message.guild is None or me is None:
+            return
+        channel = message.channel
+        own_thread = isinstance(channel, discord.Thread) and channel.owner_id == me.id
+        if not (own_thread or any(user.id == me.id for user in message.mentions)):
+            return
+        question = strip_mention(message.content, me.id)
+        refusal = self.refusal(message.author.id, question)
+        if refusal:
+            await message.reply(refusal, allowed_mentions=NO_MENTIONS)
+            return
+        try:
+            if isinstance(channel, discord.Thread):
+                target, context = channel, await thread_question(channel, me.id)
+            else:
+                name = question[:THREAD_NAME_CHARS]
+                target, context = await message.create_thread(name=name), None
+            async with target.typing():
+                answer = await asyncio.to_thread(self.bot.basis.answer, question, context=context)
+            for embeds, view in await self.pages(answer):
+                extra = {"view": view} if view else {}
+                await target.send(embeds=embeds, allowed_mentions=NO_MENTIONS, **extra)
+        except Exception as exc:  # noqa: BLE001 - the asker always hears back
+            await message.channel.send(user_message(exc), allowed_mentions=NO_MENTIONS)
+
+    def refusal(self, user_id: int, question: str) -> str | None:
+        """Why a question is refused before any work (too long, or over the rate limit)."""
+        return question_refusal(
+            question, self.bot.settings.max_question_chars
+        ) or self.bot.limiter.refusal(user_id)
+
+    async def pages(self, answer: Answer) -> list[Page]:
+        """The messages an answer needs, buttons on the last; its passages are remembered."""
+        passages = passage_records(answer, source_label)
+        await asyncio.to_thread(
+            self.bot.feedback.remember, answer.id, answer.question, answer.lang, passages
+        )
+        pages = paginate(answer_embeds(answer, source_label))
+        view = answer_view(answer.id, answer.lang, has_passages=bool(passages))
+        return [(embeds, view if i == len(pages) - 1 else None) for i, embeds in enumerate(pages)]
+
+
+def strip_mention(content: str, user_id: int) -> str:
+    return " ".join(re.sub(rf"<@!?{user_id}>", " ", content).split())
+
+
+async def thread_question(thread: discord.Thread, bot_id: int) -> str | None:
+    """The question that started `thread` (its starter message), as retrieval context."""
+    starter = thread.starter_message
+    if starter is None and thread.parent is not None:
+        try:
+            starter = await thread.parent.fetch_message(thread.id)
+        except discord.HTTPException:
+            log.info("no starter message for thread %s", thread.id)
+            return None
+    return strip_mention(starter.content, bot_id) if starter else None

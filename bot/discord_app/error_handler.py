@@ -1,0 +1,60 @@
+"""The one place errors become replies.
+
+Order: unwrap discord.py's CommandInvokeError; a `BasisError` or a failed check is the user's
+to fix, so its message is shown (ephemerally); anything else is our bug, so it is logged with
+its traceback and the user gets a short apology.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.discord_app.checks import NotModerator
+from bot.errors import BasisError
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+APOLOGY = "Sorry — something went wrong on our side. It has been logged; please try again later."
+CHECK_FAILED = "You can't use this command here."
+
+
+def user_message(error: BaseException) -> str:
+    """What the person should read about `error`; logs it when it is not their doing."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, BasisError):
+        log.info("refused: %s", error)
+        return str(error)
+    if isinstance(error, NotModerator):
+        return str(error)
+    if isinstance(error, app_commands.CheckFailure):
+        return CHECK_FAILED
+    log.error("unhandled error", exc_info=error)
+    return APOLOGY
+
+
+async def reply_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Tell the user ephemerally, whether or not the interaction was already answered."""
+    text = user_message(error)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+    except discord.HTTPException:
+        log.warning("could not deliver an error reply", exc_info=True)
+
+
+class BasisTree(app_commands.CommandTree):
+    """A command tree whose errors all go through `reply_error`."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await reply_error(interaction, error)

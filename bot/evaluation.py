@@ -1,0 +1,133 @@
+"""Retrieval and answer metrics over a JSON Lines question set (see shared/eval/README.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.errors import BasisError
+from bot.models import Answer
+from bot.retrieval.search import SearchResult
+
+QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(QUOTES)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    try:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise BasisError(f"Cannot read the question set {path}: {exc}") from exc
+    for row in rows:
+        if "question" not in row or "id" not in row:
+            raise BasisError(f"{path}: every line needs at least an id and a question.")
+    return rows
+
+
+def first_hit(result: SearchResult, evidence: list[str]) -> int | None:
+    wanted = [normalise(e) for e in evidence]
+    for passage in result.passages:
+        text = normalise(passage.chunk.text)
+        if any(w in text for w in wanted):
+            return passage.rank
+    return None
+
+
+def faithful_sentences(answer: Answer) -> tuple[int, int]:
+    """(verified, total) answer quotes found verbatim in the passage they cite."""
+    total = verified = 0
+    for citation in answer.citations:
+        total += 1
+        verified += normalise(citation.quote) in normalise(citation.passage.chunk.text)
+    return verified, total
+
+
+def passages_in_source(answer: Answer) -> tuple[int, int]:
+    total = verified = 0
+    for citation in answer.citations:
+        total += 1
+        verified += normalise(citation.passage.chunk.text) in normalise(citation.passage.document.text)
+    return verified, total
+
+
+@dataclass
+class Bucket:
+    questions: int = 0
+    retrieval_rows: int = 0
+    hits: int = 0
+    reciprocal: float = 0.0
+    warning_rows: int = 0
+    warning_right: int = 0
+    abstain_rows: int = 0
+    abstain_right: int = 0
+    answer_rows: int = 0
+    false_abstentions: int = 0
+    quotes: int = 0
+    quotes_verified: int = 0
+    passages: int = 0
+    passages_verified: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        def ratio(a: float, b: int) -> float | None:
+            return round(a / b, 4) if b else None
+
+        return {
+            "questions": self.questions,
+            "recall_at_k": ratio(self.hits, self.retrieval_rows),
+            "mrr": ratio(self.reciprocal, self.retrieval_rows),
+            "warning_accuracy": ratio(self.warning_right, self.warning_rows),
+            "abstention_accuracy": ratio(self.abstain_right, self.abstain_rows),
+            "false_abstention_rate": ratio(self.false_abstentions, self.answer_rows),
+            "citation_faithfulness": ratio(self.quotes_verified, self.quotes),
+            "passages_in_source": ratio(self.passages_verified, self.passages),
+        }
+
+
+@dataclass
+class Report:
+    buckets: dict[str, Bucket] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, lang: str, row: dict[str, Any], result: SearchResult, answer: Answer | None) -> None:
+        out: dict[str, Any] = {"id": row["id"], "lang": lang}
+        for bucket in (self.buckets.setdefault("all", Bucket()), self.buckets.setdefault(lang, Bucket())):
+            bucket.questions += 1
+            evidence = row.get("evidence_any") or []
+            if evidence:
+                rank = first_hit(result, evidence)
+                bucket.retrieval_rows += 1
+                bucket.hits += rank is not None
+                bucket.reciprocal += 1 / rank if rank else 0.0
+                out["rank"] = rank
+            if answer is None:
+                continue
+            expect_warning = row.get("expect_warning")
+            warned = any(w.code == "legal_basis_not_public" for w in answer.warnings)
+            if expect_warning is not None:
+                bucket.warning_rows += 1
+                bucket.warning_right += warned == expect_warning
+            if row.get("expect_abstain"):
+                bucket.abstain_rows += 1
+                bucket.abstain_right += answer.abstained
+            elif "expect_abstain" in row:
+                bucket.answer_rows += 1
+                bucket.false_abstentions += answer.abstained
+            verified, total = faithful_sentences(answer)
+            bucket.quotes += total
+            bucket.quotes_verified += verified
+            verified, total = passages_in_source(answer)
+            bucket.passages += total
+            bucket.passages_verified += verified
+            out.update(warned=warned, abstained=answer.abstained)
+        self.rows.append(out)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"metrics": {k: b.as_dict() for k, b in self.buckets.items()}, "rows": self.rows}

@@ -1,0 +1,1 @@
+"""Documents to a searchable index: chunking, embedding, dense and lexical stores, builds."""

@@ -1,0 +1,218 @@
+"""Build the index from a knowledge directory: incremental, atomic, one writer at a time.
+
+Documents whose sha256 is unchanged reuse their stored chunks and vectors (only
+new or edited text is embedded); removed documents disappear. Everything is
+written to a fresh folder and published with one rename, so a build that fails
+or is interrupted leaves the live index exactly as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from bot.corpus.knowledge import load_knowledge
+from bot.errors import BuildInProgressError, IndexMissingError
+from bot.indexing import store
+from bot.indexing.chunking import ChunkerConfig, chunk_document, embed_text
+from bot.indexing.dense import build_dense, save_dense
+from bot.indexing.embedder import Embedder
+from bot.indexing.lexical import LexicalIndex, register_terms
+from bot.models import Chunk, Document
+
+Progress = Callable[[int, int], None]
+LOCK_FILE = ".build.lock"
+BATCH = 32
+
+
+@dataclass
+class BuildReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    folder: Path | None = None
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.added)} added",
+            f"{len(self.changed)} changed",
+            f"{len(self.removed)} removed",
+            f"{len(self.unchanged)} unchanged",
+            f"{len(self.skipped)} skipped",
+        ]
+        return (
+            f"Documents: {', '.join(parts)}. {self.documents} documents, {self.chunks} chunks "
+            f"({self.embedded} embedded) in {self.seconds:.1f} s."
+        )
+
+
+def manifest_settings(embedder: Embedder, config: ChunkerConfig) -> dict[str, object]:
+    """What must match between an index and the settings reading it."""
+    return {
+        "model": {"name": embedder.name, "dimension": embedder.dimension},
+        "chunker": {
+            "max_tokens": config.max_tokens,
+            "overlap": config.overlap,
+            "encoding": config.encoding,
+        },
+    }
+
+
+@contextmanager
+def writer_lock(index_dir: Path) -> Iterator[None]:
+    """Only one build at a time per index directory, across processes."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / LOCK_FILE).open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildInProgressError(
+                "Another index build is running; try again when it has finished."
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_index(
+    knowledge_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    config: ChunkerConfig,
+    ann_threshold: int = 50_000,
+    progress: Progress | None = None,
+) -> BuildReport:
+    started = time.perf_counter()
+    with writer_lock(index_dir):
+        loaded = load_knowledge(knowledge_dir)
+        register_terms(z for e in loaded.glossary.entries for z in e.zh)
+        report = BuildReport(skipped=loaded.skipped)
+        previous = _previous(index_dir, manifest_settings(embedder, config))
+        docs = loaded.documents
+        chunks, vectors = _chunks_and_vectors(docs, previous, embedder, config, report, progress)
+        current_ids = {d.id for d in docs}
+        report.removed = sorted(set(previous.hashes) - current_ids)
+        folder = store.new_build_folder(index_dir, datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f"))
+        try:
+            store.write_documents(folder, docs)
+            store.write_chunks(folder, chunks, vectors)
+            save_dense(build_dense(vectors, ann_threshold), folder)
+            by_id = {d.id: d for d in docs}
+            LexicalIndex.build([_lexical_text(by_id[c.doc_id], c) for c in chunks]).save(folder)
+            report.documents, report.chunks = len(docs), len(chunks)
+            report.seconds = time.perf_counter() - started
+            store.write_manifest(folder, _manifest(docs, chunks, embedder, config, ann_threshold, report))
+            report.folder = store.publish(index_dir, folder)
+        except BaseException:
+            store.discard(folder)
+            raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _lexical_text(doc: Document, chunk: Chunk) -> str:
+    """Lexical matching also sees the document's Chinese summary, so Chinese questions match."""
+    return f"{embed_text(doc, chunk)}\n{doc.summary_zh}"
+
+
+@dataclass
+class _Previous:
+    hashes: dict[str, str] = field(default_factory=dict)
+    chunks: dict[str, list[Chunk]] = field(default_factory=dict)
+    rows: dict[str, list[int]] = field(default_factory=dict)
+    vectors: np.ndarray | None = None
+
+
+def _previous(index_dir: Path, expected: dict[str, object]) -> _Previous:
+    """The live index's reusable parts, when it was built with the same model and chunker."""
+    try:
+        folder = store.current_folder(index_dir)
+        manifest = store.read_manifest(folder)
+    except (IndexMissingError, OSError, ValueError):
+        return _Previous()
+    hashes = {doc_id: info["sha256"] for doc_id, info in manifest.get("documents", {}).items()}
+    if any(manifest.get(key) != value for key, value in expected.items()):
+        return _Previous(hashes=hashes)
+    result = _Previous(hashes=hashes, vectors=store.read_vectors(folder))
+    for row, chunk in enumerate(store.read_chunks(folder)):
+        result.chunks.setdefault(chunk.doc_id, []).append(chunk)
+        result.rows.setdefault(chunk.doc_id, []).append(row)
+    return result
+
+
+def _chunks_and_vectors(
+    docs: list[Document],
+    previous: _Previous,
+    embedder: Embedder,
+    config: ChunkerConfig,
+    report: BuildReport,
+    progress: Progress | None,
+) -> tuple[list[Chunk], np.ndarray]:
+    chunks: list[Chunk] = []
+    pieces: list[np.ndarray | None] = []
+    to_embed: list[tuple[int, str]] = []
+    for doc in docs:
+        old_hash = previous.hashes.get(doc.id)
+        reusable = old_hash == doc.sha256 and doc.id in previous.chunks and previous.vectors is not None
+        if reusable:
+            report.unchanged.append(doc.id)
+            chunks.extend(previous.chunks[doc.id])
+            pieces.extend(np.asarray(previous.vectors[r]) for r in previous.rows[doc.id])
+            continue
+        (report.changed if old_hash else report.added).append(doc.id)
+        for chunk in chunk_document(doc, config):
+            to_embed.append((len(chunks), embed_text(doc, chunk)))
+            chunks.append(chunk)
+            pieces.append(None)
+    total = len(to_embed)
+    for start in range(0, total, BATCH):
+        batch = to_embed[start : start + BATCH]
+        for (slot, _), vector in zip(batch, embedder.encode([t for _, t in batch]), strict=True):
+            pieces[slot] = vector
+        if progress:
+            progress(min(start + BATCH, total), total)
+    report.embedded = total
+    if not pieces:
+        return chunks, np.zeros((0, embedder.dimension), dtype=np.float32)
+    return chunks, np.vstack([p for p in pieces if p is not None]).astype(np.float32)
+
+
+def _manifest(
+    docs: list[Document],
+    chunks: list[Chunk],
+    embedder: Embedder,
+    config: ChunkerConfig,
+    ann_threshold: int,
+    report: BuildReport,
+) -> dict[str, object]:
+    per_doc: dict[str, int] = {}
+    for chunk in chunks:
+        per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
+    as_of = max((d.as_of for d in docs if d.as_of), default=None)
+    return {
+        **manifest_settings(embedder, config),
+        "dense": {"kind": "hnsw" if len(chunks) > ann_threshold else "flat", "ann_threshold": ann_threshold},
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(report.seconds, 3),
+        "counts": {"documents": len(docs), "chunks": len(chunks), "embedded": report.embedded},
+        "knowledge_as_of": as_of.isoformat() if as_of else None,
+        "documents": {
+            d.id: {"sha256": d.sha256, "path": d.path, "chunks": per_doc.get(d.id, 0), "title": d.title}
+            for d in docs
+        },
+        "skipped": [{"file": f, "reason": r} for f, r in report.skipped],
+    }

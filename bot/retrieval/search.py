@@ -1,0 +1,59 @@
+"""Hybrid search: dense and lexical candidates, fused, returned as passages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.indexing.dense import search_dense
+from bot.indexing.embedder import Embedder
+from bot.models import Passage
+from bot.retrieval.expansion import Query
+from bot.retrieval.fusion import rrf, weighted
+from bot.retrieval.index import LoadedIndex
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    k: int = 5
+    candidates: int = 50
+    fusion: str = "rrf"
+    rrf_k: int = 60
+    dense_weight: float = 0.5
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: Query
+    passages: tuple[Passage, ...]
+    query_vector: np.ndarray
+
+
+def hybrid_search(index: LoadedIndex, embedder: Embedder, query: Query, options: SearchOptions) -> SearchResult:
+    vector = embedder.encode([query.dense])[0]
+    dense = search_dense(index.dense, vector, options.candidates)
+    lexical = index.lexical.search(query.lexical, options.candidates)
+    if options.fusion == "weighted":
+        fused = weighted(dense, lexical, options.dense_weight)
+    else:
+        fused = rrf([dense, lexical], options.rrf_k)
+    dense_scores = dict(dense)
+    lexical_scores = dict(lexical)
+    missing = [i for i in fused if i not in dense_scores]
+    if missing:
+        rows = np.vstack([index.dense.reconstruct(i) for i in missing])
+        dense_scores.update(zip(missing, (rows @ vector).tolist(), strict=True))
+    ranked = sorted(fused, key=lambda i: (-fused[i], i))[: options.k]
+    passages = tuple(
+        Passage(
+            chunk=index.chunks[i],
+            document=index.documents[index.chunks[i].doc_id],
+            rank=rank,
+            score=fused[i],
+            dense=dense_scores.get(i),
+            lexical=lexical_scores.get(i),
+        )
+        for rank, i in enumerate(ranked, start=1)
+    )
+    return SearchResult(query, passages, vector)

@@ -1,0 +1,208 @@
+"""One object that owns the model, the live index and the glossary.
+
+Every front end (CLI, Discord) calls these methods; none reimplements
+retrieval. Reads never wait for writes: a knowledge-base change rebuilds into
+a new folder under the writer lock and then swaps `self._index` in one
+assignment, so questions asked meanwhile are answered from the old index.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answering.answer import compose_answer
+from bot.answering.llm import LlmClient
+from bot.corpus import knowledge_store
+from bot.corpus.knowledge_store import AuditRecord
+from bot.errors import QuestionError
+from bot.glossary import DefineResult, Glossary
+from bot.indexing.build import BuildReport, Progress, build_index, manifest_settings
+from bot.indexing.chunking import ChunkerConfig
+from bot.indexing.embedder import Embedder, load_embedder
+from bot.indexing.lexical import register_terms
+from bot.models import Answer
+from bot.retrieval.expansion import expand
+from bot.retrieval.index import LoadedIndex
+from bot.retrieval.search import SearchOptions, SearchResult, hybrid_search
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class KbChange:
+    action: str
+    target: str
+    report: BuildReport
+
+    @property
+    def summary(self) -> str:
+        return f"{self.action} {self.target}: {self.report.summary()}"
+
+
+@dataclass(frozen=True)
+class DocSummary:
+    id: str
+    title: str
+    source_type: str
+    path: str
+
+
+@dataclass(frozen=True)
+class KbStatus:
+    documents: int
+    chunks: int
+    built_at: str
+    model: str
+    as_of: str | None
+    folder: str
+
+
+def chunker_config(settings: Settings) -> ChunkerConfig:
+    return ChunkerConfig(max_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap)
+
+
+def search_options(settings: Settings, k: int | None = None) -> SearchOptions:
+    return SearchOptions(
+        k=k or settings.top_k,
+        candidates=settings.candidates,
+        fusion=settings.fusion,
+        rrf_k=settings.rrf_k,
+        dense_weight=settings.dense_weight,
+    )
+
+
+class Basis:
+    def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex, glossary: Glossary) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._index = index
+        self.glossary = glossary
+        self._llm = LlmClient.from_settings(settings)
+        self._write_lock = threading.Lock()
+        register_terms(z for e in glossary.entries for z in e.zh)
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> Basis:
+        """Load the model and the live index; slow, so front ends call it off the event loop."""
+        embedder = embedder or load_embedder(settings.model, settings.device)
+        index = LoadedIndex.open(settings.index_dir, manifest_settings(embedder, chunker_config(settings)))
+        return cls(settings, embedder, index, Glossary.load(settings.knowledge_dir))
+
+    @property
+    def index(self) -> LoadedIndex:
+        return self._index
+
+    def search(self, question: str, k: int | None = None, context: str | None = None) -> SearchResult:
+        question = self._checked(question)
+        query = expand(question, self.glossary, context)
+        return hybrid_search(self._index, self.embedder, query, search_options(self.settings, k))
+
+    def answer(self, question: str, *, context: str | None = None) -> Answer:
+        started = time.perf_counter()
+        result = self.search(question, context=context)
+        searched = time.perf_counter()
+        answer = compose_answer(result, self._index, self.glossary, self.embedder, self.settings, self._llm)
+        answer.timings_ms.update(
+            search=round((searched - started) * 1000, 2),
+            compose=round((time.perf_counter() - searched) * 1000, 2),
+        )
+        return answer
+
+    def define(self, term: str) -> DefineResult:
+        return self.glossary.define(term)
+
+    def complete_terms(self, text: str, limit: int = 25) -> list[str]:
+        return self.glossary.complete(text, limit)
+
+    def _checked(self, question: str) -> str:
+        question = " ".join(question.split())
+        if not question:
+            raise QuestionError("Please ask a question — the message was empty.")
+        if len(question) > self.settings.max_question_chars:
+            raise QuestionError(
+                f"That question is {len(question)} characters long; please keep it under "
+                f"{self.settings.max_question_chars} and ask one thing at a time."
+            )
+        return question
+
+    # Knowledge-base changes: one writer at a time, readers never blocked.
+
+    def rebuild(self, progress: Progress | None = None) -> BuildReport:
+        report = build_index(
+            self.settings.knowledge_dir,
+            self.settings.index_dir,
+            self.embedder,
+            chunker_config(self.settings),
+            self.settings.ann_threshold,
+            progress,
+        )
+        glossary = Glossary.load(self.settings.knowledge_dir)
+        register_terms(z for e in glossary.entries for z in e.zh)
+        index = LoadedIndex.open(
+            self.settings.index_dir, manifest_settings(self.embedder, chunker_config(self.settings))
+        )
+        self._index, self.glossary = index, glossary
+        return report
+
+    def _change(self, action: str, target: str, apply: Callable[[], AuditRecord]) -> KbChange:
+        with knowledge_store.exclusive(self._write_lock):
+            record = apply()
+            report = self.rebuild()
+            knowledge_store.audit(self.settings.data_dir, record, report.summary())
+        return KbChange(action, target, report)
+
+    def kb_add_file(self, filename: str, data: bytes, *, actor: str) -> KbChange:
+        limit = self.settings.max_upload_bytes
+        return self._change(
+            "Added",
+            filename,
+            lambda: knowledge_store.add_file(self.settings.knowledge_dir, filename, data, actor, limit),
+        )
+
+    def kb_add_url(self, url: str, *, actor: str) -> KbChange:
+        from bot.corpus.fetch import fetch_url
+
+        fetched = fetch_url(url, self.settings.max_upload_bytes, self.settings.fetch_timeout)
+        return self._change(
+            "Imported",
+            url,
+            lambda: knowledge_store.add_file(
+                self.settings.knowledge_dir,
+                fetched.filename,
+                fetched.data,
+                actor,
+                self.settings.max_upload_bytes,
+                source_url=url,
+            ),
+        )
+
+    def kb_remove(self, doc_id: str, *, actor: str) -> KbChange:
+        documents = self._index.documents
+        return self._change(
+            "Removed",
+            doc_id,
+            lambda: knowledge_store.remove(self.settings.knowledge_dir, doc_id, documents, actor),
+        )
+
+    def kb_reload(self, *, actor: str) -> KbChange:
+        return self._change("Reloaded", str(self.settings.knowledge_dir), lambda: knowledge_store.record("reload", "", actor, ""))
+
+    def kb_list(self) -> list[DocSummary]:
+        return [
+            DocSummary(d.id, d.title, d.source_type, d.path)
+            for d in sorted(self._index.documents.values(), key=lambda d: d.id)
+        ]
+
+    def kb_status(self) -> KbStatus:
+        manifest = self._index.manifest
+        return KbStatus(
+            documents=manifest["counts"]["documents"],
+            chunks=manifest["counts"]["chunks"],
+            built_at=manifest["built_at"],
+            model=manifest["model"]["name"],
+            as_of=manifest.get("knowledge_as_of"),
+            folder=str(Path(self._index.folder)),
+        )

