@@ -9,6 +9,7 @@ Chinese query expander.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,18 @@ class Glossary:
             return None
         match = process.extractOne(folded, list(self._names), scorer=fuzz.ratio, score_cutoff=85)
         return self._names[match[0]] if match else None
+
+    def mentioned(self, text: str) -> list[GlossaryEntry]:
+        """Entries named in English text (term or alias, whole words), longest names first."""
+        folded = f" {re.sub(r'[^0-9a-z. ]+', ' ', _fold(text))} "
+        found: list[GlossaryEntry] = []
+        for name in sorted(self._names, key=len, reverse=True):
+            if name.isascii() and len(name) > 2 and f" {name} " in folded:
+                entry = self._names[name]
+                folded = folded.replace(f" {name} ", "  ")
+                if entry not in found:
+                    found.append(entry)
+        return found
 
     def chinese_terms(self) -> dict[str, GlossaryEntry]:
         """Every Chinese rendering, longest first, for translating questions."""

@@ -54,7 +54,7 @@ class RateLimiter:
         return 0.0
 
     def refusal(self, user_id: int) -> str | None:
-        """A polite refusal when `user_id` is over the limit, else None (and the question counts)."""
+        """A polite refusal when over the limit; None means go ahead (and the question counts)."""
         wait = self.retry_after(user_id)
         if not wait:
             return None

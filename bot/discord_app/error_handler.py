@@ -13,11 +13,11 @@ import discord
 from discord import app_commands
 
 from bot.discord_app.checks import NotModerator
+from bot.discord_app.replies import send_text
 from bot.errors import BasisError
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 APOLOGY = "Sorry — something went wrong on our side. It has been logged; please try again later."
 CHECK_FAILED = "You can't use this command here."
 
@@ -39,14 +39,8 @@ def user_message(error: BaseException) -> str:
 
 async def reply_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Tell the user ephemerally, whether or not the interaction was already answered."""
-    text = user_message(error)
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(
-                text, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+        await send_text(interaction, user_message(error), ephemeral=True)
     except discord.HTTPException:
         log.warning("could not deliver an error reply", exc_info=True)
 
@@ -54,7 +48,5 @@ async def reply_error(interaction: discord.Interaction, error: BaseException) ->
 class BasisTree(app_commands.CommandTree):
     """A command tree whose errors all go through `reply_error`."""
 
-    async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await reply_error(interaction, error)

@@ -71,9 +71,7 @@ class FeedbackStore:
     def passages(self, answer_id: str) -> tuple[str, list[ShownPassage]] | None:
         """The answer's language and passages, or None when it is unknown or too old."""
         with _connect(self.path) as db:
-            row = db.execute(
-                "SELECT lang, passages FROM answers WHERE id = ?", (answer_id,)
-            ).fetchone()
+            row = db.execute("SELECT lang, passages FROM answers WHERE id = ?", (answer_id,)).fetchone()
         if row is None:
             return None
         return row[0], [ShownPassage(**p) for p in json.loads(row[1])]

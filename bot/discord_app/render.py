@@ -1,4 +1,4 @@
-"""Answers, definitions and knowledge-base listings as Discord embeds, always within Discord's limits.
+"""Answers, definitions and listings as Discord embeds, always within Discord's limits.
 
 Long text is split at paragraph, line, sentence or word boundaries and continued in the next
 embed; embeds are packed into as many messages as needed. Nothing is cut off: every citation
@@ -36,7 +36,7 @@ WORDS = {
         "sources": "Sources",
         "passages": "Passages",
         "continued": "continued",
-        "try": "You could try:",
+        "see_also": "See also (/define):",
         "as_of": "as of",
     },
     "zh": {
@@ -45,7 +45,7 @@ WORDS = {
         "sources": "来源",
         "passages": "原文段落",
         "continued": "续",
-        "try": "可以试试：",
+        "see_also": "另见（/define）：",
         "as_of": "截至",
     },
 }
@@ -92,16 +92,10 @@ def _boundary(text: str, limit: int) -> int:
 
 def text_embeds(title: str, text: str, colour: discord.Colour, lang: str) -> list[discord.Embed]:
     """One embed per piece of `text`; later pieces say they continue the first."""
-    more = f"{title} ({words(lang)['continued']})"
-    return [
-        discord.Embed(title=title if i == 0 else more, description=piece, colour=colour)
-        for i, piece in enumerate(split_text(text, MAX_DESCRIPTION))
-    ]
+    return _titled(title, split_text(text, MAX_DESCRIPTION), colour, lang)
 
 
-def block_embeds(
-    title: str, blocks: Sequence[str], colour: discord.Colour, lang: str
-) -> list[discord.Embed]:
+def block_embeds(title: str, blocks: Sequence[str], colour: discord.Colour, lang: str) -> list[discord.Embed]:
     """Pack whole blocks (one citation, one document) into as few embeds as fit."""
     texts: list[str] = []
     current = ""
@@ -115,6 +109,10 @@ def block_embeds(
                 current = piece
     if current:
         texts.append(current)
+    return _titled(title, texts, colour, lang)
+
+
+def _titled(title: str, texts: list[str], colour: discord.Colour, lang: str) -> list[discord.Embed]:
     more = f"{title} ({words(lang)['continued']})"
     return [
         discord.Embed(title=title if i == 0 else more, description=text, colour=colour)
@@ -144,8 +142,8 @@ def answer_embeds(answer: Answer, label: Labeler) -> list[discord.Embed]:
         warning_text = "\n\n".join(f"**{notice.message}**" for notice in answer.warnings)
         embeds += text_embeds(w["warning"], warning_text, WARNING_COLOUR, answer.lang)
     body = answer.text
-    if answer.suggestions:
-        body += f"\n\n{w['try']}\n" + "\n".join(f"• {s}" for s in answer.suggestions)
+    if answer.suggestions and not answer.abstained:  # an abstention already names them
+        body += f"\n\n{w['see_also']} " + ", ".join(answer.suggestions)
     colour = ABSTAIN_COLOUR if answer.abstained else ANSWER_COLOUR
     embeds += text_embeds(w["answer"], body, colour, answer.lang)
     blocks = [citation_block(c, label, answer.lang) for c in answer.citations]
@@ -155,7 +153,7 @@ def answer_embeds(answer: Answer, label: Labeler) -> list[discord.Embed]:
 
 def with_footer(embeds: list[discord.Embed], footer: str) -> list[discord.Embed]:
     """Put `footer` on the last embed, or in an embed of its own when it would not fit."""
-    if not footer:
+    if not footer or not embeds:
         return embeds
     last = embeds[-1]
     if len(footer) <= MAX_FOOTER and embed_size(last) + len(footer) <= MAX_TOTAL:
@@ -171,8 +169,9 @@ def passage_records(answer: Answer, label: Labeler) -> list[ShownPassage]:
         text = c.passage.chunk.text
         if c.quote and c.quote in text:
             text = text.replace(c.quote, f"**{c.quote}**", 1)
-        heading = f"[{c.n}] {c.pinpoint or c.passage.document.citation}"
-        records.append(ShownPassage(c.n, heading, label(c.passage.document.source_type, answer.lang), text))
+        doc = c.passage.document
+        heading = f"[{c.n}] {c.pinpoint or doc.citation}"
+        records.append(ShownPassage(c.n, heading, label(doc.source_type, answer.lang), text))
     return records
 
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import discord
 
-from bot.discord_app.error_handler import NO_MENTIONS, reply_error
+from bot.discord_app.error_handler import reply_error
 from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.render import paginate, passage_embeds
+from bot.discord_app.replies import send_pages, send_text
 
 STALE = "That answer is too old to look up now; please ask the question again."
 THANKS = {True: "Thanks — glad it helped. 👍", False: "Thanks — noted, we'll look into it. 👎"}
@@ -52,20 +53,11 @@ class PassagesButton(
         try:
             found = await asyncio.to_thread(_store(interaction).passages, self.answer_id)
             if found is None:
-                await interaction.response.send_message(
-                    STALE, ephemeral=True, allowed_mentions=NO_MENTIONS
-                )
+                await send_text(interaction, STALE, ephemeral=True)
                 return
             lang, passages = found
-            first, *rest = paginate(passage_embeds(passages, lang))
-            await interaction.response.send_message(
-                embeds=first, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-            for page in rest:
-                await interaction.followup.send(
-                    embeds=page, ephemeral=True, allowed_mentions=NO_MENTIONS
-                )
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a reply
+            await send_pages(interaction, paginate(passage_embeds(passages, lang)), ephemeral=True)
+        except Exception as exc:  # every failure becomes a reply
             await reply_error(interaction, exc)
 
 
@@ -95,14 +87,9 @@ class VoteButton(
     async def callback(self, interaction: discord.Interaction) -> Any:
         try:
             store = _store(interaction)
-            recorded = await asyncio.to_thread(
-                store.vote, self.answer_id, interaction.user.id, self.up
-            )
-            text = THANKS[self.up] if recorded else STALE
-            await interaction.response.send_message(
-                text, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a reply
+            recorded = await asyncio.to_thread(store.vote, self.answer_id, interaction.user.id, self.up)
+            await send_text(interaction, THANKS[self.up] if recorded else STALE, ephemeral=True)
+        except Exception as exc:  # every failure becomes a reply
             await reply_error(interaction, exc)
 
 

@@ -17,7 +17,9 @@ from bot.models import Chunk, Document
 
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 SECTION_LINE = re.compile(r"^§\s*\d+[.\d]*\s")
-MARKER = re.compile(r"^\(([a-z]{1,4}|\d{1,3}|[A-Z])\)")
+MARKER = re.compile(r"^\(([a-z]{1,4}|\d{1,3}|[A-Z])\)(?:\s*\*([^*]{1,80}?)\.?\*)?")
+DEFINED_TERM = re.compile(r"^(?:\*([A-Z“\"][^*]{1,80}?)\.?\*|[“\"]([A-Z][^”\"]{1,80}?)\.?[”\"]\.?)\s")
+MIN_UNIT_TOKENS = 40
 ROMAN = re.compile(r"^(i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii|xiii|xiv|xv|xvi|xvii|xviii|xix|xx)$")
 SENTENCE_END = re.compile(r"(?<=[.;:?!])\s+(?=[\"“(A-Z0-9§])")
 SEP = " › "
@@ -44,7 +46,14 @@ class _Block:
 
 def embed_text(doc: Document, chunk: Chunk) -> str:
     """What the embedder and lexical index see: the chunk with its title and heading."""
-    return f"{doc.title}\n{chunk.heading}\n{chunk.text}" if chunk.heading else f"{doc.title}\n{chunk.text}"
+    return f"{context_line(doc)}\n{chunk.heading}\n{chunk.text}" if chunk.heading else f"{context_line(doc)}\n{chunk.text}"
+
+
+def context_line(doc: Document) -> str:
+    """Title plus citation and date, so "the September 2025 rule" can find its text."""
+    day = doc.published.strftime("%B %-d, %Y") if doc.published else ""
+    extra = ", ".join(x for x in (doc.citation if doc.citation != doc.title else "", day) if x)
+    return f"{doc.title} ({extra})" if extra else doc.title
 
 
 def chunk_document(doc: Document, config: ChunkerConfig) -> list[Chunk]:
@@ -54,9 +63,10 @@ def chunk_document(doc: Document, config: ChunkerConfig) -> list[Chunk]:
     group_tokens = 0
     for block in blocks:
         tokens = count_tokens(doc.text[block.start : block.end])
-        budget = config.max_tokens - count_tokens(f"{doc.title}\n{block.path}\n")
+        budget = config.max_tokens - count_tokens(f"{context_line(doc)}\n{block.path}\n")
         same_section = bool(group) and group[0].headings == block.headings
-        if group and (not same_section or group_tokens + tokens > budget):
+        new_unit = len(block.markers) == 1 and group_tokens >= MIN_UNIT_TOKENS
+        if group and (not same_section or new_unit or group_tokens + tokens > budget):
             chunks.append(_make(doc, group, len(chunks)))
             group, group_tokens = [], 0
         if tokens > budget:
@@ -119,20 +129,28 @@ def _blocks(doc: Document) -> list[_Block]:
         if heading:
             level = len(heading.group(1))
             title = heading.group(2).strip()
+            if title.startswith("§"):
+                level = min([level] + [lvl for lvl, text in headings if text.startswith("§")])
             headings = [h for h in headings if h[0] < level]
             if not (level == 1 and title == doc.title and not headings):
                 headings.append((level, title))
             markers = []
             boundary = True
         elif SECTION_LINE.match(stripped):
-            headings = [h for h in headings if h[0] < 7] + [(7, stripped[:120])]
+            level = next((lvl for lvl, text in headings if text.startswith("§")), 7)
+            headings = [h for h in headings if h[0] < level] + [(level, stripped[:120])]
             markers = []
             boundary = True
         else:
             marker = MARKER.match(stripped)
+            term = DEFINED_TERM.match(stripped) if not marker else None
             if marker:
                 level = _marker_level(marker.group(1), markers)
-                markers = [m for m in markers if m[0] < level] + [(level, f"({marker.group(1)})")]
+                caption = f" {marker.group(2).strip()}" if marker.group(2) else ""
+                markers = [m for m in markers if m[0] < level] + [(level, f"({marker.group(1)}){caption}")]
+                boundary = True
+            elif term:
+                markers = [(1, (term.group(1) or term.group(2)).strip())]
                 boundary = True
         if boundary or current is None:
             current = _Block(

@@ -40,7 +40,10 @@ def expand(question: str, glossary: Glossary, context: str | None = None) -> Que
         dense = english or question
         lexical = f"{question} {' '.join(found)}"
     else:
-        dense = lexical = question
+        found = [e.term for e in glossary.mentioned(question)]
+        definitions = " ".join(glossary.get(t).definition.split(". ")[0] for t in found[:2])  # type: ignore[union-attr]
+        dense = f"{question} {definitions}".strip()
+        lexical = question
     if context:
         dense = f"{context} {dense}"
         lexical = f"{context} {lexical}"

@@ -7,11 +7,12 @@ min-max-normalised scores. Both were measured on the dev set (see README).
 from __future__ import annotations
 
 
-def rrf(rankings: list[list[tuple[int, float]]], k: int = 60) -> dict[int, float]:
+def rrf(rankings: list[list[tuple[int, float]]], k: int = 60, weights: list[float] | None = None) -> dict[int, float]:
+    """Reciprocal rank fusion, optionally weighting each ranking."""
     fused: dict[int, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, (item, _) in enumerate(ranking, start=1):
-            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
     return fused
 
 

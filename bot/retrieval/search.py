@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.indexing.chunking import SEP
 from bot.indexing.dense import search_dense
 from bot.indexing.embedder import Embedder
 from bot.models import Passage
@@ -21,6 +22,7 @@ class SearchOptions:
     fusion: str = "rrf"
     rrf_k: int = 60
     dense_weight: float = 0.5
+    per_document: int = 2
 
 
 @dataclass(frozen=True)
@@ -37,14 +39,14 @@ def hybrid_search(index: LoadedIndex, embedder: Embedder, query: Query, options:
     if options.fusion == "weighted":
         fused = weighted(dense, lexical, options.dense_weight)
     else:
-        fused = rrf([dense, lexical], options.rrf_k)
+        fused = rrf([dense, lexical], options.rrf_k, [options.dense_weight, 1.0 - options.dense_weight])
     dense_scores = dict(dense)
     lexical_scores = dict(lexical)
     missing = [i for i in fused if i not in dense_scores]
     if missing:
         rows = np.vstack([index.dense.reconstruct(i) for i in missing])
         dense_scores.update(zip(missing, (rows @ vector).tolist(), strict=True))
-    ranked = sorted(fused, key=lambda i: (-fused[i], i))[: options.k]
+    ranked = _diverse(index, sorted(fused, key=lambda i: (-fused[i], i)), options)
     passages = tuple(
         Passage(
             chunk=index.chunks[i],
@@ -57,3 +59,26 @@ def hybrid_search(index: LoadedIndex, embedder: Embedder, query: Query, options:
         for rank, i in enumerate(ranked, start=1)
     )
     return SearchResult(query, passages, vector)
+
+
+def _diverse(index: LoadedIndex, ranked: list[int], options: SearchOptions) -> list[int]:
+    """Top k with at most `per_document` passages per document section and no repeated text.
+
+    Bills repeat their text once per version and long rules say one thing many
+    times; without this, one document can fill every slot.
+    """
+    chosen: list[int] = []
+    per_section: dict[tuple[str, str], int] = {}
+    seen_text: set[str] = set()
+    for i in ranked:
+        chunk = index.chunks[i]
+        text = " ".join(chunk.text.split()).casefold()
+        section = (chunk.doc_id, chunk.heading.split(SEP)[0])
+        if text in seen_text or per_section.get(section, 0) >= options.per_document:
+            continue
+        seen_text.add(text)
+        per_section[section] = per_section.get(section, 0) + 1
+        chosen.append(i)
+        if len(chosen) == options.k:
+            break
+    return chosen

@@ -95,6 +95,7 @@ class _Fault:
     route: str
     remaining: int
     retry_after: float
+    status: int
 
 
 @dataclass
@@ -124,6 +125,7 @@ class DiscordEmulator:
         self.messages: dict[int, Json] = {}
         self.channels: dict[int, Json] = {self.channel_id: self._text_channel()}
         self.interactions: dict[int, SentInteraction] = {}
+        self.downloads: list[str] = []  # attachment paths fetched from the emulated CDN
         self.deny_intents = 0  # intents the emulator refuses with close code 4014
         self._uploads: dict[int, Upload] = {}
         self._faults: list[_Fault] = []
@@ -185,9 +187,12 @@ class DiscordEmulator:
     def make_user(self, name: str) -> Json:
         return _user(self._snowflake(), name)
 
-    def fail_next(self, method: str, route: str, *, times: int = 1, retry_after: float = 0.2):
-        """Answer the next `times` requests to `route` with a 429 that discord.py retries."""
-        self._faults.append(_Fault(method.upper(), route, times, retry_after))
+    def fail_next(
+        self, method: str, route: str, *, times: int = 1, retry_after: float = 0.2, status: int = 429
+    ) -> None:
+        """Answer the next `times` requests to `route` with a 429 that discord.py retries
+        (with `Via` and `retry_after`), or with another error status such as 403."""
+        self._faults.append(_Fault(method.upper(), route, times, retry_after, status))
 
     async def drop_gateway(self, code: int = 4000) -> None:
         """Close the client's gateway socket; events dispatched meanwhile wait for RESUME."""
@@ -200,9 +205,7 @@ class DiscordEmulator:
         await self._wait(lambda: self._live is not None, timeout)
 
     async def wait_resumed(self, count: int = 1, timeout: float = 10.0) -> None:
-        await self._wait(
-            lambda: len(self.gateway_ops(6)) >= count and self._live is not None, timeout
-        )
+        await self._wait(lambda: len(self.gateway_ops(6)) >= count and self._live is not None, timeout)
 
     @property
     def session_id(self) -> str | None:
@@ -211,9 +214,7 @@ class DiscordEmulator:
     def gateway_ops(self, op: int) -> list[Json]:
         return [p for p in self.gateway_log if p.get("op") == op]
 
-    async def wait_for(
-        self, predicate: Callable[[RestCall], bool], timeout: float = 5.0
-    ) -> RestCall:
+    async def wait_for(self, predicate: Callable[[RestCall], bool], timeout: float = 5.0) -> RestCall:
         """The first recorded call (past or future) that matches."""
         found: list[RestCall] = []
 
@@ -255,9 +256,7 @@ class DiscordEmulator:
             timeout,
         )
 
-    async def channel_messages(
-        self, channel_id: int, count: int = 1, timeout: float = 10.0
-    ) -> list[Json]:
+    async def channel_messages(self, channel_id: int, count: int = 1, timeout: float = 10.0) -> list[Json]:
         """Messages the bot posted in a channel or thread (as stored), oldest first."""
         calls = await self.wait_calls(
             lambda c: (
@@ -297,9 +296,7 @@ class DiscordEmulator:
             data["resolved"] = resolved
         return await self._interact(INTERACTION_COMMAND, data, user, roles, permissions, channel_id)
 
-    async def autocomplete(
-        self, command: str, focused: str, *, user: Json, **values: Any
-    ) -> list[Json]:
+    async def autocomplete(self, command: str, focused: str, *, user: Json, **values: Any) -> list[Json]:
         """Dispatch an autocomplete interaction and return the choices the client offered."""
         name, *sub = command.split()
         definition, guild_id = self._command(name)
@@ -307,9 +304,7 @@ class DiscordEmulator:
         data: Json = {"id": definition["id"], "name": name, "type": 1, "options": options}
         if guild_id is not None:
             data["guild_id"] = str(guild_id)
-        sent = await self._interact(
-            INTERACTION_AUTOCOMPLETE, data, user, (), MEMBER_PERMISSIONS, None
-        )
+        sent = await self._interact(INTERACTION_AUTOCOMPLETE, data, user, (), MEMBER_PERMISSIONS, None)
         call = await self.callback(sent)
         assert call.body["type"] == 8, call.body
         return call.body["data"]["choices"]
@@ -444,6 +439,9 @@ class DiscordEmulator:
         for fault in self._faults:
             if fault.remaining and (fault.method, fault.route) == (call.method, call.route):
                 fault.remaining -= 1
+                if fault.status != 429:
+                    call.response = {"message": "Missing Permissions", "code": 50013}
+                    return _json(call.response, status=fault.status)
                 body = {"message": "You are being rate limited.", "retry_after": fault.retry_after}
                 call.response = dict(body, **{"global": False})
                 headers = {"Via": "1.1 google", "Retry-After": str(fault.retry_after)}
@@ -513,7 +511,7 @@ class DiscordEmulator:
             return self._reply(request, {"message": "Unknown interaction", "code": 10062}, 404)
         kind = call.body["type"]
         data = call.body.get("data") or {}
-        if errors := _limit_errors(data):
+        if errors := limit_errors(data):
             return self._reject(request, errors)
         interaction: Json = {"id": str(sent.id), "type": sent.payload["type"]}
         body: Json = {"interaction": interaction}
@@ -532,7 +530,7 @@ class DiscordEmulator:
 
     async def _followup(self, request: web.Request) -> web.Response:
         call: RestCall = request[CALL]
-        if errors := _limit_errors(call.body or {}):
+        if errors := limit_errors(call.body or {}):
             return self._reject(request, errors)
         token = call.params["token"]
         sent = next((s for s in self.interactions.values() if s.token == token), None)
@@ -557,7 +555,7 @@ class DiscordEmulator:
 
     async def _edit_webhook_msg(self, request: web.Request) -> web.Response:
         call: RestCall = request[CALL]
-        if errors := _limit_errors(call.body or {}):
+        if errors := limit_errors(call.body or {}):
             return self._reject(request, errors)
         message = self._webhook_message(request)
         if message is None:
@@ -571,7 +569,7 @@ class DiscordEmulator:
         channel_id = int(call.params["channel_id"])
         if channel_id not in self.channels:
             return self._reply(request, {"message": "Unknown Channel", "code": 10003}, 404)
-        if errors := _limit_errors(call.body or {}):
+        if errors := limit_errors(call.body or {}):
             return self._reject(request, errors)
         payload = dict(call.body or {}, attachments=_attachments(call.files))
         message = self._message(channel_id, self.bot_user, payload)
@@ -590,7 +588,7 @@ class DiscordEmulator:
         if message is None:
             return self._reply(request, {"message": "Unknown Message", "code": 10008}, 404)
         thread_id = int(message["id"])  # a thread started from a message shares its id
-        now = _iso(datetime.now(UTC))
+        now = _now()
         thread = {
             "id": str(thread_id),
             "guild_id": str(self.guild_id),
@@ -623,6 +621,7 @@ class DiscordEmulator:
         return self._reply(request, {"message": "404: Not Found", "code": 0}, status=404)
 
     async def _cdn(self, request: web.Request) -> web.Response:
+        self.downloads.append(request.path)
         upload = self._uploads.get(int(request.match_info["attachment_id"]))
         if upload is None:
             return web.Response(status=404)
@@ -667,13 +666,13 @@ class DiscordEmulator:
             "stickers": [],
             "features": [],
             "large": False,
-            "joined_at": _iso(datetime.now(UTC)),
+            "joined_at": _now(),
         }
 
     def _member_body(self, roles: tuple[int, ...]) -> Json:
         return {
             "roles": [str(r) for r in roles],
-            "joined_at": _iso(datetime.now(UTC)),
+            "joined_at": _now(),
             "deaf": False,
             "mute": False,
             "flags": 0,
@@ -686,7 +685,7 @@ class DiscordEmulator:
             "guild_id": str(self.guild_id),
             "author": author,
             "content": payload.get("content") or "",
-            "timestamp": _iso(datetime.now(UTC)),
+            "timestamp": _now(),
             "edited_timestamp": None,
             "tts": False,
             "mention_everyone": False,
@@ -705,9 +704,7 @@ class DiscordEmulator:
         return message
 
     def _original(self, token: str) -> Json | None:
-        return next(
-            (m for m in self.messages.values() if m.get("interaction_token") == token), None
-        )
+        return next((m for m in self.messages.values() if m.get("interaction_token") == token), None)
 
     def _webhook_message(self, request: web.Request) -> Json | None:
         token, message_id = request.match_info["token"], request.match_info["message_id"]
@@ -830,7 +827,7 @@ def _attachments(files: dict[str, tuple[str, bytes]]) -> list[Json]:
     ]
 
 
-def _limit_errors(payload: Json) -> list[str]:
+def limit_errors(payload: Json) -> list[str]:
     """Which of Discord's message limits `payload` breaks (empty when it fits)."""
     errors = []
     if len(payload.get("content") or "") > LIMITS["content"]:
@@ -886,5 +883,5 @@ def _role(role_id: int, name: str, permissions: int, position: int) -> Json:
     }
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
+def _now() -> str:
+    return datetime.now(UTC).isoformat()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 
 import discord
@@ -43,8 +44,15 @@ class PlainBot(commands.Bot):
         async def echo_complete(interaction: discord.Interaction, current: str):
             return [app_commands.Choice(name=w, value=w) for w in ("alpha", "beta") if current in w]
 
+        @app_commands.command(description="Edit the original response, then attach a file")
+        async def report(interaction: discord.Interaction) -> None:
+            await interaction.response.defer(thinking=True)
+            await interaction.edit_original_response(content="working")
+            await interaction.followup.send(file=discord.File(io.BytesIO(b"done"), "report.txt"))
+
         self.tree.add_command(echo)
         self.tree.add_command(size)
+        self.tree.add_command(report)
         await self.tree.sync()
 
     async def on_message(self, message: discord.Message) -> None:
@@ -80,7 +88,7 @@ async def test_login_sync_and_deferred_followup(emulator: DiscordEmulator, plain
         "/oauth2/applications/@me",
         "/applications/{app_id}/commands",
     ]
-    assert {c["name"] for c in emulator.commands[None]} == {"echo", "size"}
+    assert {c["name"] for c in emulator.commands[None]} == {"echo", "size", "report"}
 
     user = emulator.make_user("ada")
     sent = await emulator.slash("echo", user=user, text="hi")
@@ -100,6 +108,16 @@ async def test_autocomplete_and_attachment(emulator: DiscordEmulator, plain_bot:
     sent = await emulator.slash("size", user=user, file=Upload("notes.md", b"x" * 42))
     callback = await emulator.callback(sent)
     assert callback.body["data"]["content"] == "notes.md: 42 bytes"
+
+
+async def test_edit_original_and_file_followup(emulator: DiscordEmulator, plain_bot: PlainBot):
+    sent = await emulator.slash("report", user=emulator.make_user("ada"))
+    deferred = await emulator.callback(sent)
+    (followup,) = await emulator.followups(sent)
+    original = emulator.messages[int(deferred.response["interaction"]["response_message_id"])]
+    assert original["content"] == "working"
+    assert followup.files == {"files[0]": ("report.txt", b"done")}
+    assert followup.response["id"] != original["id"]  # the original was no longer "thinking"
 
 
 async def test_rate_limited_followup_is_retried(emulator: DiscordEmulator, plain_bot: PlainBot):

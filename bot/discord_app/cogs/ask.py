@@ -17,8 +17,9 @@ from discord.ext import commands
 
 from bot.answering.labels import source_label
 from bot.discord_app.checks import question_refusal
-from bot.discord_app.error_handler import NO_MENTIONS, user_message
+from bot.discord_app.error_handler import user_message
 from bot.discord_app.render import answer_embeds, paginate, passage_records
+from bot.discord_app.replies import NO_MENTIONS, send_pages, send_text
 from bot.discord_app.views import answer_view
 from bot.models import Answer
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 THREAD_NAME_CHARS = 90
-Page = tuple[list[discord.Embed], discord.ui.View | None]
 
 
 class AskCog(commands.Cog):
@@ -40,23 +40,16 @@ class AskCog(commands.Cog):
         question="Your question, in English or Chinese.",
         private="Show the answer only to you (default: the whole channel sees it).",
     )
-    async def ask(
-        self, interaction: discord.Interaction, question: str, private: bool = False
-    ) -> None:
+    async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
         """Ask an export-control question; the answer cites its sources."""
         refusal = self.refusal(interaction.user.id, question)
         if refusal:
-            await interaction.response.send_message(
-                refusal, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+            await send_text(interaction, refusal, ephemeral=True)
             return
         await interaction.response.defer(thinking=True, ephemeral=private)
         answer = await asyncio.to_thread(self.bot.basis.answer, question)
-        for embeds, view in await self.pages(answer):
-            extra = {"view": view} if view else {}
-            await interaction.followup.send(
-                embeds=embeds, ephemeral=private, allowed_mentions=NO_MENTIONS, wait=True, **extra
-            )
+        pages, view = await self.present(answer)
+        await send_pages(interaction, pages, ephemeral=private, view=view)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -74,34 +67,42 @@ class AskCog(commands.Cog):
             await message.reply(refusal, allowed_mentions=NO_MENTIONS)
             return
         try:
-            if isinstance(channel, discord.Thread):
-                target, context = channel, await thread_question(channel, me.id)
-            else:
-                name = question[:THREAD_NAME_CHARS]
-                target, context = await message.create_thread(name=name), None
+            target, context = await answer_place(message, question, me.id)
             async with target.typing():
                 answer = await asyncio.to_thread(self.bot.basis.answer, question, context=context)
-            for embeds, view in await self.pages(answer):
-                extra = {"view": view} if view else {}
+            pages, view = await self.present(answer)
+            for i, embeds in enumerate(pages):
+                extra = {"view": view} if i == len(pages) - 1 else {}
                 await target.send(embeds=embeds, allowed_mentions=NO_MENTIONS, **extra)
-        except Exception as exc:  # noqa: BLE001 - the asker always hears back
+        except Exception as exc:  # the asker always hears back
             await message.channel.send(user_message(exc), allowed_mentions=NO_MENTIONS)
 
     def refusal(self, user_id: int, question: str) -> str | None:
         """Why a question is refused before any work (too long, or over the rate limit)."""
-        return question_refusal(
-            question, self.bot.settings.max_question_chars
-        ) or self.bot.limiter.refusal(user_id)
+        limit = self.bot.settings.max_question_chars
+        return question_refusal(question, limit) or self.bot.limiter.refusal(user_id)
 
-    async def pages(self, answer: Answer) -> list[Page]:
-        """The messages an answer needs, buttons on the last; its passages are remembered."""
+    async def present(self, answer: Answer) -> tuple[list[list[discord.Embed]], discord.ui.View]:
+        """The messages an answer needs and its buttons; its passages are remembered for them."""
         passages = passage_records(answer, source_label)
-        await asyncio.to_thread(
-            self.bot.feedback.remember, answer.id, answer.question, answer.lang, passages
-        )
-        pages = paginate(answer_embeds(answer, source_label))
+        await asyncio.to_thread(self.bot.feedback.remember, answer.id, answer.question, answer.lang, passages)
         view = answer_view(answer.id, answer.lang, has_passages=bool(passages))
-        return [(embeds, view if i == len(pages) - 1 else None) for i, embeds in enumerate(pages)]
+        return paginate(answer_embeds(answer, source_label)), view
+
+
+async def answer_place(
+    message: discord.Message, question: str, bot_id: int
+) -> tuple[discord.abc.Messageable, str | None]:
+    """Where to answer and with what context: in place inside a thread (its first question as
+    context), else in a new thread from the message, or in place where threads are not allowed."""
+    channel = message.channel
+    if isinstance(channel, discord.Thread):
+        return channel, await thread_question(channel, bot_id)
+    try:
+        return await message.create_thread(name=question[:THREAD_NAME_CHARS]), None
+    except discord.HTTPException as exc:
+        log.warning("cannot start a thread in channel %s (%s); answering in place", channel.id, exc)
+        return channel, None
 
 
 def strip_mention(content: str, user_id: int) -> str:
@@ -111,7 +112,7 @@ def strip_mention(content: str, user_id: int) -> str:
 async def thread_question(thread: discord.Thread, bot_id: int) -> str | None:
     """The question that started `thread` (its starter message), as retrieval context."""
     starter = thread.starter_message
-    if starter is None and thread.parent is not None:
+    if starter is None and isinstance(thread.parent, discord.TextChannel):
         try:
             starter = await thread.parent.fetch_message(thread.id)
         except discord.HTTPException:

@@ -1,0 +1,150 @@
+"""The Discord client: `run(settings)` is what `basis run` calls.
+
+Start-up order: the token is checked by logging in (so a bad token fails in a second), then
+`setup_hook` loads the model and index in a worker thread, adds the cogs and syncs the
+commands (to `BASIS_DEV_GUILD_ID` when set, else globally), and only then does the gateway
+connect. `BASIS_DISCORD_API_BASE` and `BASIS_DISCORD_GATEWAY_URL` point discord.py at a
+Discord-compatible server instead of discord.com.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import aiohttp
+import discord
+import yarl
+from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.discord_app.checks import RateLimiter
+from bot.discord_app.cogs.ask import AskCog
+from bot.discord_app.cogs.define import DefineCog
+from bot.discord_app.cogs.kb import KbCog
+from bot.discord_app.error_handler import BasisTree
+from bot.discord_app.feedback import FeedbackStore
+from bot.discord_app.replies import NO_MENTIONS
+from bot.discord_app.views import PassagesButton, VoteButton
+from bot.errors import ConfigError
+from bot.indexing.embedder import Embedder
+from bot.service import Basis
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Message content is privileged: it is needed to read follow-up questions in Basis's threads,
+# which do not mention the bot.
+INTENTS = discord.Intents(guilds=True, guild_messages=True, message_content=True)
+
+TOKEN_MISSING = (
+    "DISCORD_TOKEN is not set: put the bot token in the environment or in .env "
+    "(Developer Portal → your application → Bot → Reset Token)."
+)
+TOKEN_REJECTED = (
+    "Discord rejected DISCORD_TOKEN: copy a fresh token from the Developer Portal "
+    "(your application → Bot → Reset Token) into the environment or .env."
+)
+INTENT_MISSING = (
+    "Discord refused the Message Content intent: enable it in the Developer Portal "
+    "(your application → Bot → Privileged Gateway Intents → Message Content Intent)."
+)
+
+
+class BasisBot(commands.Bot):
+    """Owns the service, the feedback store and the rate limiter; cogs reach them through it."""
+
+    basis: Basis
+    feedback: FeedbackStore
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # Basis never joins voice
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=INTENTS,
+            help_command=None,
+            allowed_mentions=NO_MENTIONS,
+            tree_cls=BasisTree,
+        )
+        self.settings = settings
+        self.limiter = RateLimiter(settings.rate_limit_count, settings.rate_limit_seconds)
+        self._embedder = embedder
+
+    async def setup_hook(self) -> None:
+        log.info("logged in; loading the model and index")
+        self.basis = await asyncio.to_thread(Basis.open, self.settings, self._embedder)
+        self.feedback = await asyncio.to_thread(FeedbackStore.open, self.settings.data_dir)
+        self.add_dynamic_items(PassagesButton, VoteButton)
+        for cog in (AskCog(self), DefineCog(self), KbCog(self)):
+            await self.add_cog(cog)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """To the development guild when configured (instant), else globally."""
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d application commands", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d servers", self.user, len(self.guilds))
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Basis has no prefix commands; mentions and threads are handled by the ask cog."""
+
+
+@contextmanager
+def discord_endpoints(settings: Settings) -> Iterator[None]:
+    """Point discord.py at the configured REST base and gateway, restoring them afterwards.
+
+    discord.py reads `Route.BASE` at every request and `DEFAULT_GATEWAY` on every fresh
+    connection; after READY it follows the server's `resume_gateway_url`.
+    """
+    saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    if settings.discord_api_base:
+        Route.BASE = settings.discord_api_base.rstrip("/")
+    if settings.discord_gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+    try:
+        yield
+    finally:
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+async def start(settings: Settings, *, embedder: Embedder | None = None) -> None:
+    """Log in, load the service, connect, and serve until the bot is closed or cancelled."""
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        raise ConfigError(TOKEN_MISSING)
+    token = settings.discord_token.get_secret_value()
+    with discord_endpoints(settings):
+        async with BasisBot(settings, embedder) as bot:
+            try:
+                await bot.login(token)
+            except discord.LoginFailure:
+                raise ConfigError(TOKEN_REJECTED) from None
+            except aiohttp.ClientConnectionError as exc:
+                raise ConfigError(f"Cannot reach Discord at {Route.BASE}: {exc}") from None
+            try:
+                await bot.connect()
+            except discord.PrivilegedIntentsRequired:
+                raise ConfigError(INTENT_MISSING) from None
+
+
+def run(settings: Settings) -> int:
+    """Run the bot until interrupted (`basis run`); token and set-up problems raise ConfigError.
+
+    discord.py's own chatter is kept to warnings, so a bad token prints nothing but the error.
+    """
+    discord.utils.setup_logging(level=logging.INFO)
+    logging.getLogger("discord").setLevel(logging.WARNING)
+    try:
+        asyncio.run(start(settings))
+    except KeyboardInterrupt:
+        log.info("stopped")
+    return 0

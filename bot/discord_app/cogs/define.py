@@ -1,0 +1,51 @@
+"""`/define term` from the bilingual glossary, with fuzzy autocomplete."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app.render import definition_embeds, paginate
+from bot.discord_app.replies import send_pages, send_text
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import BasisBot
+
+MAX_CHOICES = 25  # Discord's limit
+MAX_CHOICE_CHARS = 100
+
+
+class DefineCog(commands.Cog):
+    def __init__(self, bot: BasisBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="define")
+    @app_commands.describe(term="An export-control term, in English or Chinese.")
+    async def define(self, interaction: discord.Interaction, term: str) -> None:
+        """Define an export-control term, with its Chinese rendering and citation."""
+        result = await asyncio.to_thread(self.bot.basis.define, term)
+        if result.entry is None:
+            hint = f" Did you mean: {', '.join(result.suggestions)}?" if result.suggestions else ""
+            text = f"The glossary has no entry for “{term}”.{hint}"
+            await send_text(interaction, text, ephemeral=True)
+            return
+        await send_pages(interaction, paginate(definition_embeds(result.entry)), ephemeral=False)
+
+    @define.autocomplete("term")
+    async def complete_term(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Glossary terms matching what was typed so far, each with its Chinese rendering."""
+        terms = await asyncio.to_thread(self.bot.basis.complete_terms, current, MAX_CHOICES)
+        return [
+            app_commands.Choice(name=self._label(t)[:MAX_CHOICE_CHARS], value=t[:MAX_CHOICE_CHARS])
+            for t in terms[:MAX_CHOICES]
+        ]
+
+    def _label(self, term: str) -> str:
+        entry = self.bot.basis.glossary.get(term)
+        return f"{term} · {entry.zh[0]}" if entry and entry.zh else term

@@ -1,0 +1,124 @@
+"""`/kb` for moderators: add, remove, list, status, reload.
+
+Permission is checked every time a command runs (`interaction_check`); Discord's default
+permissions only hide the group from others. Changes run in a worker thread: the service
+validates, saves, audits and rebuilds, then swaps the index, so questions keep being answered
+from the old index meanwhile. The moderator gets the change summary as a follow-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answering.labels import source_label
+from bot.discord_app.checks import NotModerator, is_moderator
+from bot.discord_app.render import SOURCES_COLOUR, block_embeds, paginate
+from bot.discord_app.replies import send_pages, send_text
+from bot.errors import KnowledgeBaseError
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import BasisBot
+
+MAX_CHOICES = 25
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: manage the knowledge base."):
+    def __init__(self, bot: BasisBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        role_ids = self.bot.settings.moderator_role_ids
+        if is_moderator(interaction.user, interaction.permissions, role_ids):
+            return True
+        raise NotModerator()
+
+    @app_commands.command(name="add")
+    @app_commands.describe(
+        file="A .md, .txt, .html or .pdf document.", url="Or a public http(s) URL to import."
+    )
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment | None = None,
+        url: str | None = None,
+    ) -> None:
+        """Add a document (attachment or URL) and rebuild the index."""
+        if (file is None) == (url is None):
+            raise KnowledgeBaseError("Give either a file or a URL (exactly one of them).")
+        basis = self.bot.basis
+        if file is not None:
+            limit = self.bot.settings.max_upload_bytes
+            if file.size > limit:
+                raise KnowledgeBaseError(
+                    f"{file.filename} is {file.size:,} bytes; the limit is {limit:,} bytes."
+                )
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            data = await file.read()
+            change = await asyncio.to_thread(basis.kb_add_file, file.filename, data, actor=actor(interaction))
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            change = await asyncio.to_thread(basis.kb_add_url, url, actor=actor(interaction))
+        await send_text(interaction, change.summary, ephemeral=True)
+
+    @app_commands.command(name="remove")
+    @app_commands.describe(doc_id="The document id, as shown by /kb list.")
+    async def remove(self, interaction: discord.Interaction, doc_id: str) -> None:
+        """Remove a document and rebuild the index."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        change = await asyncio.to_thread(self.bot.basis.kb_remove, doc_id, actor=actor(interaction))
+        await send_text(interaction, change.summary, ephemeral=True)
+
+    @remove.autocomplete("doc_id")
+    async def complete_doc(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Document ids or titles containing what was typed."""
+        docs = await asyncio.to_thread(self.bot.basis.kb_list)
+        needle = current.casefold()
+        hits = [d for d in docs if needle in d.id.casefold() or needle in d.title.casefold()]
+        return [
+            app_commands.Choice(name=f"{d.id} — {d.title}"[:100], value=d.id[:100])
+            for d in hits[:MAX_CHOICES]
+        ]
+
+    @app_commands.command(name="reload")
+    async def reload(self, interaction: discord.Interaction) -> None:
+        """Re-scan the knowledge directory and rebuild the index."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        change = await asyncio.to_thread(self.bot.basis.kb_reload, actor=actor(interaction))
+        await send_text(interaction, change.summary, ephemeral=True)
+
+    @app_commands.command(name="list")
+    async def list_documents(self, interaction: discord.Interaction) -> None:
+        """List the documents in the knowledge base."""
+        docs = await asyncio.to_thread(self.bot.basis.kb_list)
+        blocks = [f"`{d.id}` — {d.title} · {source_label(d.source_type)}" for d in docs]
+        title = f"Knowledge base: {len(docs)} documents"
+        await send_pages(
+            interaction, paginate(block_embeds(title, blocks, SOURCES_COLOUR, "en")), ephemeral=True
+        )
+
+    @app_commands.command(name="status")
+    async def status(self, interaction: discord.Interaction) -> None:
+        """Documents, chunks, last build, model and as-of date of the knowledge base."""
+        status = await asyncio.to_thread(self.bot.basis.kb_status)
+        embed = discord.Embed(title="Knowledge base status", colour=SOURCES_COLOUR)
+        embed.add_field(name="Documents", value=str(status.documents))
+        embed.add_field(name="Chunks", value=str(status.chunks))
+        embed.add_field(name="Last build", value=status.built_at)
+        embed.add_field(name="Model", value=status.model)
+        embed.add_field(name="Knowledge as of", value=status.as_of or "unknown")
+        await send_pages(interaction, [[embed]], ephemeral=True)
+
+
+def actor(interaction: discord.Interaction) -> str:
+    """Who made a change, for the audit log: name and stable id."""
+    return f"{interaction.user.name} (discord:{interaction.user.id})"

@@ -1,0 +1,82 @@
+"""Shared fixtures: every test gets its own data and index directories and a fake embedder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.indexing.build import BuildReport, build_index
+from bot.service import Basis, chunker_config
+from bot.settings import Settings, load_settings
+from tests.fakes import HashEmbedder
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep tests away from the developer's .env, index and data."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("DISCORD_TOKEN", "BASIS_LLM_URL", "BASIS_INDEX_DIR", "BASIS_KNOWLEDGE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def embedder() -> HashEmbedder:
+    return HashEmbedder()
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    """A copy of the hand-made fixture knowledge base that tests may change."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(FIXTURES / "knowledge", target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, knowledge_dir: Path) -> Settings:
+    return load_settings(
+        knowledge_dir=knowledge_dir,
+        index_dir=tmp_path / "index",
+        data_dir=tmp_path / "data",
+        abstain_threshold=0.2,
+        _env_file=None,
+    )
+
+
+@pytest.fixture
+def built(settings: Settings, embedder: HashEmbedder) -> BuildReport:
+    """The fixture knowledge base indexed with the fake embedder (its calls are then reset)."""
+    report = build_index(settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings))
+    embedder.calls.clear()
+    return report
+
+
+@pytest.fixture
+def basis(settings: Settings, embedder: HashEmbedder, built: BuildReport) -> Basis:
+    return Basis.open(settings, embedder=embedder)
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch, embedder: HashEmbedder) -> HashEmbedder:
+    """Every `load_embedder` call (CLI, service) returns the fake embedder: no model loads."""
+    import bot.indexing.embedder
+    import bot.service
+
+    def load(model: str, device: str = "cpu") -> HashEmbedder:
+        return embedder
+
+    monkeypatch.setattr(bot.indexing.embedder, "load_embedder", load)
+    monkeypatch.setattr(bot.service, "load_embedder", load)
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip(f"shared corpus not found at {SHARED} (it sits beside the project in CI and dev)")
+    return SHARED

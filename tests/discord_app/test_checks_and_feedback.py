@@ -1,0 +1,59 @@
+"""The rate limiter, the moderator check and the feedback store, without Discord."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+from types import SimpleNamespace
+
+import discord
+
+from bot.discord_app.checks import RateLimiter, is_moderator, question_refusal
+from bot.discord_app.feedback import FILE_NAME, FeedbackStore
+from bot.discord_app.render import ShownPassage
+
+
+def test_rate_limiter_is_a_sliding_window_per_user():
+    now = [0.0]
+    limiter = RateLimiter(2, 60, clock=lambda: now[0])
+    assert limiter.refusal(1) is None
+    now[0] = 10
+    assert limiter.refusal(1) is None
+    now[0] = 30
+    assert "wait 30 s" in limiter.refusal(1)
+    assert limiter.refusal(2) is None  # other users are not affected
+    now[0] = 60
+    assert limiter.refusal(1) is None  # the first question has left the window
+    assert "wait 10 s" in limiter.refusal(1)
+
+
+def test_moderator_by_permission_or_role():
+    member = SimpleNamespace(roles=[SimpleNamespace(id=7)])
+    plain = discord.Permissions(send_messages=True)
+    assert is_moderator(member, discord.Permissions(manage_guild=True), [])
+    assert is_moderator(member, discord.Permissions(administrator=True), [])
+    assert is_moderator(member, plain, [7])
+    assert not is_moderator(member, plain, [8])
+    assert not is_moderator(SimpleNamespace(), plain, [7])  # a user without roles (e.g. in DMs)
+
+
+def test_question_refusal():
+    assert question_refusal("  ", 10) == "Please ask a question — the message was empty."
+    assert "11 characters long" in question_refusal("x" * 11, 10)
+    assert question_refusal("what   is  it", 10) is None  # whitespace is normalised first
+
+
+def test_feedback_store_round_trip(tmp_path: Path):
+    store = FeedbackStore.open(tmp_path)
+    passages = [ShownPassage(1, "[1] 15 CFR 734.13", "regulation", "A release is an export.")]
+    store.remember("a1", "What is a release?", "en", passages)
+    assert store.passages("a1") == ("en", passages)
+    assert store.passages("missing") is None
+    assert store.vote("a1", 42, up=True) and store.vote("a1", 42, up=False)
+    assert not store.vote("missing", 42, up=True)
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        rows = db.execute("SELECT answer_id, user_hash, vote, question FROM feedback").fetchall()
+    assert rows == [("a1", store.user_hash(42), -1, "What is a release?")]  # the vote changed
+    assert store.user_hash(42) != hashlib.sha256(b"42").hexdigest()  # salted
+    assert FeedbackStore.open(tmp_path).user_hash(42) == store.user_hash(42)  # salt is kept

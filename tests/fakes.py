@@ -1,0 +1,37 @@
+"""A deterministic embedder for unit tests: hashed bag of words, no model, no network."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from bot.indexing.lexical import tokenize
+
+
+class HashEmbedder:
+    """Texts sharing words get similar vectors; identical texts get identical ones."""
+
+    def __init__(self, dimension: int = 64, name: str = "fake-hash") -> None:
+        self.name = name
+        self.dimension = dimension
+        self.max_seq_length = 256
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        self.calls.append(list(texts))
+        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in tokenize(text) or ["<empty>"]:
+                digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
+                rows[row, int.from_bytes(digest[:4], "little") % self.dimension] += 1.0
+            norm = np.linalg.norm(rows[row])
+            rows[row] /= norm if norm else 1.0
+        return rows
+
+    def count_word_pieces(self, text: str) -> int:
+        return len(text.split()) + 2
+
+    @property
+    def encoded_texts(self) -> int:
+        return sum(len(batch) for batch in self.calls)
