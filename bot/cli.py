@@ -24,8 +24,8 @@ index_app = typer.Typer(help="Build and inspect the index.", no_args_is_help=Tru
 kb_app = typer.Typer(help="Check and change the knowledge base.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(kb_app, name="kb")
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index directory.")]
 KnowledgeOpt = Annotated[Path | None, typer.Option("--knowledge", help="Knowledge directory.")]
@@ -41,7 +41,7 @@ def _settings(index: Path | None = None, knowledge: Path | None = None) -> Setti
     return load_settings(**overrides)
 
 
-def _open(settings: Settings):  # noqa: ANN202 - Basis imported lazily to keep --help fast
+def _open(settings: Settings):
     from bot.service import Basis
 
     return Basis.open(settings)
@@ -80,7 +80,7 @@ def index_build(
             settings.ann_threshold,
             lambda done, total: progress.update(task, completed=done, total=total),
         )
-    for name, reason in report.skipped:
+    for _, reason in report.skipped:
         errors.print(f"[yellow]skipped[/] {reason}", highlight=False)
     console.print(report.summary(), highlight=False)
     if strict and report.skipped:
@@ -161,7 +161,10 @@ def define(term: str, json_out: JsonOpt = False, knowledge: KnowledgeOpt = None)
     if json_out:
         print(
             json.dumps(
-                {"entry": asdict(result.entry) if result.entry else None, "suggestions": list(result.suggestions)},
+                {
+                    "entry": asdict(result.entry) if result.entry else None,
+                    "suggestions": list(result.suggestions),
+                },
                 ensure_ascii=False,
             )
         )

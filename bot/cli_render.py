@@ -69,8 +69,9 @@ def print_answer(console: Console, answer: Answer) -> None:
     for c in answer.citations:
         doc = c.passage.document
         date = f", {doc.published.isoformat()}" if doc.published else ""
+        label = source_label(doc.source_type, answer.lang)
         console.print(
-            f"  [{c.n}] {c.pinpoint} — {doc.title} [dim]({source_label(doc.source_type, answer.lang)}{date})[/]"
+            f"  [{c.n}] {c.pinpoint} — {doc.title} [dim]({label}{date})[/]"
             + (f"\n      {doc.url}" if doc.url else ""),
             highlight=False,
         )

@@ -136,9 +136,7 @@ class Glossary:
         for e in self.entries:
             aliases = f"Also called: {', '.join(e.aliases)}.\n\n" if e.aliases else ""
             zh = f"中文：{'；'.join(e.zh)}。{e.definition_zh}\n\n" if e.zh else ""
-            sections.append(
-                f"## {e.heading()}\n\n{e.definition}\n\n{aliases}{zh}Citation: {e.citation}.\n"
-            )
+            sections.append(f"## {e.heading()}\n\n{e.definition}\n\n{aliases}{zh}Citation: {e.citation}.\n")
         return Document(
             id=DOC_ID,
             title="Basis glossary of export-control terms",
@@ -200,5 +198,7 @@ def parse_glossary(data: bytes, name: str) -> tuple[list[GlossaryEntry], list[Pr
         seen.add(e.term)
         for r in e.related:
             if r not in terms:
-                problems.append(Problem(name, e.term, f"related term {r!r} is not in the glossary", "warning"))
+                problems.append(
+                    Problem(name, e.term, f"related term {r!r} is not in the glossary", "warning")
+                )
     return entries, problems

@@ -11,13 +11,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answering.answer import compose_answer
 from bot.answering.llm import LlmClient
 from bot.corpus import knowledge_store
-from bot.corpus.knowledge_store import AuditRecord
+from bot.corpus.knowledge_store import Edit
 from bot.errors import QuestionError
 from bot.glossary import DefineResult, Glossary
 from bot.indexing.build import BuildReport, Progress, build_index, manifest_settings
@@ -27,6 +27,7 @@ from bot.indexing.lexical import register_terms
 from bot.models import Answer
 from bot.retrieval.expansion import expand
 from bot.retrieval.index import LoadedIndex
+from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import SearchOptions, SearchResult, hybrid_search
 from bot.settings import Settings
 
@@ -75,7 +76,9 @@ def search_options(settings: Settings, k: int | None = None) -> SearchOptions:
 
 
 class Basis:
-    def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex, glossary: Glossary) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder, index: LoadedIndex, glossary: Glossary
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self._index = index
@@ -96,8 +99,9 @@ class Basis:
         return self._index
 
     def search(self, question: str, k: int | None = None, context: str | None = None) -> SearchResult:
-        question = self._checked(question)
-        query = expand(question, self.glossary, context)
+        question = self.check_question(question)
+        query = expand(strip_instructions(question), self.glossary, context)
+        query = replace(query, original=question)
         return hybrid_search(self._index, self.embedder, query, search_options(self.settings, k))
 
     def answer(self, question: str, *, context: str | None = None) -> Answer:
@@ -117,7 +121,8 @@ class Basis:
     def complete_terms(self, text: str, limit: int = 25) -> list[str]:
         return self.glossary.complete(text, limit)
 
-    def _checked(self, question: str) -> str:
+    def check_question(self, question: str) -> str:
+        """The question with whitespace folded; QuestionError when empty or too long."""
         question = " ".join(question.split())
         if not question:
             raise QuestionError("Please ask a question — the message was empty.")
@@ -147,11 +152,17 @@ class Basis:
         self._index, self.glossary = index, glossary
         return report
 
-    def _change(self, action: str, target: str, apply: Callable[[], AuditRecord]) -> KbChange:
+    def _change(self, action: str, target: str, apply: Callable[[], Edit]) -> KbChange:
+        """Apply one edit and rebuild; if the rebuild fails, the edit is undone and the old index stays."""
         with knowledge_store.exclusive(self._write_lock):
-            record = apply()
-            report = self.rebuild()
-            knowledge_store.audit(self.settings.data_dir, record, report.summary())
+            edit = apply()
+            try:
+                report = self.rebuild()
+            except Exception as exc:
+                edit.undo()
+                knowledge_store.audit(self.settings.data_dir, edit.record, f"failed and undone: {exc}")
+                raise
+            knowledge_store.audit(self.settings.data_dir, edit.record, report.summary())
         return KbChange(action, target, report)
 
     def kb_add_file(self, filename: str, data: bytes, *, actor: str) -> KbChange:
@@ -188,7 +199,11 @@ class Basis:
         )
 
     def kb_reload(self, *, actor: str) -> KbChange:
-        return self._change("Reloaded", str(self.settings.knowledge_dir), lambda: knowledge_store.record("reload", "", actor, ""))
+        return self._change(
+            "Reloaded",
+            str(self.settings.knowledge_dir),
+            lambda: Edit(knowledge_store.record("reload", "", actor, ""), lambda: None),
+        )
 
     def kb_list(self) -> list[DocSummary]:
         return [

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
 
     # Retrieval
     fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and lexical ranks merge.")
-    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(10, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(0.5, description="Dense share of the weighted fusion score.")
     candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
     top_k: int = Field(5, description="Passages handed to the answer composer.")

@@ -29,6 +29,9 @@ class HashEmbedder:
             rows[row] /= norm if norm else 1.0
         return rows
 
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
     def count_word_pieces(self, text: str) -> int:
         return len(text.split()) + 2
 

@@ -25,7 +25,9 @@ VALID_META: dict[str, Any] = {
 }
 
 
-def front_matter_doc(doc_id: str, body: str = "## Section\n\nSome body text about exports.\n", **fields: Any) -> str:
+def front_matter_doc(
+    doc_id: str, body: str = "## Section\n\nSome body text about exports.\n", **fields: Any
+) -> str:
     """A Markdown document with valid front matter; `fields` override or add keys (None removes one)."""
     meta = {"id": doc_id, **VALID_META, **fields}
     meta = {k: v for k, v in meta.items() if v is not None}
@@ -102,7 +104,10 @@ class LocalServer:
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 request = Request(
-                    self.command, self.path, dict(self.headers.items()), self.rfile.read(length) if length else b""
+                    self.command,
+                    self.path,
+                    dict(self.headers.items()),
+                    self.rfile.read(length) if length else b"",
                 )
                 outer.requests.append(request)
                 response = outer.handler(request)
@@ -118,15 +123,15 @@ class LocalServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            do_GET = do_POST = _serve  # noqa: N815
+            do_GET = do_POST = _serve
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}{path}"

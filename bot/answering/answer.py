@@ -78,7 +78,7 @@ def _extractive(picks: list[Pick]) -> tuple[str, tuple[Citation, ...]]:
                     quote=pick.text,
                 )
             )
-        parts.append(f"{pick.text} [{numbers[chunk_id]}]")
+        parts.append(f"{' '.join(pick.text.split())} [{numbers[chunk_id]}]")
     return " ".join(parts), tuple(citations)
 
 
@@ -104,7 +104,9 @@ def _generate(
         if passage.chunk.id not in numbers:
             numbers[passage.chunk.id] = len(numbers) + 1
             citations.append(
-                Citation(numbers[passage.chunk.id], passage, pinpoint(passage.document, passage.chunk), sentence)
+                Citation(
+                    numbers[passage.chunk.id], passage, pinpoint(passage.document, passage.chunk), sentence
+                )
             )
         parts.append(f"{sentence} [{numbers[passage.chunk.id]}]")
     return " ".join(parts), tuple(citations)
@@ -122,7 +124,9 @@ def _defined_terms(citations: tuple[Citation, ...], glossary: Glossary) -> tuple
 
 
 def _abstain(answer_id: str, question: str, lang: str, result: SearchResult, glossary: Glossary) -> Answer:
-    suggestions = tuple(glossary.complete(" ".join(result.query.terms) or question, 3)) if glossary.entries else ()
+    suggestions = (
+        tuple(glossary.complete(" ".join(result.query.terms) or question, 3)) if glossary.entries else ()
+    )
     hint = (
         message("abstain_hint", lang, terms=", ".join(suggestions))
         if suggestions
@@ -139,6 +143,3 @@ def _abstain(answer_id: str, question: str, lang: str, result: SearchResult, glo
         warnings=(),
         footer=message("footer", lang),
     )
-
-
-

@@ -37,12 +37,14 @@ class Pick:
         return self.passage.chunk.text[self.start : self.end]
 
 
-def choose_sentences(question_terms: list[str], passages: tuple[Passage, ...], idf: dict[str, float]) -> list[Pick]:
+def choose_sentences(
+    question_terms: list[str], passages: tuple[Passage, ...], idf: dict[str, float]
+) -> list[Pick]:
     wanted = set(question_terms)
     weight = sum(idf.get(t, 1.0) for t in wanted) or 1.0
     candidates: list[tuple[Pick, set[str]]] = []
     for passage in passages:
-        prior = 1.0 / (1 + passage.rank) 
+        prior = 1.0 / (1 + passage.rank)
         for start, end in split_sentences(passage.chunk.text):
             text = passage.chunk.text[start:end]
             if len(text) < MIN_CHARS or NOT_PROSE.match(text):

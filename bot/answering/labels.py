@@ -28,11 +28,15 @@ MESSAGES = {
         "以下内容来自新闻报道和分析，而不是法律条文本身。",
     ),
     "not_law": (
-        "{titles} {verb} a bill, not law: {it} would change nothing unless Congress passes it and it is signed.",
+        "{titles} {verb}, not law: {it} would change nothing unless Congress passes "
+        "{them} and the President signs.",
         "{titles} 是法案，不是法律：除非国会通过并经总统签署，否则不产生法律效力。",
     ),
     "status": ("{title} is {state} since {date}{until}.", "{title} 自 {date} 起{state}{until}。"),
-    "status_until": (" (set to end {until}; check for a later extension)", "（原定于 {until} 结束；请核实是否已延长）"),
+    "status_until": (
+        " (set to end {until}; check for a later extension)",
+        "（原定于 {until} 结束；请核实是否已延长）",
+    ),
     "reporting_only": (
         "Every source for this answer is reporting or commentary, not an official text.",
         "本回答的所有来源都是新闻报道或评论，而不是官方文本。",

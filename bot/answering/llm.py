@@ -25,6 +25,7 @@ from bot.models import Passage
 from bot.settings import Settings
 
 MARKER = re.compile(r"\[(\d{1,2})\]")
+MARKER_AFTER_STOP = re.compile(r"\s*([.!?。！？])\s*((?:\[\d{1,2}\]\s*)+)")
 LEXICAL_SUPPORT = 0.5
 SEMANTIC_SUPPORT = 0.6
 SYSTEM = (
@@ -54,7 +55,9 @@ class LlmClient:
         if not settings.llm_url:
             return None
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        return cls(settings.llm_url, settings.llm_model, key, settings.llm_timeout, settings.llm_prompt_tokens)
+        return cls(
+            settings.llm_url, settings.llm_model, key, settings.llm_timeout, settings.llm_prompt_tokens
+        )
 
     def prompt(self, question: str, passages: tuple[Passage, ...]) -> list[dict[str, str]]:
         blocks: list[str] = []
@@ -92,9 +95,10 @@ class LlmClient:
 
 def parse_generated(text: str) -> list[Generated]:
     """Sentences with exactly the passage numbers they cite; uncited sentences are dropped."""
+    text = " ".join(MARKER_AFTER_STOP.sub(r" \2\1 ", " ".join(text.split())).split())
     result: list[Generated] = []
-    for start, end in split_sentences(text.replace("\n", " ")):
-        raw = text.replace("\n", " ")[start:end]
+    for start, end in split_sentences(text):
+        raw = text[start:end]
         numbers = [int(n) for n in MARKER.findall(raw)]
         if not numbers:
             continue

@@ -11,9 +11,71 @@ from __future__ import annotations
 import re
 
 ABBREVIATIONS = frozenset(
-    """u.s u.s.c c.f.r cfr e.g i.e no nos sec secs pub l inc co corp ltd jr sr dr mr mrs ms st
-    v vs etc al fed reg art para paras ch pt app supp cong sess res h.r s.res h.res doc approx
-    jan feb mar apr jun jul aug sep sept oct nov dec rep sen gov dept u.k u.n e.u""".split()
+    [
+        "u.s",
+        "u.s.c",
+        "c.f.r",
+        "cfr",
+        "e.g",
+        "i.e",
+        "no",
+        "nos",
+        "sec",
+        "secs",
+        "pub",
+        "l",
+        "inc",
+        "co",
+        "corp",
+        "ltd",
+        "jr",
+        "sr",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "st",
+        "v",
+        "vs",
+        "etc",
+        "al",
+        "fed",
+        "reg",
+        "art",
+        "para",
+        "paras",
+        "ch",
+        "pt",
+        "app",
+        "supp",
+        "cong",
+        "sess",
+        "res",
+        "h.r",
+        "s.res",
+        "h.res",
+        "doc",
+        "approx",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "rep",
+        "sen",
+        "gov",
+        "dept",
+        "u.k",
+        "u.n",
+        "e.u",
+    ]
 )
 BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\(\w{1,4}\)|\d+\.)\s)")
 CANDIDATE = re.compile(r"[.!?。！？]+[\"'”’)\]]*(?=\s|$)|[。！？]")
@@ -23,7 +85,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of each sentence, whitespace trimmed."""
     spans: list[tuple[int, int]] = []
     block_start = 0
-    for match in list(BREAK.finditer(text)) + [None]:
+    for match in [*BREAK.finditer(text), None]:
         block_end = match.start() if match else len(text)
         spans.extend(_split_block(text, block_start, block_end))
         if match:

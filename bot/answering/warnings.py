@@ -15,7 +15,9 @@ ASKS_FOR_BASIS = re.compile(
 WARNED_STATES = ("suspended", "rescinded", "superseded")
 
 
-def warnings_for(question: str, citations: tuple[Citation, ...], passages: tuple[Passage, ...], lang: str) -> tuple[Notice, ...]:
+def warnings_for(
+    question: str, citations: tuple[Citation, ...], passages: tuple[Passage, ...], lang: str
+) -> tuple[Notice, ...]:
     cited = _unique(c.passage.document for c in citations)
     notices: list[Notice] = []
     not_public = any(d.legal_basis == "not_public" for d in cited) or (
@@ -31,7 +33,14 @@ def warnings_for(question: str, citations: tuple[Citation, ...], passages: tuple
         notices.append(
             Notice(
                 "not_law",
-                message("not_law", lang, titles=titles, verb="are" if plural else "is", it="they" if plural else "it"),
+                message(
+                    "not_law",
+                    lang,
+                    titles=titles,
+                    verb="are bills" if plural else "is a bill",
+                    it="they" if plural else "it",
+                    them="them" if plural else "it",
+                ),
             )
         )
     for doc in cited:
@@ -43,7 +52,14 @@ def warnings_for(question: str, citations: tuple[Citation, ...], passages: tuple
             notices.append(
                 Notice(
                     "status",
-                    message("status", lang, title=doc.title, state=state_label(doc.status.state, lang), date=day, until=until),
+                    message(
+                        "status",
+                        lang,
+                        title=doc.title,
+                        state=state_label(doc.status.state, lang),
+                        date=day,
+                        until=until,
+                    ),
                 )
             )
     if cited and all(d.source_type in ("reporting", "commentary") for d in cited):

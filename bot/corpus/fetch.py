@@ -71,7 +71,10 @@ def fetch_url(url: str, max_bytes: int, timeout: float, client: httpx.Client | N
                 kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
                 suffix = CONTENT_TYPES.get(kind)
                 if suffix is None:
-                    raise FetchError(f"{url} is {kind or 'of unknown type'}; only HTML, text, Markdown and PDF can be imported.")
+                    raise FetchError(
+                        f"{url} is {kind or 'of unknown type'}; only HTML, text, Markdown and PDF "
+                        "can be imported."
+                    )
                 body = bytearray()
                 for piece in response.iter_bytes():
                     body.extend(piece)

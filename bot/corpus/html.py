@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from selectolax.parser import HTMLParser, Node
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
 
 DROP = (
     "script, style, noscript, nav, header, footer, aside, form, iframe, svg, button, "

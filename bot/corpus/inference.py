@@ -41,7 +41,8 @@ def infer_metadata(name: str, title: str, text: str, provenance: str) -> dict[st
         title_no = re.search(r"usc(\d+)", name.lower())
         return {
             "source_type": "statute",
-            "citation": f"{title_no.group(1) if title_no else '50'} U.S.C. ch. {chapter.group(1) if chapter else ''}".strip(),
+            "citation": f"{title_no.group(1) if title_no else '50'} U.S.C. "
+            f"ch. {chapter.group(1) if chapter else ''}".strip(),
             "url": _first_url(provenance) or "https://uscode.house.gov/",
         }
     if "guidance" in lowered:

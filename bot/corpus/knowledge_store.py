@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -26,6 +26,27 @@ AUDIT_FILE = "audit.jsonl"
 
 
 @dataclass(frozen=True)
+class Edit:
+    """A change made to the knowledge directory, and how to take it back if the rebuild fails."""
+
+    record: AuditRecord
+    undo: Callable[[], None]
+
+
+def _restorer(path: Path) -> Callable[[], None]:
+    """Undo for a write or delete of `path`: put back what was there before."""
+    before = path.read_bytes() if path.is_file() else None
+
+    def undo() -> None:
+        if before is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(before)
+
+    return undo
+
+
+@dataclass(frozen=True)
 class AuditRecord:
     action: str
     target: str
@@ -36,7 +57,9 @@ class AuditRecord:
 
 
 def record(action: str, target: str, actor: str, sha256: str, source_url: str = "") -> AuditRecord:
-    return AuditRecord(action, target, actor, sha256, datetime.now(UTC).isoformat(timespec="seconds"), source_url)
+    return AuditRecord(
+        action, target, actor, sha256, datetime.now(UTC).isoformat(timespec="seconds"), source_url
+    )
 
 
 @contextmanager
@@ -57,36 +80,40 @@ def add_file(
     actor: str,
     max_bytes: int,
     source_url: str = "",
-) -> AuditRecord:
+) -> Edit:
     """Validate an upload and save it under `imported/`; refuse anything that would not load."""
     name = Path(filename).name
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise KnowledgeBaseError(f"{name}: only {', '.join(SUFFIXES)} files can be added.")
     if len(data) > max_bytes:
-        raise KnowledgeBaseError(
-            f"{name} is {len(data):,} bytes; the limit is {max_bytes:,} bytes."
-        )
+        raise KnowledgeBaseError(f"{name} is {len(data):,} bytes; the limit is {max_bytes:,} bytes.")
     doc, _ = document_from_bytes(data, name)
     target_dir = knowledge_dir / IMPORTED
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{slugify(doc.id)}{suffix}"
+    undo = _restorer(target)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, target)
-    return record("add", str(target.relative_to(knowledge_dir)), actor, doc.sha256, source_url)
+    return Edit(record("add", str(target.relative_to(knowledge_dir)), actor, doc.sha256, source_url), undo)
 
 
-def remove(knowledge_dir: Path, doc_id: str, documents: dict[str, Document], actor: str) -> AuditRecord:
+def remove(knowledge_dir: Path, doc_id: str, documents: dict[str, Document], actor: str) -> Edit:
     doc = documents.get(doc_id)
     if doc is None:
         raise KnowledgeBaseError(f"There is no document with id {doc_id!r}; `/kb list` shows the ids.")
     path = (knowledge_dir / doc.path).resolve()
-    if doc.source_type == "glossary" or not path.is_relative_to(knowledge_dir.resolve()) or not path.is_file():
+    if (
+        doc.source_type == "glossary"
+        or not path.is_relative_to(knowledge_dir.resolve())
+        or not path.is_file()
+    ):
         raise KnowledgeBaseError(f"{doc_id!r} cannot be removed from here (its file is {doc.path}).")
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    undo = _restorer(path)
     path.unlink()
-    return record("remove", doc.path, actor, sha)
+    return Edit(record("remove", doc.path, actor, sha), undo)
 
 
 def audit(data_dir: Path, entry: AuditRecord, outcome: str) -> None:

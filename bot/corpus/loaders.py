@@ -52,15 +52,11 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, list[
     return loader(data, path, name)
 
 
-def document_from_bytes(
-    data: bytes, filename: str
-) -> tuple[Document, list[Problem]]:
+def document_from_bytes(data: bytes, filename: str) -> tuple[Document, list[Problem]]:
     """Load an upload that is not on disk yet (a Discord attachment, a fetched URL)."""
     loader = _LOADERS.get(Path(filename).suffix.lower())
     if loader is None:
-        raise DocumentError(
-            f"{filename}: file: unsupported type; use one of {', '.join(SUFFIXES)}"
-        )
+        raise DocumentError(f"{filename}: file: unsupported type; use one of {', '.join(SUFFIXES)}")
     if not data.strip():
         raise DocumentError(f"{filename}: file: is empty")
     return loader(data, Path(filename), filename)
@@ -82,9 +78,7 @@ def _load_markdown(data: bytes, path: Path, name: str) -> tuple[Document, list[P
     return _plain(raw, data, path, name)
 
 
-def _with_front_matter(
-    raw: str, data: bytes, path: Path, name: str
-) -> tuple[Document, list[Problem]]:
+def _with_front_matter(raw: str, data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
     try:
         post = frontmatter.loads(raw)
     except yaml.YAMLError as exc:
@@ -132,10 +126,12 @@ def _plain(raw: str, data: bytes, path: Path, name: str) -> tuple[Document, list
     provenance = ""
     text = raw
     if match:
-        provenance = "\n".join(
-            c.strip() for c in re.findall(r"<!--(.*?)-->", match.group(0), re.DOTALL)
-        )
+        provenance = "\n".join(c.strip() for c in re.findall(r"<!--(.*?)-->", match.group(0), re.DOTALL))
         text = raw[match.end() :]
+    inner = re.findall(r"<!--(.*?)-->", text, re.DOTALL)
+    if inner:
+        provenance = "\n".join([provenance, *(c.strip() for c in inner)]).strip()
+        text = re.sub(r"[ \t]*<!--.*?-->[ \t]*\n?", "", text, flags=re.DOTALL)
     text = text.strip() + "\n"
     if not text.strip():
         raise DocumentError(f"{name}: body: has no text after the leading comments")
@@ -172,9 +168,7 @@ def _first_line(text: str) -> str:
     return "Untitled"
 
 
-def _inferred(
-    path: Path, name: str, data: bytes, title: str, text: str, provenance: str
-) -> Document:
+def _inferred(path: Path, name: str, data: bytes, title: str, text: str, provenance: str) -> Document:
     base = Document(
         id=slugify(path.stem),
         title=title,

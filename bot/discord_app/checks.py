@@ -62,16 +62,3 @@ class RateLimiter:
             f"You have asked {self.count} questions in the last {self.seconds:g} seconds. "
             f"Please wait {math.ceil(wait)} s and ask again."
         )
-
-
-def question_refusal(question: str, max_chars: int) -> str | None:
-    """Refuse an empty or over-long question before any work is done (the core checks again)."""
-    text = " ".join(question.split())
-    if not text:
-        return "Please ask a question — the message was empty."
-    if len(text) > max_chars:
-        return (
-            f"That question is {len(text)} characters long; please keep it under "
-            f"{max_chars} and ask one thing at a time."
-        )
-    return None

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.corpus.knowledge import load_knowledge
-from bot.errors import BuildInProgressError, IndexMissingError
+from bot.errors import BuildInProgressError, IndexMissingError, KnowledgeBaseError
 from bot.indexing import store
 from bot.indexing.chunking import ChunkerConfig, chunk_document, embed_text
 from bot.indexing.dense import build_dense, save_dense
@@ -67,6 +67,7 @@ def manifest_settings(embedder: Embedder, config: ChunkerConfig) -> dict[str, ob
             "max_tokens": config.max_tokens,
             "overlap": config.overlap,
             "encoding": config.encoding,
+            "version": config.version,
         },
     }
 
@@ -103,6 +104,8 @@ def build_index(
         report = BuildReport(skipped=loaded.skipped)
         previous = _previous(index_dir, manifest_settings(embedder, config))
         docs = loaded.documents
+        if not docs:
+            raise KnowledgeBaseError(f"No usable documents in {knowledge_dir}; the index was left as it was.")
         chunks, vectors = _chunks_and_vectors(docs, previous, embedder, config, report, progress)
         current_ids = {d.id for d in docs}
         report.removed = sorted(set(previous.hashes) - current_ids)
@@ -179,6 +182,7 @@ def _chunks_and_vectors(
             chunks.append(chunk)
             pieces.append(None)
     total = len(to_embed)
+    to_embed.sort(key=lambda item: len(item[1]))  # similar lengths per batch: less padding
     for start in range(0, total, BATCH):
         batch = to_embed[start : start + BATCH]
         for (slot, _), vector in zip(batch, embedder.encode([t for _, t in batch]), strict=True):

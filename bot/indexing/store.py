@@ -31,9 +31,7 @@ VECTORS = "vectors.npy"
 def current_folder(index_dir: Path) -> Path:
     link = index_dir / CURRENT
     if not (link / MANIFEST).is_file():
-        raise IndexMissingError(
-            f"No index has been built in {index_dir}. Run `basis index build` first."
-        )
+        raise IndexMissingError(f"No index has been built in {index_dir}. Run `basis index build` first.")
     return link.resolve()
 
 

@@ -3,7 +3,9 @@
 The bundled embedding model reads English only, so Chinese export-control
 terms are translated through the glossary (视同出口 → deemed export) and the
 dense retriever gets that English form, while the lexical retriever gets the
-original words (segmented) plus the translations.
+original words (segmented by jieba) plus the translations. A question that
+names a glossary term also carries the term's short definition to the dense
+retriever, which pulls it toward the passages that define or apply the term.
 """
 
 from __future__ import annotations
@@ -11,10 +13,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import jieba
+
 from bot.glossary import Glossary
 from bot.lang import CJK, detect_language
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,'’&()§/-]*[A-Za-z0-9)]|[A-Za-z0-9]")
+DEFINED_TERMS = 2
+QUESTION_WORDS = {
+    "为什么": "why",
+    "什么时候": "when",
+    "哪些": "which",
+    "哪个": "which",
+    "谁": "who",
+    "如何": "how",
+    "怎么": "how",
+    "什么": "what",
+    "是否": "whether",
+    "吗": "whether",
+}
 
 
 @dataclass(frozen=True)
@@ -26,25 +43,41 @@ class Query:
     terms: tuple[str, ...] = ()
 
 
+def translate(question: str, glossary: Glossary) -> tuple[str, list[str]]:
+    """English form of a Chinese question: glossary terms found plus any Latin words kept.
+
+    Terms are matched on jieba's word boundaries (the glossary's Chinese terms are
+    registered with it), so 公开发布 is not misread as containing 开发.
+    """
+    terms = glossary.chinese_terms()
+    words = [w for w in jieba.lcut(question) if w.strip()]
+    found: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(4, len(words) - i), 0, -1):
+            entry = terms.get("".join(words[i : i + size]))
+            if entry is not None:
+                found.append(entry.term)
+                i += size
+                break
+        else:
+            rest.append(QUESTION_WORDS.get(words[i], words[i]))
+            i += 1
+    latin = " ".join(m.group(0) for m in LATIN_RUN.finditer(" ".join(rest)))
+    english = " ".join(dict.fromkeys([*found, latin])).strip()
+    return english, list(dict.fromkeys(found))
+
+
 def expand(question: str, glossary: Glossary, context: str | None = None) -> Query:
     lang = detect_language(question)
-    found: list[str] = []
-    if CJK.search(question):
-        rest = question
-        for zh, entry in glossary.chinese_terms().items():
-            if zh in rest:
-                found.append(entry.term)
-                rest = rest.replace(zh, " ")
-        latin = " ".join(m.group(0) for m in LATIN_RUN.finditer(rest))
-        english = " ".join(dict.fromkeys([*found, latin])).strip()
-        dense = english or question
-        lexical = f"{question} {' '.join(found)}"
-    else:
-        found = [e.term for e in glossary.mentioned(question)]
-        definitions = " ".join(glossary.get(t).definition.split(". ")[0] for t in found[:2])  # type: ignore[union-attr]
-        dense = f"{question} {definitions}".strip()
-        lexical = question
+    english, translated = translate(question, glossary) if CJK.search(question) else (question, [])
+    named = [e for e in glossary.mentioned(english or question)]
+    definitions = " ".join(e.definition.split(". ")[0] for e in named[:DEFINED_TERMS])
+    dense = f"{english or question} {definitions}".strip()
+    lexical = f"{question} {' '.join(translated)}".strip()
     if context:
         dense = f"{context} {dense}"
         lexical = f"{context} {lexical}"
-    return Query(question, lang, dense, lexical, tuple(dict.fromkeys(found)))
+    terms = tuple(dict.fromkeys([*translated, *(e.term for e in named)]))
+    return Query(question, lang, dense, lexical, terms)

@@ -22,7 +22,8 @@ class SearchOptions:
     fusion: str = "rrf"
     rrf_k: int = 60
     dense_weight: float = 0.5
-    per_document: int = 2
+    per_section: int = 2
+    per_document: int = 3
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,10 @@ class SearchResult:
     query_vector: np.ndarray
 
 
-def hybrid_search(index: LoadedIndex, embedder: Embedder, query: Query, options: SearchOptions) -> SearchResult:
-    vector = embedder.encode([query.dense])[0]
+def hybrid_search(
+    index: LoadedIndex, embedder: Embedder, query: Query, options: SearchOptions
+) -> SearchResult:
+    vector = embedder.encode_query(query.dense)
     dense = search_dense(index.dense, vector, options.candidates)
     lexical = index.lexical.search(query.lexical, options.candidates)
     if options.fusion == "weighted":
@@ -62,23 +65,35 @@ def hybrid_search(index: LoadedIndex, embedder: Embedder, query: Query, options:
 
 
 def _diverse(index: LoadedIndex, ranked: list[int], options: SearchOptions) -> list[int]:
-    """Top k with at most `per_document` passages per document section and no repeated text.
+    """Top k with at most `per_section` passages per document section, `per_document` per
+    document, and no repeated text.
 
     Bills repeat their text once per version and long rules say one thing many
     times; without this, one document can fill every slot.
     """
     chosen: list[int] = []
     per_section: dict[tuple[str, str], int] = {}
+    per_doc: dict[str, int] = {}
     seen_text: set[str] = set()
     for i in ranked:
         chunk = index.chunks[i]
         text = " ".join(chunk.text.split()).casefold()
-        section = (chunk.doc_id, chunk.heading.split(SEP)[0])
-        if text in seen_text or per_section.get(section, 0) >= options.per_document:
+        section = (chunk.doc_id, _section(chunk.heading))
+        if (
+            text in seen_text
+            or per_section.get(section, 0) >= options.per_section
+            or per_doc.get(chunk.doc_id, 0) >= options.per_document
+        ):
             continue
         seen_text.add(text)
         per_section[section] = per_section.get(section, 0) + 1
+        per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
         chosen.append(i)
         if len(chosen) == options.k:
             break
     return chosen
+
+
+def _section(heading: str) -> str:
+    """The first heading that is a real section, not a paragraph marker like `(a)`."""
+    return next((part for part in heading.split(SEP) if part and not part.startswith("(")), "")

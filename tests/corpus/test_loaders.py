@@ -386,3 +386,12 @@ def test_duplicate_ids_are_refused(knowledge_dir: Path) -> None:
 def test_missing_knowledge_dir(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match="does not exist"):
         load_knowledge(tmp_path / "nowhere")
+
+
+def test_knowledge_dir_with_an_html_page_and_a_pdf(knowledge_dir: Path) -> None:
+    (knowledge_dir / "agency-page.html").write_text(PAGE, encoding="utf-8")
+    (knowledge_dir / "guide.pdf").write_bytes(make_pdf(["Guide to releases", "A release is an export."]))
+    loaded = load_knowledge(knowledge_dir)
+    assert loaded.skipped == []
+    ids = {d.id for d in loaded.documents}
+    assert {"agency-page", "guide"} <= ids

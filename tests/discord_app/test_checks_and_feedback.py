@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import discord
 
-from bot.discord_app.checks import RateLimiter, is_moderator, question_refusal
+from bot.discord_app.checks import RateLimiter, is_moderator
 from bot.discord_app.feedback import FILE_NAME, FeedbackStore
 from bot.discord_app.render import ShownPassage
 
@@ -36,12 +36,6 @@ def test_moderator_by_permission_or_role():
     assert is_moderator(member, plain, [7])
     assert not is_moderator(member, plain, [8])
     assert not is_moderator(SimpleNamespace(), plain, [7])  # a user without roles (e.g. in DMs)
-
-
-def test_question_refusal():
-    assert question_refusal("  ", 10) == "Please ask a question — the message was empty."
-    assert "11 characters long" in question_refusal("x" * 11, 10)
-    assert question_refusal("what   is  it", 10) is None  # whitespace is normalised first
 
 
 def test_feedback_store_round_trip(tmp_path: Path):

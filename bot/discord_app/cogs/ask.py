@@ -16,11 +16,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering.labels import source_label
-from bot.discord_app.checks import question_refusal
 from bot.discord_app.error_handler import user_message
 from bot.discord_app.render import answer_embeds, paginate, passage_records
 from bot.discord_app.replies import NO_MENTIONS, send_pages, send_text
 from bot.discord_app.views import answer_view
+from bot.errors import QuestionError
 from bot.models import Answer
 
 if TYPE_CHECKING:
@@ -79,8 +79,11 @@ class AskCog(commands.Cog):
 
     def refusal(self, user_id: int, question: str) -> str | None:
         """Why a question is refused before any work (too long, or over the rate limit)."""
-        limit = self.bot.settings.max_question_chars
-        return question_refusal(question, limit) or self.bot.limiter.refusal(user_id)
+        try:
+            self.bot.basis.check_question(question)
+        except QuestionError as exc:
+            return str(exc)
+        return self.bot.limiter.refusal(user_id)
 
     async def present(self, answer: Answer) -> tuple[list[list[discord.Embed]], discord.ui.View]:
         """The messages an answer needs and its buttons; its passages are remembered for them."""

@@ -1,0 +1,98 @@
+"""Sentence boundaries in legal text: abbreviations, section numbers and citations do not end sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering.sentences import split_sentences
+
+
+def sentences(text: str) -> list[str]:
+    spans = split_sentences(text)
+    for start, end in spans:
+        assert text[start:end] == text[start:end].strip() and text[start:end]
+    return [text[start:end] for start, end in spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The U.S. government controls exports. Foreign persons need licences.",
+            ["The U.S. government controls exports.", "Foreign persons need licences."],
+        ),
+        (
+            "See 15 C.F.R. 734.13 for the definition. It covers releases.",
+            ["See 15 C.F.R. 734.13 for the definition.", "It covers releases."],
+        ),
+        (
+            "Under § 734.13(b) a release is a deemed export. Licences follow the home country.",
+            ["Under § 734.13(b) a release is a deemed export.", "Licences follow the home country."],
+        ),
+        (
+            "Some items, e.g. chips and boards, are controlled. Others are not.",
+            ["Some items, e.g. chips and boards, are controlled.", "Others are not."],
+        ),
+        (
+            "Form No. 748P is the application. File it online.",
+            ["Form No. 748P is the application.", "File it online."],
+        ),
+        (
+            "The Secretary acts under 50 U.S.C. 4817(b)(1). Congress set a deadline.",
+            ["The Secretary acts under 50 U.S.C. 4817(b)(1).", "Congress set a deadline."],
+        ),
+        (
+            "Read § 734.13. Then read § 734.15.",
+            ["Read § 734.13.", "Then read § 734.15."],
+        ),
+        (
+            "The rule appeared at 90 Fed. Reg. 47201. Pub. L. 115-232 enacted ECRA. It is law.",
+            ["The rule appeared at 90 Fed. Reg. 47201.", "Pub. L. 115-232 enacted ECRA.", "It is law."],
+        ),
+        (
+            "H.R. 2683 was introduced in April. It has not passed.",
+            ["H.R. 2683 was introduced in April.", "It has not passed."],
+        ),
+        (
+            "Is this an export? Yes! It is.",
+            ["Is this an export?", "Yes!", "It is."],
+        ),
+        (
+            "视同出口需要许可证。是否需要取决于国籍！对吗？",
+            ["视同出口需要许可证。", "是否需要取决于国籍！", "对吗？"],
+        ),
+    ],
+)
+def test_legal_sentences(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_paragraph_markers_and_blank_lines_end_sentences() -> None:
+    text = "(a) Export means a shipment\n(b) A release is an export\n\nA new paragraph without a stop"
+    assert sentences(text) == [
+        "(a) Export means a shipment",
+        "(b) A release is an export",
+        "A new paragraph without a stop",
+    ]
+
+
+def test_list_items_end_sentences() -> None:
+    text = "Items include:\n- chips\n- boards\n1. first\n2. second"
+    assert sentences(text) == ["Items include:", "- chips", "- boards", "1. first", "2. second"]
+
+
+def test_quoted_sentence_end_stays_with_its_sentence() -> None:
+    text = 'The term is "deemed export." The rule defines it.'
+    assert sentences(text) == ['The term is "deemed export."', "The rule defines it."]
+
+
+def test_offsets_are_exact_even_with_odd_whitespace() -> None:
+    text = "  First sentence here.   Second one   \n\n  Third.  "
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == ["First sentence here.", "Second one", "Third."]
+    assert spans[0][0] == 2
+
+
+def test_empty_text() -> None:
+    assert split_sentences("") == []
+    assert split_sentences("   \n\n ") == []

@@ -1,0 +1,161 @@
+"""Each warning is present when it should be and absent when it should not."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.answering.warnings import warnings_for
+from bot.corpus.knowledge import load_knowledge
+from bot.indexing.chunking import ChunkerConfig, chunk_document
+from bot.models import Citation, Document, Passage, Status
+
+
+@pytest.fixture
+def docs(knowledge_dir: Path) -> dict[str, Document]:
+    return {d.id: d for d in load_knowledge(knowledge_dir).documents}
+
+
+def _passage(doc: Document, rank: int = 1) -> Passage:
+    chunk = chunk_document(doc, ChunkerConfig())[0]
+    return Passage(chunk=chunk, document=doc, rank=rank, score=1.0 / rank, dense=0.8)
+
+
+def _cite(*docs: Document) -> tuple[tuple[Citation, ...], tuple[Passage, ...]]:
+    passages = tuple(_passage(d, rank) for rank, d in enumerate(docs, start=1))
+    citations = tuple(
+        Citation(n=n, passage=p, pinpoint=p.document.citation, quote=p.chunk.text[:40])
+        for n, p in enumerate(passages, start=1)
+    )
+    return citations, passages
+
+
+def codes(
+    question: str, citations: tuple[Citation, ...], passages: tuple[Passage, ...], lang: str = "en"
+) -> list[str]:
+    return [w.code for w in warnings_for(question, citations, passages, lang)]
+
+
+def test_public_sources_raise_no_warning(docs: dict[str, Document]) -> None:
+    citations, passages = _cite(docs["deemed-export-explainer"], docs["ecfr-part734-excerpt"])
+    assert codes("What is a deemed export?", citations, passages) == []
+
+
+def test_legal_basis_not_public_when_a_cited_document_says_so(docs: dict[str, Document]) -> None:
+    citations, passages = _cite(docs["directive-2026"], docs["deemed-export-explainer"])
+    notices = warnings_for("What did the directive order?", citations, passages, "en")
+    assert [n.code for n in notices] == ["legal_basis_not_public"]
+    message = notices[0].message
+    assert "has not published the legal basis" in message
+    assert "not from the text of a law" in message
+
+
+def test_legal_basis_not_public_when_the_question_asks_for_the_basis(docs: dict[str, Document]) -> None:
+    citations, _ = _cite(docs["deemed-export-explainer"])
+    _, passages = _cite(docs["deemed-export-explainer"], docs["directive-2026"])
+    for question in (
+        "What legal basis did the government use for the directive?",
+        "Which statute authorizes the directive?",
+        "这项指令的法律依据是什么？",
+    ):
+        assert codes(question, citations, passages) == ["legal_basis_not_public"], question
+    # Asking for the basis is not enough when nothing retrieved is marked not_public …
+    _, public_only = _cite(docs["deemed-export-explainer"])
+    assert codes("What legal basis does a deemed export rest on?", citations, public_only) == []
+    # … and a not_public passage that was retrieved but not cited does not warn on other questions.
+    assert codes("What is a deemed export?", citations, passages) == []
+
+
+def test_disputed_legal_basis_is_not_reported_as_unpublished(docs: dict[str, Document]) -> None:
+    disputed = replace(docs["directive-2026"], legal_basis="disputed")
+    citations, passages = _cite(disputed)
+    assert "legal_basis_not_public" not in codes("What did the directive order?", citations, passages)
+
+
+def test_not_law_for_a_bill(docs: dict[str, Document]) -> None:
+    citations, passages = _cite(docs["chip-tracking-bill"], docs["deemed-export-explainer"])
+    notices = warnings_for("What would the bill require?", citations, passages, "en")
+    assert [n.code for n in notices] == ["not_law"]
+    assert notices[0].message.startswith("H.R. 9999 (119th) is a bill, not law")
+
+
+def test_not_law_for_a_proposed_rule(docs: dict[str, Document]) -> None:
+    proposed = replace(
+        docs["affiliates-rule-suspension"], status=Status(state="proposed", date=date(2025, 1, 2))
+    )
+    citations, passages = _cite(proposed)
+    assert codes("What would the rule change?", citations, passages) == ["not_law"]
+
+
+def test_not_law_names_every_bill(docs: dict[str, Document]) -> None:
+    second = replace(docs["chip-tracking-bill"], id="other-bill", citation="S. 1234 (119th)")
+    citations, passages = _cite(docs["chip-tracking-bill"], second)
+    (notice,) = warnings_for("What do the bills do?", citations, passages, "en")
+    assert notice.message.startswith("H.R. 9999 (119th); S. 1234 (119th) are bills, not law")
+    assert "they would change nothing" in notice.message
+
+
+def test_bill_retrieved_but_not_cited_is_not_flagged(docs: dict[str, Document]) -> None:
+    citations, _ = _cite(docs["deemed-export-explainer"])
+    _, passages = _cite(docs["deemed-export-explainer"], docs["chip-tracking-bill"])
+    assert codes("What is a deemed export?", citations, passages) == []
+
+
+def test_status_for_a_suspended_rule_with_dates(docs: dict[str, Document]) -> None:
+    citations, passages = _cite(docs["affiliates-rule-suspension"])
+    notices = warnings_for("Does the affiliates rule apply?", citations, passages, "en")
+    assert [n.code for n in notices] == ["status"]
+    message = notices[0].message
+    assert "The affiliates rule and its suspension is suspended since 2025-11-10" in message
+    assert "2026-11-09" in message
+
+
+@pytest.mark.parametrize("state", ["rescinded", "superseded"])
+def test_status_for_rescinded_and_superseded(docs: dict[str, Document], state: str) -> None:
+    doc = replace(docs["affiliates-rule-suspension"], status=Status(state=state, date=date(2024, 3, 1)))
+    (notice,) = warnings_for("Does it apply?", *_cite(doc), "en")
+    assert notice.code == "status"
+    assert f"is {state} since 2024-03-01" in notice.message
+    assert "set to end" not in notice.message
+
+
+def test_no_status_warning_for_a_rule_in_force(docs: dict[str, Document]) -> None:
+    in_force = replace(
+        docs["affiliates-rule-suspension"], status=Status(state="in_force", date=date(2025, 9, 30))
+    )
+    no_status = replace(docs["affiliates-rule-suspension"], id="plain-rule", status=None)
+    assert codes("Does it apply?", *_cite(in_force, no_status)) == []
+
+
+def test_reporting_only_when_every_source_is_reporting_or_commentary(docs: dict[str, Document]) -> None:
+    commentary = replace(docs["directive-2026"], id="blog", source_type="commentary", legal_basis=None)
+    notices = codes("How were cards smuggled?", *_cite(docs["smuggling-report"], commentary))
+    assert notices == ["reporting_only"]
+    assert codes("How were cards smuggled?", *_cite(docs["smuggling-report"])) == ["reporting_only"]
+
+
+def test_no_reporting_only_when_an_official_source_is_cited(docs: dict[str, Document]) -> None:
+    assert (
+        codes("How were cards smuggled?", *_cite(docs["smuggling-report"], docs["ecfr-part734-excerpt"]))
+        == []
+    )
+    assert codes("Anything?", (), ()) == []
+
+
+def test_warnings_combine_in_a_fixed_order(docs: dict[str, Document]) -> None:
+    assert codes(
+        "What legal basis does the directive rest on?",
+        *_cite(docs["directive-2026"], docs["chip-tracking-bill"], docs["affiliates-rule-suspension"]),
+    ) == ["legal_basis_not_public", "not_law", "status"]
+
+
+def test_chinese_warnings(docs: dict[str, Document]) -> None:
+    notices = warnings_for(
+        "这项指令的法律依据是什么？", *_cite(docs["directive-2026"], docs["chip-tracking-bill"]), "zh"
+    )
+    assert [n.code for n in notices] == ["legal_basis_not_public", "not_law"]
+    assert "没有公布" in notices[0].message
+    assert "不是法律" in notices[1].message

@@ -1,0 +1,107 @@
+"""Moderator changes: uploads are validated before they are saved, and every change is audited."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.corpus import knowledge_store
+from bot.corpus.knowledge import load_knowledge
+from bot.errors import BuildInProgressError, DocumentError, KnowledgeBaseError
+from tests.helpers import front_matter_doc, make_pdf
+
+
+def test_add_file_saves_under_imported(knowledge_dir: Path) -> None:
+    data = front_matter_doc("encryption-note").encode()
+    entry = knowledge_store.add_file(
+        knowledge_dir, "Encryption Note.md", data, "mod#1", max_bytes=10_000
+    ).record
+    saved = knowledge_dir / "imported" / "encryption-note.md"
+    assert saved.read_bytes() == data
+    assert entry.action == "add" and entry.target == "imported/encryption-note.md" and entry.actor == "mod#1"
+    assert len(entry.sha256) == 64 and entry.at
+    assert not list((knowledge_dir / "imported").glob(".*.tmp"))
+    assert "encryption-note" in {d.id for d in load_knowledge(knowledge_dir).documents}
+
+
+def test_add_pdf_and_text(knowledge_dir: Path) -> None:
+    knowledge_store.add_file(knowledge_dir, "guide.pdf", make_pdf(["A guide to releases."]), "m", 100_000)
+    knowledge_store.add_file(knowledge_dir, "notes.txt", b"Notes\n\nA release is an export.\n", "m", 100_000)
+    assert (knowledge_dir / "imported" / "guide.pdf").is_file()
+    assert (knowledge_dir / "imported" / "notes.txt").is_file()
+
+
+def test_path_components_in_the_upload_name_are_ignored(knowledge_dir: Path) -> None:
+    entry = knowledge_store.add_file(knowledge_dir, "../../evil.txt", b"Evil\n\ntext\n", "m", 1000).record
+    assert entry.target == "imported/evil.txt"
+    assert not (knowledge_dir.parent / "evil.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "error", "message"),
+    [
+        ("tool.exe", b"MZ", KnowledgeBaseError, "only .md"),
+        ("big.txt", b"x" * 2001, KnowledgeBaseError, "2,001 bytes; the limit is 2,000 bytes"),
+        ("bad.md", b'---\nid: bad\ntitle: "open\n---\nx\n', DocumentError, "malformed YAML"),
+        ("empty.md", b"", DocumentError, "is empty"),
+        ("junk.pdf", b"%PDF-1.4 junk", DocumentError, "broken PDF"),
+    ],
+)
+def test_bad_uploads_are_refused_and_never_saved(
+    knowledge_dir: Path, filename: str, data: bytes, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        knowledge_store.add_file(knowledge_dir, filename, data, "m", max_bytes=2000)
+    assert not (knowledge_dir / "imported").exists()
+
+
+def test_remove(knowledge_dir: Path) -> None:
+    documents = {d.id: d for d in load_knowledge(knowledge_dir).documents}
+    entry = knowledge_store.remove(knowledge_dir, "smuggling-report", documents, "mod#2").record
+    assert entry.action == "remove" and entry.target == "smuggling-report.md"
+    assert not (knowledge_dir / "smuggling-report.md").exists()
+    with pytest.raises(KnowledgeBaseError, match="no document with id 'nope'"):
+        knowledge_store.remove(knowledge_dir, "nope", documents, "m")
+    with pytest.raises(KnowledgeBaseError, match="cannot be removed"):
+        knowledge_store.remove(knowledge_dir, "glossary", documents, "m")
+    assert (knowledge_dir / "glossary.yaml").is_file()
+
+
+def test_audit_log_appends_json_lines(tmp_path: Path) -> None:
+    first = knowledge_store.record("add", "imported/a.md", "mod#1", "a" * 64, "https://example.org/a")
+    knowledge_store.audit(tmp_path / "data", first, "ok")
+    knowledge_store.audit(
+        tmp_path / "data", knowledge_store.record("remove", "b.md", "mod#2", "b" * 64), "done"
+    )
+    lines = (tmp_path / "data" / "audit.jsonl").read_text("utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert [(r["action"], r["target"], r["actor"], r["outcome"]) for r in rows] == [
+        ("add", "imported/a.md", "mod#1", "ok"),
+        ("remove", "b.md", "mod#2", "done"),
+    ]
+    assert rows[0]["source_url"] == "https://example.org/a"
+
+
+def test_one_writer_at_a_time() -> None:
+    lock = threading.Lock()
+    lock.acquire()  # another writer holds it
+    with pytest.raises(BuildInProgressError, match="try again"), knowledge_store.exclusive(lock):
+        pass
+    assert lock.locked()  # the refused writer did not release someone else's lock
+    lock.release()
+    with knowledge_store.exclusive(lock):
+        assert lock.locked()
+    assert not lock.locked()
+
+
+def test_undo_puts_back_what_an_edit_changed(knowledge_dir: Path) -> None:
+    original = (knowledge_dir / "smuggling-report.md").read_bytes()
+    documents = {d.id: d for d in load_knowledge(knowledge_dir).documents}
+    knowledge_store.remove(knowledge_dir, "smuggling-report", documents, "m").undo()
+    assert (knowledge_dir / "smuggling-report.md").read_bytes() == original
+    added = knowledge_store.add_file(knowledge_dir, "notes.txt", b"Notes\n\nA release.\n", "m", 1000)
+    added.undo()
+    assert not (knowledge_dir / "imported" / "notes.txt").exists()

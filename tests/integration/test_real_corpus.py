@@ -1,0 +1,114 @@
+"""The real offline model on the real shared corpus (../shared/corpus), built once for the module."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.corpus.knowledge import document_files
+from bot.corpus.loaders import load_document
+from bot.indexing.build import BuildReport, build_index
+from bot.indexing.chunking import embed_text
+from bot.indexing.embedder import Embedder, load_embedder
+from bot.service import Basis, chunker_config
+from bot.settings import Settings, load_settings
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class RealIndex:
+    settings: Settings
+    embedder: Embedder
+    report: BuildReport
+    basis: Basis
+
+
+@pytest.fixture(scope="module")
+def corpus(shared_dir: Path) -> Path:
+    return shared_dir / "corpus"
+
+
+@pytest.fixture(scope="module")
+def real(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> RealIndex:
+    settings = load_settings(
+        knowledge_dir=corpus,
+        index_dir=tmp_path_factory.mktemp("shared-index"),
+        data_dir=tmp_path_factory.mktemp("data"),
+        llm_url=None,
+        _env_file=None,
+    )
+    embedder = load_embedder(settings.model, settings.device)
+    report = build_index(
+        corpus, settings.index_dir, embedder, chunker_config(settings), settings.ann_threshold
+    )
+    return RealIndex(settings, embedder, report, Basis.open(settings, embedder=embedder))
+
+
+def test_every_shared_file_is_plain_markdown_with_title_and_provenance(corpus: Path) -> None:
+    files = list(document_files(corpus))
+    assert len(files) >= 20
+    for path in files:
+        raw = path.read_text("utf-8")
+        assert raw.lstrip().startswith("<!--"), f"{path.name}: expected a leading provenance comment"
+        doc, problems = load_document(path, corpus)
+        assert problems == [], path.name
+        assert doc.title.strip() and doc.title != "Untitled", path.name
+        assert doc.provenance.strip(), path.name
+        assert not doc.text.startswith("<!--"), path.name  # leading comments are provenance, not text
+        assert doc.source_type in {
+            "statute",
+            "regulation",
+            "rule",
+            "guidance",
+            "bill",
+            "analysis",
+            "commentary",
+        }
+        assert doc.citation, path.name
+
+
+def test_build_indexes_every_file(real: RealIndex, corpus: Path) -> None:
+    assert real.report.skipped == []
+    assert real.report.documents == len(list(document_files(corpus)))
+    assert real.report.chunks == real.basis.index.dense.ntotal > 0
+    assert real.basis.index.manifest["model"]["dimension"] == real.embedder.dimension
+
+
+def test_every_chunk_fits_the_model_window(real: RealIndex) -> None:
+    index = real.basis.index
+    limit = real.embedder.max_seq_length
+    too_long = [
+        (chunk.id, pieces)
+        for chunk in index.chunks
+        if (pieces := real.embedder.count_word_pieces(embed_text(index.documents[chunk.doc_id], chunk)))
+        > limit
+    ]
+    assert too_long == [], f"chunks over {limit} word pieces"
+    for chunk in index.chunks:
+        assert index.documents[chunk.doc_id].text[chunk.start : chunk.end] == chunk.text
+
+
+def test_extractive_answers_are_faithful_on_the_dev_set(real: RealIndex, shared_dir: Path) -> None:
+    rows = [
+        json.loads(line)
+        for line in (shared_dir / "eval" / "dev-corpus.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    assert rows
+    quotes = 0
+    for row in rows:
+        answer = real.basis.answer(row["question"])
+        assert answer.mode in ("extractive", "abstained"), row["id"]
+        assert answer.footer
+        for citation in answer.citations:
+            quotes += 1
+            passage = citation.passage
+            assert citation.quote in passage.chunk.text, (row["id"], citation.quote)
+            assert passage.chunk.text in passage.document.text, (row["id"], passage.chunk.id)
+            assert f"{' '.join(citation.quote.split())} [{citation.n}]" in answer.text, row["id"]
+        assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert quotes >= len(rows)  # most questions are answered, each with at least one quote

@@ -1,0 +1,77 @@
+"""Eval metrics on hand-made results: matching rules of shared/eval/README.md and the faithfulness checks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.errors import BasisError
+from bot.evaluation import (
+    Report,
+    faithful_sentences,
+    first_hit,
+    load_questions,
+    normalise,
+    passages_in_source,
+)
+from bot.models import Citation
+from bot.service import Basis
+
+
+def test_normalise_folds_quotes_space_case_and_width() -> None:
+    assert normalise("  A “Deemed \n  Export”’s  ") == 'a "deemed export"\'s'
+    assert normalise("ＡＢＣ　１２３") == "abc 123"
+
+
+def test_first_hit_rank(basis: Basis) -> None:
+    result = basis.search("What would the bill on location tracking of advanced processors require?")
+    assert first_hit(result, ["BUILD LOCATION   verification into every chip"]) == 1
+    assert first_hit(result, ["nothing like this", "“location verification”"]) is None
+    assert first_hit(result, []) is None
+
+
+def test_faithfulness_counts(basis: Basis) -> None:
+    answer = basis.answer("What is a deemed export?")
+    n = len(answer.citations)
+    assert faithful_sentences(answer) == (n, n)
+    assert passages_in_source(answer) == (n, n)
+    forged = replace(answer, citations=(Citation(1, answer.citations[0].passage, "", "An invented quote."),))
+    assert faithful_sentences(forged) == (0, 1)
+
+
+def test_report_buckets_by_language(basis: Basis) -> None:
+    report = Report()
+    rows = [
+        ("en", {"id": "a", "question": "What is a deemed export?", "evidence_any": ["deemed export"]}),
+        (
+            "zh",
+            {
+                "id": "b",
+                "question": "什么是视同出口？",
+                "evidence_any": ["no such phrase"],
+                "expect_warning": False,
+            },
+        ),
+    ]
+    for lang, row in rows:
+        report.add(lang, row, basis.search(row["question"]), basis.answer(row["question"]))
+    metrics = report.as_dict()["metrics"]
+    assert metrics["all"]["recall_at_k"] == 0.5
+    assert metrics["en"]["recall_at_k"] == 1.0 and metrics["en"]["mrr"] == 1.0
+    assert metrics["zh"]["recall_at_k"] == 0.0
+    assert metrics["zh"]["warning_accuracy"] == 1.0
+    assert metrics["en"]["warning_accuracy"] is None
+
+
+def test_load_questions_errors(tmp_path: Path) -> None:
+    with pytest.raises(BasisError, match="Cannot read the question set"):
+        load_questions(tmp_path / "missing.jsonl")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{not json\n", "utf-8")
+    with pytest.raises(BasisError, match="Cannot read the question set"):
+        load_questions(broken)
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id": "a", "question": "q"}\n\n', "utf-8")
+    assert load_questions(good) == [{"id": "a", "question": "q"}]

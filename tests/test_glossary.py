@@ -1,0 +1,177 @@
+"""The bilingual glossary: exact, alias, Chinese and fuzzy lookups, "did you mean", autocomplete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.errors import DocumentError
+from bot.glossary import FILE_NAME, Glossary, parse_glossary
+
+
+@pytest.fixture
+def glossary(knowledge_dir: Path) -> Glossary:
+    return Glossary.load(knowledge_dir)
+
+
+def test_loads_every_entry(glossary: Glossary) -> None:
+    assert [e.term for e in glossary.entries] == [
+        "deemed export",
+        "export",
+        "release",
+        "foreign person",
+        "Entity List",
+        "license requirement",
+    ]
+    entry = glossary.entries[0]
+    assert entry.zh == ("视同出口", "视为出口")
+    assert entry.aliases == ("deemed exports", "deemed-export rule")
+    assert entry.citation == "15 CFR 734.13(b)"
+    assert entry.related == ("release", "foreign person", "export")
+    assert entry.definition_zh.startswith("在美国境内")
+    assert len(glossary.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("deemed export", "deemed export"),  # exact
+        ("Deemed Export", "deemed export"),  # case
+        ("  deemed   export ", "deemed export"),  # spacing
+        ("deemed exports", "deemed export"),  # alias
+        ("deemed-export rule", "deemed export"),  # alias with a hyphen
+        ("视同出口", "deemed export"),  # preferred Chinese rendering
+        ("视为出口", "deemed export"),  # second Chinese rendering
+        ("实体清单", "Entity List"),
+        ("entity list", "Entity List"),
+        ("licence requirement", "license requirement"),  # British alias
+    ],
+)
+def test_exact_alias_and_chinese_lookups(glossary: Glossary, text: str, term: str) -> None:
+    result = glossary.define(text)
+    assert result.entry is not None and result.entry.term == term
+    assert glossary.get(text) is result.entry
+
+
+def test_exact_match_suggests_related_terms(glossary: Glossary) -> None:
+    result = glossary.define("deemed export")
+    assert result.suggestions == ("release", "foreign person", "export")
+
+
+@pytest.mark.parametrize(
+    ("typo", "term"), [("deemd export", "deemed export"), ("foriegn person", "foreign person")]
+)
+def test_fuzzy_match_finds_close_misspellings(glossary: Glossary, typo: str, term: str) -> None:
+    result = glossary.define(typo)
+    assert result.entry is not None and result.entry.term == term
+    assert term not in result.suggestions
+
+
+def test_did_you_mean_when_nothing_is_close_enough(glossary: Glossary) -> None:
+    result = glossary.define("foreign")
+    assert result.entry is None
+    assert result.suggestions[0] == "foreign person"
+
+
+def test_nothing_found_for_unrelated_text(glossary: Glossary) -> None:
+    result = glossary.define("sourdough")
+    assert result.entry is None
+    assert "deemed export" not in result.suggestions
+
+
+def test_autocomplete_prefix_first(glossary: Glossary) -> None:
+    assert glossary.complete("dee")[0] == "deemed export"
+    assert glossary.complete("视")[0] == "deemed export"
+    assert glossary.complete("lic")[0] == "license requirement"
+    assert glossary.complete("ent", 1) == ["Entity List"]
+
+
+def test_autocomplete_lists_each_term_once(glossary: Glossary) -> None:
+    hits = glossary.complete("export")
+    assert len(hits) == len(set(hits))
+    assert {"export", "deemed export"} <= set(hits)
+
+
+def test_autocomplete_empty_text_lists_terms(glossary: Glossary) -> None:
+    assert glossary.complete("") == [e.term for e in glossary.entries]
+    assert glossary.complete("", 2) == ["deemed export", "export"]
+
+
+def test_autocomplete_never_exceeds_25(tmp_path: Path) -> None:
+    entries = [
+        {
+            "term": f"export term {i}",
+            "aliases": [f"export alias {i}"],
+            "zh": [f"出口{i}"],
+            "definition": "d",
+            "citation": "c",
+            "related": [],
+        }
+        for i in range(40)
+    ]
+    (tmp_path / FILE_NAME).write_text(yaml.safe_dump(entries, allow_unicode=True), "utf-8")
+    big = Glossary.load(tmp_path)
+    assert len(big.entries) == 40
+    for text in ("", "e", "export", "export term", "出口", "xport trm"):
+        hits = big.complete(text)
+        assert 0 < len(hits) <= 25, text
+        assert len(hits) == len(set(hits))
+    assert len(big.complete("export")) == 25
+    assert len(big.complete("export", 5)) == 5
+
+
+def test_chinese_terms_longest_first(glossary: Glossary) -> None:
+    terms = list(glossary.chinese_terms())
+    assert terms[0] == "许可证要求"
+    assert {"视同出口", "视为出口", "出口"} <= set(terms)
+    assert glossary.chinese_terms()["视为出口"].term == "deemed export"
+
+
+def test_glossary_as_a_document(glossary: Glossary) -> None:
+    doc = glossary.as_document()
+    assert doc is not None
+    assert doc.id == "glossary" and doc.source_type == "glossary"
+    assert doc.text.count("\n## ") + doc.text.startswith("## ") == 6
+    assert "## deemed export (视同出口 / 视为出口)" in doc.text
+    assert "Citation: 15 CFR 734.13(b)." in doc.text
+    assert Glossary().as_document() is None
+
+
+def test_missing_glossary_is_empty(tmp_path: Path) -> None:
+    empty = Glossary.load(tmp_path)
+    assert empty.entries == ()
+    assert empty.define("export").entry is None
+    assert empty.complete("exp") == []
+
+
+def test_problems_are_reported(tmp_path: Path) -> None:
+    data = yaml.safe_dump(
+        [
+            {"term": "a", "aliases": [], "zh": "甲", "definition": "d", "citation": "c", "related": ["b"]},
+            {"term": "a", "aliases": [], "zh": [], "definition": "d", "citation": "c", "related": []},
+            {"term": "no-lists", "aliases": "x", "zh": [], "definition": "d", "citation": "c", "related": []},
+            {"term": "partial"},
+            "not a mapping",
+        ]
+    ).encode()
+    entries, problems = parse_glossary(data, FILE_NAME)
+    assert [e.term for e in entries] == ["a", "a"]
+    assert entries[0].zh == ("甲",)  # a single Chinese string is accepted as a list of one
+    found = {(p.field, p.severity) for p in problems}
+    assert ("a", "warning") in found  # related term b is missing
+    assert ("a", "error") in found  # duplicate term
+    assert ("entry 3 (no-lists)", "error") in found
+    assert ("entry 4 (partial)", "error") in found
+    assert ("entry 5", "error") in found
+    assert all(str(p).startswith("glossary.yaml: ") for p in problems)
+
+
+def test_malformed_glossary_refuses_to_load(tmp_path: Path) -> None:
+    (tmp_path / FILE_NAME).write_text("- term: [unclosed\n", "utf-8")
+    with pytest.raises(DocumentError, match=r"glossary\.yaml: yaml: malformed"):
+        Glossary.load(tmp_path)
+    (tmp_path / FILE_NAME).write_text("term: not a list\n", "utf-8")
+    with pytest.raises(DocumentError, match="must be a list of entries"):
+        Glossary.load(tmp_path)

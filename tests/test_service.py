@@ -1,0 +1,138 @@
+"""`Basis`, the object every front end calls: changes rebuild and swap in without blocking readers."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+import bot.indexing.build as build_module
+from bot.corpus import fetch
+from bot.errors import BuildInProgressError, DocumentError
+from bot.service import Basis
+from bot.settings import Settings, load_settings
+from tests.fakes import HashEmbedder
+from tests.helpers import Response, front_matter_doc, serve
+
+NOTE = front_matter_doc(
+    "encryption-note",
+    body="## Encryption\n\nMass-market encryption items may qualify for a licence exception.\n",
+    title="Encryption items",
+)
+
+
+def test_add_file_rebuilds_and_audits(basis: Basis, settings: Settings) -> None:
+    change = basis.kb_add_file("encryption-note.md", NOTE.encode(), actor="mod#1")
+    assert change.report.added == ["encryption-note"]
+    assert change.report.embedded == sum(c.doc_id == "encryption-note" for c in basis.index.chunks)
+    assert change.summary.startswith("Added encryption-note.md: Documents: 1 added, 0 changed, 0 removed")
+    top = basis.search("mass-market encryption licence exception").passages[0]
+    assert top.document.id == "encryption-note"
+    assert "encryption-note" in {d.id for d in basis.kb_list()}
+    (row,) = [
+        json.loads(line) for line in (settings.data_dir / "audit.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert row["action"] == "add" and row["actor"] == "mod#1" and row["outcome"] == change.report.summary()
+
+
+def test_remove_rebuilds(basis: Basis) -> None:
+    change = basis.kb_remove("chip-tracking-bill", actor="mod#1")
+    assert change.report.removed == ["chip-tracking-bill"]
+    assert "chip-tracking-bill" not in basis.index.documents
+    assert all(p.document.id != "chip-tracking-bill" for p in basis.search("location tracking bill").passages)
+
+
+def test_refused_upload_changes_nothing(basis: Basis, settings: Settings) -> None:
+    folder = basis.index.folder
+    with pytest.raises(DocumentError):
+        basis.kb_add_file("broken.md", b'---\nid: x\ntitle: "open\n---\nbody\n', actor="m")
+    assert basis.index.folder == folder
+    assert not (settings.data_dir / "audit.jsonl").exists()
+
+
+def test_readers_keep_the_old_index_while_a_change_is_refused(
+    basis: Basis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = [p.chunk.id for p in basis.search("What is a deemed export?").passages]
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("build failed")
+
+    monkeypatch.setattr(build_module, "save_dense", explode)
+    with pytest.raises(RuntimeError):
+        basis.kb_remove("deemed-export-explainer", actor="m")
+    assert "deemed-export-explainer" in basis.index.documents
+    assert [p.chunk.id for p in basis.search("What is a deemed export?").passages] == before
+    assert any(p.name == "deemed-export-explainer.md" for p in basis.settings.knowledge_dir.iterdir())
+    audit = (basis.settings.data_dir / "audit.jsonl").read_text("utf-8")
+    assert "failed and undone" in audit
+
+
+def test_second_change_while_one_runs_is_refused(basis: Basis, monkeypatch: pytest.MonkeyPatch) -> None:
+    started, release = threading.Event(), threading.Event()
+    real_rebuild = basis.rebuild
+
+    def slow_rebuild(*args: object, **kwargs: object) -> object:
+        started.set()
+        release.wait(5)
+        return real_rebuild(*args, **kwargs)
+
+    monkeypatch.setattr(basis, "rebuild", slow_rebuild)
+    worker = threading.Thread(target=basis.kb_reload, kwargs={"actor": "a"})
+    worker.start()
+    try:
+        assert started.wait(5)
+        with pytest.raises(BuildInProgressError):
+            basis.kb_reload(actor="b")
+        # Questions are still answered while the change runs.
+        assert basis.answer("What is a deemed export?").citations
+    finally:
+        release.set()
+        worker.join(5)
+
+
+def test_add_url_imports_through_the_checked_fetch(
+    basis: Basis, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fetch, "check_address", lambda host: None)  # the test server lives on 127.0.0.1
+    page = b"Widget guidance\n\nWidgets bound for Ruritania need a widget licence.\n"
+    with serve(lambda request: Response(200, page, {"Content-Type": "text/plain"})) as server:
+        change = basis.kb_add_url(server.url("/guidance/widgets"), actor="mod#1")
+    assert change.report.added == ["127-0-0-1-guidance-widgets"]
+    assert basis.search("widget licence Ruritania").passages[0].document.title == "Widget guidance"
+    row = json.loads((settings.data_dir / "audit.jsonl").read_text("utf-8"))
+    assert row["source_url"] == server.url("/guidance/widgets")
+
+
+def test_kb_status(basis: Basis) -> None:
+    status = basis.kb_status()
+    assert status.documents == 7
+    assert status.chunks == len(basis.index.chunks)
+    assert status.model == "fake-hash"
+    assert status.as_of == "2026-11-27"
+
+
+def test_define_and_complete(basis: Basis) -> None:
+    assert basis.define("视同出口").entry.term == "deemed export"
+    assert basis.complete_terms("dee")[0] == "deemed export"
+    assert len(basis.complete_terms("")) <= 25
+
+
+def test_settings_from_environment_and_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text("BASIS_TOP_K=7\nBASIS_MODERATOR_ROLE_IDS=11, 22,33\n", "utf-8")
+    monkeypatch.setenv("BASIS_FUSION", "weighted")
+    settings = load_settings()
+    assert settings.top_k == 7
+    assert settings.moderator_role_ids == [11, 22, 33]
+    assert settings.fusion == "weighted"
+    assert load_settings(top_k=3).top_k == 3
+    assert load_settings(_env_file=None).top_k == 5
+
+
+def test_open_with_the_fake_model_through_load_embedder(
+    fake_model: HashEmbedder, settings: Settings, built: object
+) -> None:
+    opened = Basis.open(settings)
+    assert opened.embedder is fake_model
