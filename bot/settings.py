@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
     top_k: int = Field(5, description="Passages handed to the answer composer.")
     abstain_threshold: float = Field(
-        0.35, description="Relevance below which Basis says the question is not covered."
+        0.43, description="Relevance below which Basis says the question is not covered."
     )
     max_question_chars: int = Field(600, description="Longer questions are refused politely.")
 

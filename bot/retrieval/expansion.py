@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import jieba
 
+from bot.answering.sentences import split_sentences
 from bot.glossary import Glossary
 from bot.lang import CJK, detect_language
 
@@ -69,11 +70,16 @@ def translate(question: str, glossary: Glossary) -> tuple[str, list[str]]:
     return english, list(dict.fromkeys(found))
 
 
+def _first_sentence(text: str) -> str:
+    spans = split_sentences(text)
+    return text[spans[0][0] : spans[0][1]] if spans else text
+
+
 def expand(question: str, glossary: Glossary, context: str | None = None) -> Query:
     lang = detect_language(question)
     english, translated = translate(question, glossary) if CJK.search(question) else (question, [])
     named = [e for e in glossary.mentioned(english or question)]
-    definitions = " ".join(e.definition.split(". ")[0] for e in named[:DEFINED_TERMS])
+    definitions = " ".join(_first_sentence(e.definition) for e in named[:DEFINED_TERMS])
     dense = f"{english or question} {definitions}".strip()
     lexical = f"{question} {' '.join(translated)}".strip()
     if context:

@@ -20,7 +20,7 @@ class SearchOptions:
     k: int = 5
     candidates: int = 50
     fusion: str = "rrf"
-    rrf_k: int = 60
+    rrf_k: int = 10
     dense_weight: float = 0.5
     per_section: int = 2
     per_document: int = 3
@@ -66,7 +66,8 @@ def hybrid_search(
 
 def _diverse(index: LoadedIndex, ranked: list[int], options: SearchOptions) -> list[int]:
     """Top k with at most `per_section` passages per document section, `per_document` per
-    document, and no repeated text.
+    document, and no repeated text; when the caps leave slots empty, the best capped
+    passages fill them. A glossary entry (its English and Chinese halves) takes one slot.
 
     Bills repeat their text once per version and long rules say one thing many
     times; without this, one document can fill every slot.
@@ -77,11 +78,12 @@ def _diverse(index: LoadedIndex, ranked: list[int], options: SearchOptions) -> l
     seen_text: set[str] = set()
     for i in ranked:
         chunk = index.chunks[i]
-        text = " ".join(chunk.text.split()).casefold()
+        text = _key(index, i)
         section = (chunk.doc_id, _section(chunk.heading))
+        section_cap = 1 if index.documents[chunk.doc_id].source_type == "glossary" else options.per_section
         if (
             text in seen_text
-            or per_section.get(section, 0) >= options.per_section
+            or per_section.get(section, 0) >= section_cap
             or per_doc.get(chunk.doc_id, 0) >= options.per_document
         ):
             continue
@@ -90,8 +92,13 @@ def _diverse(index: LoadedIndex, ranked: list[int], options: SearchOptions) -> l
         per_doc[chunk.doc_id] = per_doc.get(chunk.doc_id, 0) + 1
         chosen.append(i)
         if len(chosen) == options.k:
-            break
-    return chosen
+            return chosen
+    skipped = [i for i in ranked if i not in chosen and _key(index, i) not in seen_text]
+    return chosen + skipped[: options.k - len(chosen)]
+
+
+def _key(index: LoadedIndex, i: int) -> str:
+    return " ".join(index.chunks[i].text.split()).casefold()
 
 
 def _section(heading: str) -> str:
