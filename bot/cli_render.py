@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.console import Console
 
-from bot.answering.labels import source_label
+from bot.answering.labels import source_label, summary_lines, terms_line
 from bot.models import Answer
 from bot.retrieval.search import SearchResult
 
@@ -47,6 +47,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "source_type": c.passage.document.source_type,
                 "source_label": source_label(c.passage.document.source_type, answer.lang),
                 "date": c.passage.document.published.isoformat() if c.passage.document.published else None,
+                "summary_zh": c.passage.document.summary_zh,
                 "quote": c.quote,
                 "passage": c.passage.chunk.text,
             }
@@ -55,6 +56,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "warnings": [{"code": w.code, "message": w.message} for w in answer.warnings],
         "abstained": answer.abstained,
         "suggestions": list(answer.suggestions),
+        "terms": [{"en": en, "zh": zh} for en, zh in answer.terms],
         "footer": answer.footer,
         "timings_ms": answer.timings_ms,
     }
@@ -64,15 +66,19 @@ def print_answer(console: Console, answer: Answer) -> None:
     for warning in answer.warnings:
         console.print(f"[bold yellow]⚠ {warning.message}[/]", highlight=False)
     console.print(answer.text, highlight=False)
+    if terms := terms_line(answer.terms, answer.lang):
+        console.print(terms, highlight=False)
     if answer.citations:
         console.print("[bold]Sources[/]")
+    summaries = summary_lines(answer)
     for c in answer.citations:
         doc = c.passage.document
         date = f", {doc.published.isoformat()}" if doc.published else ""
         label = source_label(doc.source_type, answer.lang)
         console.print(
             f"  [{c.n}] {c.pinpoint} — {doc.title} [dim]({label}{date})[/]"
-            + (f"\n      {doc.url}" if doc.url else ""),
+            + (f"\n      {doc.url}" if doc.url else "")
+            + (f"\n      {summaries[c.n]}" if c.n in summaries else ""),
             highlight=False,
         )
     console.print(f"[dim]{answer.footer}[/]", highlight=False)

@@ -148,7 +148,7 @@ class Glossary:
             url="",
             lang="en",
             topics=("glossary",),
-            summary_zh="出口管制术语中英对照词汇表。",
+            summary_zh="",
         )
 
 

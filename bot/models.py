@@ -109,5 +109,6 @@ class Answer:
     warnings: tuple[Notice, ...] = ()
     abstained: bool = False
     suggestions: tuple[str, ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()
     footer: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)

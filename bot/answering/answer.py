@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from bot.answering.citations import pinpoint
@@ -14,6 +15,7 @@ from bot.glossary import Glossary
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import tokenize
 from bot.models import Answer, Citation, Passage
+from bot.retrieval.expansion import Query
 from bot.retrieval.index import LoadedIndex
 from bot.retrieval.search import SearchResult
 from bot.settings import Settings
@@ -38,7 +40,9 @@ def compose_answer(
     if not result.passages or relevance(result) < settings.abstain_threshold:
         return _abstain(answer_id, query.original, lang, result, glossary)
     terms = tokenize(query.lexical)
-    picks = choose_sentences(terms, result.passages, index.lexical.idf_table(terms))
+    picks = choose_sentences(
+        terms, result.passages, index.lexical.idf_table(terms), _asked_to_define(query, glossary)
+    )
     if not picks:
         return _abstain(answer_id, query.original, lang, result, glossary)
     mode = "extractive"
@@ -49,6 +53,7 @@ def compose_answer(
             text, citations = generated
             mode = "llm"
     warnings = warnings_for(query.original, citations, result.passages, lang)
+    terms = tuple((e.term, e.zh[0]) for e in glossary.mentioned(text) if e.zh and e.zh[0] != e.term)
     return Answer(
         id=answer_id,
         question=query.original,
@@ -59,7 +64,27 @@ def compose_answer(
         warnings=warnings,
         footer=message("footer", lang),
         suggestions=_defined_terms(citations, glossary),
+        terms=terms,
     )
+
+
+ASKS_DEFINITION = re.compile(
+    r"^\s*(?:what\s+(?:is|are|does|do)\b|what's\b|define\b|meaning of\b|who is\b)"
+    r"|什么是|是什么|什么意思|定义",
+    re.IGNORECASE,
+)
+
+
+def _asked_to_define(query: Query, glossary: Glossary) -> tuple[str, ...]:
+    """Names (term and aliases) of the glossary terms a "what is X?" question asks about."""
+    if not ASKS_DEFINITION.search(query.original):
+        return ()
+    names: list[str] = []
+    for term in query.terms:
+        entry = glossary.get(term)
+        if entry:
+            names.extend([entry.term, *entry.aliases])
+    return tuple(names)
 
 
 def _extractive(picks: list[Pick]) -> tuple[str, tuple[Citation, ...]]:

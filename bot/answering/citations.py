@@ -10,6 +10,7 @@ from bot.models import Chunk, Document
 SECTION = re.compile(r"^§\s*(\d+(?:\.\d+)?)")
 MARKER = re.compile(r"^\((\w{1,4})\)")
 PREFIX = re.compile(r"^(\d+\s+(?:CFR|U\.S\.C\.))")
+GLOSSARY_SOURCE = re.compile(r"^Citation: (.+?)\.?$", re.MULTILINE)
 
 
 def path_at(chunk: Chunk, offset: int) -> str:
@@ -22,7 +23,10 @@ def path_at(chunk: Chunk, offset: int) -> str:
 
 
 def pinpoint(document: Document, chunk: Chunk, offset: int = 0) -> str:
-    """`15 CFR 734.13(b)` for regulation and statute text; the document's own citation otherwise."""
+    """`15 CFR 734.13(b)` for regulation and statute text, the entry's own source for a
+    glossary term, and the document's own citation otherwise."""
+    if document.source_type == "glossary":
+        return _glossary_pinpoint(document, chunk)
     prefix = PREFIX.match(document.citation)
     if not prefix:
         return document.citation or document.title
@@ -40,3 +44,11 @@ def pinpoint(document: Document, chunk: Chunk, offset: int = 0) -> str:
     if not section:
         return document.citation
     return f"{prefix.group(1)} {section}{''.join(markers)}"
+
+
+def _glossary_pinpoint(document: Document, chunk: Chunk) -> str:
+    """`Basis glossary: deemed export (15 CFR 734.13)`: the term and the source it rests on."""
+    term = chunk.heading.split(" (")[0]
+    found = GLOSSARY_SOURCE.search(document.text, chunk.start)
+    source = f" ({found.group(1)})" if found else ""
+    return f"{document.citation}: {term}{source}"

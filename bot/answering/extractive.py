@@ -22,7 +22,11 @@ MAX_CHARS = 900
 MIN_CHARS = 30
 REDUNDANT = 0.6
 KEEP_RATIO = 0.45
-NOT_PROSE = re.compile(r"^(?:#|\||Citation:|URL:|Note:|Also called:|中文：|-\s*\w+:)")
+NOT_PROSE = re.compile(
+    r"^(?:#|\||Citation:|URL:|Note:|Also called:|中文：|-\s*\w+:|This (?:explainer|document|page|section)\b)"
+)
+DEFINITION_BONUS = 0.35
+DEFINES = r"(?:\)|\s)*[”\"]?,?\s+(?:is|are|means|refers to|happens|occurs|covers|describes)\b"
 
 
 @dataclass(frozen=True)
@@ -38,9 +42,15 @@ class Pick:
 
 
 def choose_sentences(
-    question_terms: list[str], passages: tuple[Passage, ...], idf: dict[str, float]
+    question_terms: list[str],
+    passages: tuple[Passage, ...],
+    idf: dict[str, float],
+    defined: tuple[str, ...] = (),
 ) -> list[Pick]:
+    """Best sentences for the question; `defined` names terms the question asks to define,
+    whose defining sentences ("A deemed export is …") are preferred."""
     wanted = set(question_terms)
+    definition = _definition_pattern(defined)
     weight = sum(idf.get(t, 1.0) for t in wanted) or 1.0
     candidates: list[tuple[Pick, set[str]]] = []
     for passage in passages:
@@ -53,6 +63,8 @@ def choose_sentences(
             overlap = sum(idf.get(t, 1.0) for t in wanted & tokens) / weight
             length = min(1.0, math.log(len(text)) / math.log(120))
             score = overlap * length + 0.5 * prior
+            if definition and definition.search(text[:160]):
+                score += DEFINITION_BONUS
             candidates.append((Pick(passage, start, end, score), tokens))
     candidates.sort(key=lambda c: -c[0].score)
     chosen: list[tuple[Pick, set[str]]] = []
@@ -69,6 +81,13 @@ def choose_sentences(
         chosen.append((pick, tokens))
         used += len(pick.text) + 5
     return [pick for pick, _ in chosen]
+
+
+def _definition_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not terms:
+        return None
+    names = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"^(?:an?\s+|the\s+|[“\"*]+)?(?:{names})(?:\s*\([^)]*\))?{DEFINES}", re.IGNORECASE)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

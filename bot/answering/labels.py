@@ -6,6 +6,8 @@ our own words around them follow the asker's language.
 
 from __future__ import annotations
 
+from bot.models import Answer
+
 SOURCE_LABELS = {
     "statute": ("law", "法律"),
     "regulation": ("regulation", "法规"),
@@ -65,6 +67,27 @@ STATES = {
     "rescinded": ("rescinded", "已撤销"),
     "superseded": ("superseded", "已被取代"),
 }
+
+
+def terms_line(terms: tuple[tuple[str, str], ...], lang: str) -> str:
+    """For a Chinese reader: each glossary term in the (English) quotes with its Chinese name."""
+    if lang != "zh" or not terms:
+        return ""
+    return "术语对照：" + "；".join(f"{en}（{zh}）" for en, zh in terms)
+
+
+def summary_lines(answer: Answer) -> dict[int, str]:
+    """For a Chinese reader: citation number → its document's Chinese summary, once per document."""
+    if answer.lang != "zh":
+        return {}
+    lines: dict[int, str] = {}
+    seen: set[str] = set()
+    for citation in answer.citations:
+        doc = citation.passage.document
+        if doc.summary_zh and doc.id not in seen:
+            seen.add(doc.id)
+            lines[citation.n] = f"{MESSAGES['summary_zh'][1]}：{doc.summary_zh}"
+    return lines
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:

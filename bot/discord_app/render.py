@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.answering.labels import summary_lines, terms_line
 from bot.glossary import GlossaryEntry
 from bot.models import Answer, Citation
 
@@ -120,7 +121,7 @@ def _titled(title: str, texts: list[str], colour: discord.Colour, lang: str) -> 
     ]
 
 
-def citation_block(citation: Citation, label: Labeler, lang: str) -> str:
+def citation_block(citation: Citation, label: Labeler, lang: str, summary: str = "") -> str:
     """`[n]` pinpoint, title, source type, date and an unfurl-free link."""
     doc = citation.passage.document
     pinpoint = citation.pinpoint or doc.citation
@@ -131,7 +132,8 @@ def citation_block(citation: Citation, label: Labeler, lang: str) -> str:
         details.append(f"{words(lang)['as_of']} {doc.as_of.isoformat()}")
     if doc.url:
         details.append(f"<{doc.url}>")
-    return f"**[{citation.n}]** {pinpoint} — {doc.title}\n{' · '.join(details)}"
+    block = f"**[{citation.n}]** {pinpoint} — {doc.title}\n{' · '.join(details)}"
+    return f"{block}\n{summary}" if summary else block
 
 
 def answer_embeds(answer: Answer, label: Labeler) -> list[discord.Embed]:
@@ -142,11 +144,14 @@ def answer_embeds(answer: Answer, label: Labeler) -> list[discord.Embed]:
         warning_text = "\n\n".join(f"**{notice.message}**" for notice in answer.warnings)
         embeds += text_embeds(w["warning"], warning_text, WARNING_COLOUR, answer.lang)
     body = answer.text
+    if terms := terms_line(answer.terms, answer.lang):
+        body += f"\n\n{terms}"
     if answer.suggestions and not answer.abstained:  # an abstention already names them
         body += f"\n\n{w['see_also']} " + ", ".join(answer.suggestions)
     colour = ABSTAIN_COLOUR if answer.abstained else ANSWER_COLOUR
     embeds += text_embeds(w["answer"], body, colour, answer.lang)
-    blocks = [citation_block(c, label, answer.lang) for c in answer.citations]
+    summaries = summary_lines(answer)
+    blocks = [citation_block(c, label, answer.lang, summaries.get(c.n, "")) for c in answer.citations]
     embeds += block_embeds(w["sources"], blocks, SOURCES_COLOUR, answer.lang)
     return with_footer(embeds, answer.footer)
 
