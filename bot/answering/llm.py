@@ -26,8 +26,8 @@ from bot.settings import Settings
 
 MARKER = re.compile(r"\[(\d{1,2})\]")
 MARKER_AFTER_STOP = re.compile(r"\s*([.!?。！？])\s*((?:\[\d{1,2}\]\s*)+)")
-LEXICAL_SUPPORT = 0.5
-SEMANTIC_SUPPORT = 0.6
+LEXICAL_SUPPORT = 0.6  # calibrated by bench/calibrate_llm_support.py (see README)
+SEMANTIC_SUPPORT = 0.7
 SYSTEM = (
     "You explain US export-control law. Answer ONLY from the numbered passages. "
     "After every sentence put the number of the passage that supports it, like [2]. "
@@ -107,15 +107,18 @@ def parse_generated(text: str) -> list[Generated]:
     return result
 
 
-def supported(sentence: str, passage: Passage, embedder: Embedder) -> bool:
+def support_scores(sentence: str, passage: Passage, embedder: Embedder) -> tuple[float, float]:
+    """(share of the sentence's content words found in the passage, best cosine to one of its sentences)."""
     words = set(tokenize(sentence))
     if not words:
-        return False
+        return 0.0, 0.0
     lexical = len(words & set(tokenize(passage.chunk.text))) / len(words)
-    if lexical < LEXICAL_SUPPORT:
-        return False
     spans = split_sentences(passage.chunk.text)
     targets = [passage.chunk.text[a:b] for a, b in spans] or [passage.chunk.text]
     vectors = embedder.encode([sentence, *targets])
-    semantic = float(np.max(vectors[1:] @ vectors[0]))
-    return semantic >= SEMANTIC_SUPPORT
+    return lexical, float(np.max(vectors[1:] @ vectors[0]))
+
+
+def supported(sentence: str, passage: Passage, embedder: Embedder) -> bool:
+    lexical, semantic = support_scores(sentence, passage, embedder)
+    return lexical >= LEXICAL_SUPPORT and semantic >= SEMANTIC_SUPPORT

@@ -13,10 +13,12 @@ import re
 from bot.answering.sentences import split_sentences
 
 INSTRUCTION = re.compile(
-    r"^\W*(?:(?:system|assistant|developer)\s*:|(?:please\s+|now\s+|and\s+)?(?:ignore|disregard|forget|override|pretend|act as|roleplay|"
-    r"you are|you're|from now on|do not (?:cite|use|mention)|don't (?:cite|use|mention)|"
-    r"answer without|respond (?:only|without|as)|reply (?:only|without|as)|say (?:only|that|yes|no)|"
-    r"print|output|repeat after|system prompt|new instructions?)\b)"
+    r"^\W*(?:(?:system|assistant|developer)\s*:"
+    r"|(?:please\s+|now\s+|and\s+)?"
+    r"(?:ignore|disregard|forget|override|pretend|act as|roleplay|you are|you're|from now on"
+    r"|do not (?:cite|use|mention)|don't (?:cite|use|mention)|answer without"
+    r"|respond (?:only|without|as)|reply (?:only|without|as)|say (?:only|that|yes|no)"
+    r"|print|output|repeat after|system prompt|new instructions?)\b)"
     r"|忽略|无视|不要引用|假装|你现在是",
     re.IGNORECASE,
 )

@@ -1,0 +1,159 @@
+"""Our own words around an answer follow the asker's language; quoted evidence never does."""
+
+from __future__ import annotations
+
+import re
+from string import Formatter
+
+import pytest
+
+from bot.answering.labels import (
+    MESSAGES,
+    SOURCE_LABELS,
+    STATES,
+    message,
+    source_label,
+    state_label,
+    summary_lines,
+    terms_line,
+)
+from bot.models import SOURCE_TYPES, Answer, Chunk, Citation, Document, Passage
+from bot.service import Basis
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("source_type", SOURCE_TYPES)
+def test_every_source_type_has_a_chinese_label(source_type: str) -> None:
+    assert source_type in SOURCE_LABELS
+    english, chinese = source_label(source_type), source_label(source_type, "zh")
+    assert english == SOURCE_LABELS[source_type][0] and not HAN.search(english)
+    assert HAN.search(chinese), chinese
+
+
+def test_a_bill_is_labelled_not_law_in_both_languages() -> None:
+    assert source_label("bill") == "bill — not law"
+    assert source_label("bill", "zh") == "法案——不是法律"
+    assert source_label("unknown-type", "zh") == "unknown-type"  # never a KeyError
+
+
+@pytest.mark.parametrize("key", [k for k in MESSAGES if k != "summary_zh"])
+def test_every_message_exists_in_both_languages(key: str) -> None:
+    english, chinese = MESSAGES[key]
+    assert english and not HAN.search(english)
+    assert HAN.search(chinese)
+    # The Chinese wording may use fewer placeholders, never ones the caller does not pass.
+    assert _fields(chinese) <= _fields(english)
+
+
+def test_messages_are_filled_in() -> None:
+    assert message("footer", "zh") == "这不是法律意见——请先阅读所引来源再作判断。"
+    assert message("footer") == "Not legal advice — read the cited sources before relying on this."
+    assert message("not_law", "zh", titles="H.R. 1", verb="is a bill", it="it", them="it").startswith(
+        "H.R. 1 是法案，不是法律"
+    )
+    assert message("abstain_hint", "zh", terms="deemed export") == (
+        "最接近的术语：deemed export。可以试试 /define，或请管理员添加资料来源。"
+    )
+    assert message("status_until", "zh", until="2026-11-09") == "（原定于 2026-11-09 结束；请核实是否已延长）"
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_states_in_chinese(state: str) -> None:
+    assert state_label(state) == state
+    assert HAN.search(state_label(state, "zh"))
+    assert state_label("in_force", "zh") == "in_force"  # unwarned states pass through
+
+
+def test_terms_line_only_for_chinese_readers() -> None:
+    terms = (("deemed export", "视同出口"), ("Entity List", "实体清单"))
+    assert terms_line(terms, "zh") == "术语对照：deemed export（视同出口）；Entity List（实体清单）"
+    assert terms_line(terms, "en") == ""
+    assert terms_line((), "zh") == ""
+
+
+def _doc(doc_id: str, summary_zh: str) -> Document:
+    return Document(id=doc_id, title=doc_id, text="", path=f"{doc_id}.md", sha256="0", summary_zh=summary_zh)
+
+
+def _citation(n: int, doc: Document) -> Citation:
+    chunk = Chunk(f"{doc.id}-{n}", doc.id, "", "A quoted sentence.", 0, 18, 4)
+    return Citation(n, Passage(chunk, doc, n, 1.0), doc.id, "A quoted sentence.")
+
+
+def _answer(lang: str, citations: tuple[Citation, ...]) -> Answer:
+    return Answer(id="a", question="q", text="t", mode="extractive", lang=lang, citations=citations)
+
+
+def test_summary_lines_once_per_document() -> None:
+    explainer, bill, glossary = (
+        _doc("explainer", "视同出口的解释。"),
+        _doc("bill", "一项法案。"),
+        _doc("g", ""),
+    )
+    citations = (
+        _citation(1, explainer),
+        _citation(2, glossary),
+        _citation(3, explainer),
+        _citation(4, bill),
+    )
+    assert summary_lines(_answer("zh", citations)) == {
+        1: "中文摘要：视同出口的解释。",
+        4: "中文摘要：一项法案。",
+    }
+    assert summary_lines(_answer("en", citations)) == {}
+
+
+# The same labels on a real (fixture) answer to a Chinese question.
+
+QUESTION = "location tracking 法案和视同出口的 licence 是什么？"
+
+
+@pytest.fixture
+def answer(basis: Basis) -> Answer:
+    return basis.answer(QUESTION)
+
+
+def test_a_chinese_question_gets_chinese_warnings_and_footer(answer: Answer) -> None:
+    assert answer.lang == "zh" and not answer.abstained
+    assert "chip-tracking-bill" in {c.passage.document.id for c in answer.citations}
+    (notice,) = answer.warnings
+    assert notice.code == "not_law"
+    assert notice.message.startswith("H.R. 9999 (119th) 是法案，不是法律")
+    assert answer.footer == "这不是法律意见——请先阅读所引来源再作判断。"
+
+
+def test_quotes_stay_in_english(answer: Answer) -> None:
+    assert answer.citations
+    for citation in answer.citations:
+        assert citation.quote in citation.passage.chunk.text
+        assert not HAN.search(citation.quote)
+    assert not HAN.search(answer.text)
+
+
+def test_terms_beside_the_english_quotes(answer: Answer) -> None:
+    assert ("deemed export", "视同出口") in answer.terms
+    for english, chinese in answer.terms:
+        assert english in answer.text
+        assert HAN.search(chinese)
+
+
+def test_a_term_before_a_full_stop_is_mentioned(basis: Basis) -> None:
+    """`Glossary.mentioned` keeps full stops (for "U.S." and "734.13") and then looks for
+    " deemed export ", so a term right before a full stop is never found."""
+    mentioned = basis.glossary.mentioned
+    assert [e.term for e in mentioned("Is it a deemed export?")] == ["deemed export"]  # works
+    assert [e.term for e in mentioned("Releasing it is a deemed export.")] == ["deemed export"]
+    assert [e.term for e in mentioned("Add them to the Entity List.")] == ["Entity List"]
+
+
+def test_a_term_at_the_end_of_a_quote_gets_its_chinese_name(basis: Basis) -> None:
+    """The same bug seen by a reader: the quote "... which is called a deemed export." gets
+    no deemed export（视同出口） in the 术语对照 line."""
+    answer = basis.answer("视同出口和 location tracking 法案有什么关系？")
+    assert "called a deemed export. [" in answer.text
+    assert ("deemed export", "视同出口") in answer.terms, answer.terms

@@ -1,0 +1,103 @@
+"""Discord embeds for a Chinese question: Chinese headings, warnings and footer, English evidence.
+
+Rendering only (no emulator): the answers come from the fixture knowledge base.
+"""
+
+from __future__ import annotations
+
+import re
+
+import discord
+import pytest
+
+from bot.answering.labels import source_label
+from bot.discord_app.render import answer_embeds, definition_embeds, passage_embeds, passage_records
+from bot.service import Basis
+from tests.discord_app.emulator import limit_errors
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+BILL_QUESTION = "location tracking 法案和视同出口的 licence 是什么？"
+DEFINE_QUESTION = "什么是视同出口？"  # cites the deemed-export explainer twice
+FOOTER = "这不是法律意见——请先阅读所引来源再作判断。"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _by_title(embeds: list[discord.Embed]) -> dict[str, str]:
+    return {e.title or "": e.description or "" for e in embeds}
+
+
+@pytest.mark.parametrize("question", [BILL_QUESTION, DEFINE_QUESTION])
+def test_chinese_answer_embeds(basis: Basis, question: str) -> None:
+    answer = basis.answer(question)
+    assert answer.lang == "zh" and answer.citations and answer.terms
+    embeds = answer_embeds(answer, source_label)
+    assert not limit_errors({"embeds": [e.to_dict() for e in embeds]})
+    parts = _by_title(embeds)
+    assert {"回答", "来源"} <= set(parts)
+    assert not {"Answer", "Sources", "⚠️ Read this first"} & set(parts)
+    assert embeds[-1].footer.text == FOOTER
+    body, sources = parts["回答"], parts["来源"]
+    # The evidence stays in English; the term line pairs it with the Chinese names.
+    for citation in answer.citations:
+        assert _flat(citation.quote) in body
+        assert f"**[{citation.n}]**" in sources
+        assert source_label(citation.passage.document.source_type, "zh") in sources
+    assert "\n\n术语对照：" + "；".join(f"{en}（{zh}）" for en, zh in answer.terms) in body
+    if answer.suggestions:
+        assert "另见（/define）：" in body and "See also" not in body
+    # 中文摘要 once per cited document, under that document's first citation.
+    summaries = {
+        c.passage.document.id: c.passage.document.summary_zh
+        for c in answer.citations
+        if c.passage.document.summary_zh
+    }
+    assert summaries
+    assert sources.count("中文摘要：") == len(summaries)
+    for summary in summaries.values():
+        assert sources.count(f"中文摘要：{summary}") == 1
+
+
+def test_a_document_cited_twice_is_summarised_once(basis: Basis) -> None:
+    answer = basis.answer(DEFINE_QUESTION)
+    first, second = [c.n for c in answer.citations if c.passage.document.id == "deemed-export-explainer"]
+    sources = _by_title(answer_embeds(answer, source_label))["来源"]
+    blocks = {int(b[3 : b.index("]")]): b for b in sources.split("\n\n")}
+    summary = "中文摘要：" + basis.index.documents["deemed-export-explainer"].summary_zh
+    assert blocks[first].endswith(summary)
+    assert summary not in blocks[second]
+
+
+def test_chinese_warnings_come_first(basis: Basis) -> None:
+    answer = basis.answer(BILL_QUESTION)
+    embeds = answer_embeds(answer, source_label)
+    assert embeds[0].title == "⚠️ 请先阅读"
+    assert embeds[0].description == (
+        "**H.R. 9999 (119th) 是法案，不是法律：除非国会通过并经总统签署，否则不产生法律效力。**"
+    )
+    sources = _by_title(embeds)["来源"]
+    assert "法案——不是法律 · 2025-05-15" in sources and "bill — not law" not in sources
+
+
+def test_passages_for_a_chinese_answer(basis: Basis) -> None:
+    answer = basis.answer(BILL_QUESTION)
+    records = passage_records(answer, source_label)
+    (embed,) = passage_embeds(records, answer.lang)
+    assert embed.title == "原文段落"
+    labels = {c.passage.document.id: r.label for c, r in zip(answer.citations, records, strict=True)}
+    assert labels["chip-tracking-bill"] == "法案——不是法律"
+    assert all(HAN.search(label) for label in labels.values())
+    for citation in answer.citations:
+        assert f"**{citation.quote}**" in embed.description.replace("\n> ", "\n")
+
+
+def test_define_a_chinese_term_without_the_emulator(basis: Basis) -> None:
+    for term in ("视同出口", "视为出口"):
+        result = basis.define(term)
+        assert result.entry is not None and result.entry.term == "deemed export"
+    (embed,) = definition_embeds(basis.define("视为出口").entry)  # type: ignore[arg-type]
+    assert embed.title == "deemed export (视同出口 / 视为出口)"
+    assert "在美国境内向外国人释放受控技术" in embed.description
+    assert "**Citation:** 15 CFR 734.13(b)" in embed.description

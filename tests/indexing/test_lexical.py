@@ -1,0 +1,125 @@
+"""The lexical index segments Chinese with jieba, with the glossary's Chinese terms kept whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jieba
+import pytest
+import yaml
+
+from bot.glossary import FILE_NAME
+from bot.indexing.build import build_index
+from bot.indexing.lexical import LexicalIndex, register_terms, tokenize
+from bot.service import Basis, chunker_config
+from bot.settings import Settings
+from tests.fakes import HashEmbedder
+from tests.helpers import fresh_jieba, front_matter_doc
+
+
+@pytest.fixture(autouse=True)
+def segmenter(monkeypatch: pytest.MonkeyPatch) -> jieba.Tokenizer:
+    return fresh_jieba(monkeypatch)
+
+
+def test_english_words_are_stemmed_and_legal_numbers_stay_whole() -> None:
+    assert tokenize("Deemed exports under 15 CFR 734.13(b) and ECCN 4E091") == [
+        "deem",
+        "export",
+        "15",
+        "cfr",
+        "734.13",
+        "b",
+        "eccn",
+        "4e091",
+    ]
+
+
+def test_a_registered_term_stays_one_token() -> None:
+    text = "在美国境内向外国人释放受控技术视同出口"
+    assert "视同出口" not in tokenize(text)  # jieba alone cuts it into 视同 + 出口
+    register_terms(["视同出口", "出口管制分类编号"])
+    assert "视同出口" in tokenize(text)
+    assert "出口管制分类编号" in tokenize("ECCN（出口管制分类编号）是什么？")
+
+
+def test_questions_and_documents_share_the_segmentation() -> None:
+    register_terms(["视同出口"])
+    question = tokenize("什么是视同出口？")
+    assert "视同出口" in question
+    assert not {"什么", "是", "？"} & set(question)  # question words and punctuation are dropped
+    assert "视同出口" in tokenize("释放技术视同出口。")
+
+
+def test_mixed_text_keeps_both_scripts() -> None:
+    register_terms(["出口管制分类编号"])
+    tokens = tokenize("ECCN（出口管制分类编号）3A090 是什么？")
+    assert tokens[0] == "eccn" and tokens[-1] == "3a090"
+    assert "出口管制分类编号" in tokens
+
+
+def test_only_chinese_terms_are_registered(segmenter: jieba.Tokenizer) -> None:
+    register_terms(["deemed export", "EAR99物项", "实体清单"])
+    assert "实体清单" in segmenter.FREQ
+    assert "EAR99物项" not in segmenter.FREQ and "deemed export" not in segmenter.FREQ
+
+
+def test_index_build_registers_the_glossary_terms(
+    settings: Settings, embedder: HashEmbedder, segmenter: jieba.Tokenizer
+) -> None:
+    assert "视为出口" not in segmenter.FREQ
+    build_index(settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings))
+    assert {"视同出口", "视为出口", "实体清单", "许可证要求"} <= set(segmenter.FREQ)
+    assert "视为出口" in tokenize("视为出口")
+
+
+def test_a_chinese_query_finds_an_english_document_through_its_summary(basis: Basis) -> None:
+    # smuggling-report is written in English; only its summary_zh says 显卡 and 走私.
+    hits = basis.index.lexical.search("显卡走私", k=5)
+    assert hits
+    docs = {basis.index.chunks[i].doc_id for i, _ in hits}
+    assert docs == {"smuggling-report"}
+    assert "显卡" not in basis.index.documents["smuggling-report"].text
+
+
+def test_a_chinese_query_finds_the_chunk_that_holds_the_term(basis: Basis) -> None:
+    hits = basis.index.lexical.search("实体清单", k=3)
+    assert hits
+    best = basis.index.chunks[hits[0][0]]
+    summary = basis.index.documents[best.doc_id].summary_zh
+    assert "实体清单" in best.text or "实体清单" in summary
+    assert best.heading.startswith("Entity List")  # the glossary entry, which holds 中文：实体清单
+
+
+def test_whole_term_outranks_its_parts(settings: Settings, embedder: HashEmbedder) -> None:
+    """With 视同出口 registered, a chunk about it beats one that only has 视同 and 出口 apart."""
+    glossary = yaml.safe_load((settings.knowledge_dir / FILE_NAME).read_text("utf-8"))
+    for name in list(settings.knowledge_dir.iterdir()):
+        name.unlink()
+    (settings.knowledge_dir / FILE_NAME).write_text(
+        yaml.safe_dump(glossary[:1], allow_unicode=True), "utf-8"
+    )  # deemed export only
+    for doc_id, summary in (
+        ("whole", "向外国人释放技术视同出口。"),
+        ("parts", "视同本国企业，出口不受限制。"),
+        ("neither", "关于显卡走私的报道。"),
+    ):
+        (settings.knowledge_dir / f"{doc_id}.md").write_text(
+            front_matter_doc(doc_id, body="## Notes\n\nAn English note.\n", summary_zh=summary), "utf-8"
+        )
+    build_index(settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings))
+    basis = Basis.open(settings, embedder=embedder)
+    hits = basis.index.lexical.search("视同出口", k=5)
+    scores = {basis.index.chunks[i].doc_id: score for i, score in hits}
+    assert scores["whole"] > scores["parts"] > 0  # unregistered, the two would tie on 视同 + 出口
+    assert "neither" not in scores
+
+
+def test_lexical_index_round_trip(tmp_path: Path) -> None:
+    register_terms(["实体清单"])
+    index = LexicalIndex.build(["实体清单上的公司", "出口管制分类编号", "An English sentence about exports."])
+    index.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    assert [i for i, _ in loaded.search("实体清单", k=3)] == [0]
+    assert [i for i, _ in loaded.search("exporting", k=3)] == [2]
+    assert loaded.search("走私", k=3) == []  # no shared word: nothing, not noise

@@ -1,0 +1,122 @@
+"""The README's settings table and bot/settings.py name the same environment variables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from bot.settings import Settings, load_settings
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+NAMED = re.compile(r"\b(?:BASIS_[A-Z][A-Z0-9_]*|DISCORD_TOKEN)\b")
+
+# A value for each setting's environment variable, different from its default.
+SAMPLES: dict[str, tuple[str, object]] = {
+    "knowledge_dir": ("/srv/kb", Path("/srv/kb")),
+    "index_dir": ("/srv/index", Path("/srv/index")),
+    "data_dir": ("/srv/data", Path("/srv/data")),
+    "model": ("/models/e5", "/models/e5"),
+    "device": ("cuda", "cuda"),
+    "chunk_tokens": ("180", 180),
+    "chunk_overlap": ("16", 16),
+    "ann_threshold": ("1000", 1000),
+    "fusion": ("weighted", "weighted"),
+    "rrf_k": ("60", 60),
+    "dense_weight": ("0.7", 0.7),
+    "candidates": ("40", 40),
+    "top_k": ("8", 8),
+    "abstain_threshold": ("0.5", 0.5),
+    "max_question_chars": ("300", 300),
+    "llm_url": ("http://127.0.0.1:9/v1/chat/completions", "http://127.0.0.1:9/v1/chat/completions"),
+    "llm_model": ("local", "local"),
+    "llm_api_key": ("sk-test", "sk-test"),
+    "llm_timeout": ("5", 5.0),
+    "llm_prompt_tokens": ("2000", 2000),
+    "discord_token": ("token-test", "token-test"),
+    "dev_guild_id": ("42", 42),
+    "moderator_role_ids": ("1, 2", [1, 2]),
+    "discord_api_base": ("http://127.0.0.1:8080/api/v10", "http://127.0.0.1:8080/api/v10"),
+    "discord_gateway_url": ("ws://127.0.0.1:8080/gw", "ws://127.0.0.1:8080/gw"),
+    "rate_limit_count": ("3", 3),
+    "rate_limit_seconds": ("30", 30.0),
+    "max_upload_bytes": ("1000", 1000),
+    "fetch_timeout": ("2.5", 2.5),
+}
+
+
+def env_name(field: str) -> str:
+    alias = Settings.model_fields[field].validation_alias
+    return alias if isinstance(alias, str) else f"BASIS_{field.upper()}"
+
+
+def _readme() -> str:
+    assert README.is_file(), f"{README} is missing"
+    return README.read_text("utf-8")
+
+
+def _table_rows(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.lstrip().startswith("|")]
+
+
+def test_every_setting_has_a_sample() -> None:
+    assert set(SAMPLES) == set(Settings.model_fields)
+
+
+@pytest.mark.parametrize("field", sorted(Settings.model_fields))
+def test_each_setting_is_read_from_its_variable(field: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The names the README must document are the ones Settings really reads."""
+    raw, expected = SAMPLES[field]
+    monkeypatch.setenv(env_name(field), raw)
+    value = getattr(load_settings(_env_file=None), field)
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    assert value == expected
+
+
+@pytest.mark.parametrize("field", sorted(Settings.model_fields))
+def test_readme_table_lists_every_setting(field: str) -> None:
+    rows = _table_rows(_readme())
+    name = env_name(field)
+    assert any(re.search(rf"\b{name}\b", row) for row in rows), f"{name} is not in a README table"
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip().strip("`").strip() for cell in row.strip().strip("|").split("|")]
+
+
+def _shows_default(cell: str, default: object) -> bool:
+    if default is None or default == []:
+        return cell.lower() in {"(none)", "none", "—", "-", "", "unset", "(unset)"}
+    if isinstance(default, bool | str | Path):
+        return cell == str(default)
+    try:
+        return float(cell.replace(",", "").replace("_", "")) == float(default)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+
+
+def test_readme_table_shows_the_real_defaults() -> None:
+    by_name = {env_name(f): f for f in Settings.model_fields}
+    checked = 0
+    for row in _table_rows(_readme()):
+        cells = _cells(row)
+        field = by_name.get(cells[0])
+        if field is None or len(cells) < 3:
+            continue
+        info = Settings.model_fields[field]
+        default = info.default_factory() if info.default_factory else info.default  # type: ignore[call-arg]
+        assert _shows_default(cells[1], default), (
+            f"{cells[0]}: README says {cells[1]!r}, settings {default!r}"
+        )
+        checked += 1
+    assert checked >= len(Settings.model_fields)
+
+
+def test_readme_names_only_real_settings() -> None:
+    real = {env_name(f) for f in Settings.model_fields}
+    named = set(NAMED.findall(_readme()))
+    assert named, "the README names no settings"
+    assert sorted(named - real) == []
