@@ -52,6 +52,7 @@ def main() -> None:
     started = time.perf_counter()
     embedder = load_embedder(settings.model, settings.device)
     load_s = time.perf_counter() - started
+    embedder.encode(["warm-up: the first call initialises torch's thread pool"] * 8)
     config = chunker_config(settings)
 
     report = build_index(corpus, settings.index_dir, embedder, config, settings.ann_threshold)

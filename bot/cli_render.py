@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.console import Console
 
-from bot.answering.labels import source_label, summary_lines, terms_line
+from bot.answering.labels import message, source_label, summary_lines, terms_line
 from bot.models import Answer
 from bot.retrieval.search import SearchResult
 
@@ -69,7 +69,7 @@ def print_answer(console: Console, answer: Answer) -> None:
     if terms := terms_line(answer.terms, answer.lang):
         console.print(terms, highlight=False)
     if answer.citations:
-        console.print("[bold]Sources[/]")
+        console.print(f"[bold]{message('sources', answer.lang)}[/]")
     summaries = summary_lines(answer)
     for c in answer.citations:
         doc = c.passage.document

@@ -113,7 +113,8 @@ class Glossary:
 
     def mentioned(self, text: str) -> list[GlossaryEntry]:
         """Entries named in English text (term or alias, whole words), longest names first."""
-        folded = f" {re.sub(r'[^0-9a-z. ]+', ' ', _fold(text))} "
+        kept = re.sub(r"[^0-9a-z. ]+", " ", _fold(text))
+        folded = f" {re.sub(r'[.](?= |$)', ' ', kept)} "
         found: list[GlossaryEntry] = []
         for name in sorted(self._names, key=len, reverse=True):
             if name.isascii() and len(name) > 2 and f" {name} " in folded:

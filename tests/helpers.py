@@ -28,6 +28,18 @@ VALID_META: dict[str, Any] = {
 }
 
 
+# The ids of the documents in tests/fixtures/knowledge, glossary included.
+FIXTURE_IDS = {
+    "affiliates-rule-suspension",
+    "chip-tracking-bill",
+    "deemed-export-explainer",
+    "directive-2026",
+    "ecfr-part734-excerpt",
+    "glossary",
+    "smuggling-report",
+}
+
+
 def front_matter_doc(
     doc_id: str, body: str = "## Section\n\nSome body text about exports.\n", **fields: Any
 ) -> str:

@@ -60,6 +60,7 @@ MESSAGES = {
         "这不是法律意见——请先阅读所引来源再作判断。",
     ),
     "summary_zh": ("", "中文摘要"),
+    "sources": ("Sources", "来源"),
 }
 
 STATES = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from pathlib import Path
 
@@ -99,26 +100,8 @@ def _with_front_matter(raw: str, data: bytes, path: Path, name: str) -> tuple[Do
         raise DocumentError(str(problem), (problem,))
     if meta.id != slugify(path.stem) and path.stem != meta.id:
         problems.append(Problem(name, "id", f"differs from the file name ({path.stem})", "warning"))
-    doc = Document(
-        id=meta.id,
-        title=meta.title,
-        text=body,
-        path=name,
-        sha256=sha256(data),
-        source_type=meta.source_type,
-        citation=meta.citation,
-        url=meta.url,
-        published=meta.published,
-        as_of=meta.as_of,
-        jurisdiction=meta.jurisdiction,
-        legal_basis=meta.legal_basis,
-        status=meta.status,
-        lang=meta.lang,
-        topics=meta.topics,
-        summary_zh=meta.summary_zh,
-        sources=meta.sources,
-    )
-    return doc, problems
+    fields = {f.name: getattr(meta, f.name) for f in dataclass_fields(meta)}
+    return Document(**fields, text=body, path=name, sha256=sha256(data)), problems
 
 
 def _plain(raw: str, data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:

@@ -29,7 +29,7 @@ from bot.models import Chunk, Document
 
 Progress = Callable[[int, int], None]
 LOCK_FILE = ".build.lock"
-BATCH = 32
+SLICE = 256  # texts per encode call: few calls, yet a progress update every few seconds
 
 
 @dataclass
@@ -183,12 +183,12 @@ def _chunks_and_vectors(
             pieces.append(None)
     total = len(to_embed)
     to_embed.sort(key=lambda item: len(item[1]))  # similar lengths per batch: less padding
-    for start in range(0, total, BATCH):
-        batch = to_embed[start : start + BATCH]
+    for start in range(0, total, SLICE):
+        batch = to_embed[start : start + SLICE]
         for (slot, _), vector in zip(batch, embedder.encode([t for _, t in batch]), strict=True):
             pieces[slot] = vector
         if progress:
-            progress(min(start + BATCH, total), total)
+            progress(min(start + SLICE, total), total)
     report.embedded = total
     if not pieces:
         return chunks, np.zeros((0, embedder.dimension), dtype=np.float32)

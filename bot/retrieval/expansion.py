@@ -57,13 +57,18 @@ def translate(question: str, glossary: Glossary) -> tuple[str, list[str]]:
     i = 0
     while i < len(words):
         for size in range(min(4, len(words) - i), 0, -1):
-            entry = terms.get("".join(words[i : i + size]))
+            window = "".join(words[i : i + size])
+            entry = terms.get(window)
             if entry is not None:
                 found.append(entry.term)
-                i += size
-                break
+            elif window in QUESTION_WORDS:
+                rest.append(QUESTION_WORDS[window])
+            else:
+                continue
+            i += size
+            break
         else:
-            rest.append(QUESTION_WORDS.get(words[i], words[i]))
+            rest.append(words[i])
             i += 1
     latin = " ".join(m.group(0) for m in LATIN_RUN.finditer(" ".join(rest)))
     english = " ".join(dict.fromkeys([*found, latin])).strip()

@@ -16,17 +16,7 @@ from bot.retrieval.index import LoadedIndex
 from bot.service import Basis, chunker_config
 from bot.settings import Settings
 from tests.fakes import HashEmbedder
-from tests.helpers import front_matter_doc
-
-FIXTURE_IDS = {
-    "affiliates-rule-suspension",
-    "chip-tracking-bill",
-    "deemed-export-explainer",
-    "directive-2026",
-    "ecfr-part734-excerpt",
-    "glossary",
-    "smuggling-report",
-}
+from tests.helpers import FIXTURE_IDS, front_matter_doc
 
 
 def _build(settings: Settings, embedder: HashEmbedder) -> BuildReport:
