@@ -26,7 +26,10 @@ NOT_PROSE = re.compile(
     r"^(?:#|\||Citation:|URL:|Note:|Also called:|中文：|-\s*\w+:|This (?:explainer|document|page|section)\b)"
 )
 DEFINITION_BONUS = 0.35
-DEFINES = r"(?:\)|\s)*[”\"]?,?\s+(?:is|are|means|refers to|happens|occurs|covers|describes)\b"
+DEFINES = (
+    r"(?:\)|\s)*[”\"]?,?\s+(?:(?:is|are)\s+(?:the|a|an|any|when|what)\b|means\b|refers to\b"
+    r"|happens when\b|occurs when\b|covers\b|describes\b)"
+)
 
 
 @dataclass(frozen=True)
