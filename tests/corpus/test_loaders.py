@@ -264,24 +264,24 @@ def test_unknown_field_is_a_warning_not_an_error(tmp_path: Path) -> None:
     ]
 
 
-def test_broken_pdf(tmp_path: Path) -> None:
-    path = tmp_path / "broken.pdf"
-    path.write_bytes(make_pdf(["Some text"])[:120])
-    with pytest.raises(DocumentError, match=r"^broken\.pdf: file: broken PDF"):
-        load_document(path, tmp_path)
-
-
-def test_pdf_without_header(tmp_path: Path) -> None:
-    path = tmp_path / "fake.pdf"
-    path.write_bytes(b"this is not a pdf at all")
-    with pytest.raises(DocumentError, match=r"^fake\.pdf: file: not a PDF"):
-        load_document(path, tmp_path)
-
-
-def test_pdf_without_text_layer(tmp_path: Path) -> None:
-    path = tmp_path / "scan.pdf"
-    path.write_bytes(make_pdf([]))
-    with pytest.raises(DocumentError, match=r"^scan\.pdf: body: the PDF has no text layer"):
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("broken.pdf", make_pdf(["Some text"])[:120], r"^broken\.pdf: file: broken PDF"),
+        ("fake.pdf", b"this is not a pdf at all", r"^fake\.pdf: file: not a PDF"),
+        ("scan.pdf", make_pdf([]), r"^scan\.pdf: body: the PDF has no text layer"),
+        (
+            "latin.txt",
+            "Résumé of the rule".encode("latin-1"),
+            r"^latin\.txt: file: not valid UTF-8 text \(byte 1\)",
+        ),
+        ("sheet.docx", b"PK\x03\x04", r"sheet\.docx: file: unsupported type"),
+    ],
+)
+def test_bad_file_is_refused_with_its_reason(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(DocumentError, match=message):
         load_document(path, tmp_path)
 
 
@@ -290,13 +290,6 @@ def test_binary_junk(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"junk{suffix}"
     path.write_bytes(bytes(range(256)) * 4)
     with pytest.raises(DocumentError, match=rf"^junk\{suffix}: file: binary data, not text"):
-        load_document(path, tmp_path)
-
-
-def test_invalid_utf8(tmp_path: Path) -> None:
-    path = tmp_path / "latin.txt"
-    path.write_bytes("Résumé of the rule".encode("latin-1"))
-    with pytest.raises(DocumentError, match=r"^latin\.txt: file: not valid UTF-8 text \(byte 1\)"):
         load_document(path, tmp_path)
 
 
@@ -313,13 +306,6 @@ def test_front_matter_with_empty_body(tmp_path: Path) -> None:
     path = tmp_path / "no-body.md"
     path.write_text(front_matter_doc("no-body", body="\n\n"), "utf-8")
     with pytest.raises(DocumentError, match=r"^no-body\.md: body: has no text"):
-        load_document(path, tmp_path)
-
-
-def test_unsupported_suffix(tmp_path: Path) -> None:
-    path = tmp_path / "sheet.docx"
-    path.write_bytes(b"PK\x03\x04")
-    with pytest.raises(DocumentError, match=r"sheet\.docx: file: unsupported type"):
         load_document(path, tmp_path)
 
 
