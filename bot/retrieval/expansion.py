@@ -44,14 +44,29 @@ class Query:
     terms: tuple[str, ...] = ()
 
 
+MONTHS = (
+    "January February March April May June July August September October November December".split()
+)
+CHINESE_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?")
+
+
+def _english_date(match: re.Match[str]) -> str:
+    year, month, day = match.group(1), int(match.group(2)), match.group(3)
+    if not 1 <= month <= 12:
+        return match.group(0)
+    text = MONTHS[month - 1] + (f" {int(day)}" if day else "")
+    return f" {text}, {year} " if year else f" {text} "
+
+
 def translate(question: str, glossary: Glossary) -> tuple[str, list[str]]:
     """English form of a Chinese question: glossary terms found plus any Latin words kept.
 
     Terms are matched on jieba's word boundaries (the glossary's Chinese terms are
-    registered with it), so 公开发布 is not misread as containing 开发.
+    registered with it), so 公开发布 is not misread as containing 开发; dates such as
+    2026年6月30日 become "June 30, 2026".
     """
     terms = glossary.chinese_terms()
-    words = [w for w in jieba.lcut(question) if w.strip()]
+    words = [w for w in jieba.lcut(CHINESE_DATE.sub(_english_date, question)) if w.strip()]
     found: list[str] = []
     rest: list[str] = []
     i = 0

@@ -151,3 +151,13 @@ def test_a_question_without_glossary_terms(glossary: Glossary) -> None:
     english, terms = translate("谁赢了昨天的比赛？", glossary)
     assert terms == []
     assert english == "who"
+
+
+def test_chinese_dates_become_english_dates() -> None:
+    from bot.glossary import Glossary
+    from bot.retrieval.expansion import translate
+
+    english, _ = translate("2026年6月30日发生了什么？6月26日呢？13月不是月份。", Glossary())
+    assert "June 30 , 2026" in english or "June 30, 2026" in english
+    assert "June 26" in english
+    assert "13" in english and "December" not in english
