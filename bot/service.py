@@ -2,7 +2,7 @@
 
 Every front end (CLI, Discord) calls these methods; none reimplements
 retrieval. Reads never wait for writes: a knowledge-base change rebuilds into
-a new folder under the writer lock and then swaps `self._index` in one
+a new folder under the writer lock and then swaps the live index and glossary in one
 assignment, so questions asked meanwhile are answered from the old index.
 """
 
@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.answering.answer import compose_answer
 from bot.answering.llm import LlmClient
@@ -30,6 +31,13 @@ from bot.retrieval.index import LoadedIndex
 from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import SearchOptions, SearchResult, hybrid_search
 from bot.settings import Settings
+
+
+class _Live(NamedTuple):
+    """The index and glossary questions are answered from, swapped together in one assignment."""
+
+    index: LoadedIndex
+    glossary: Glossary
 
 
 @dataclass(frozen=True)
@@ -81,8 +89,7 @@ class Basis:
     ) -> None:
         self.settings = settings
         self.embedder = embedder
-        self._index = index
-        self.glossary = glossary
+        self._live = _Live(index, glossary)
         self._llm = LlmClient.from_settings(settings)
         self._write_lock = threading.Lock()
         register_terms(z for e in glossary.entries for z in e.zh)
@@ -96,19 +103,29 @@ class Basis:
 
     @property
     def index(self) -> LoadedIndex:
-        return self._index
+        return self._live.index
+
+    @property
+    def glossary(self) -> Glossary:
+        return self._live.glossary
 
     def search(self, question: str, k: int | None = None, context: str | None = None) -> SearchResult:
+        live = self._live
+        return self._search(live.index, live.glossary, question, k, context)
+
+    def _search(
+        self, index: LoadedIndex, glossary: Glossary, question: str, k: int | None, context: str | None
+    ) -> SearchResult:
         question = self.check_question(question)
-        query = expand(strip_instructions(question), self.glossary, context)
-        query = replace(query, original=question)
-        return hybrid_search(self._index, self.embedder, query, search_options(self.settings, k))
+        query = replace(expand(strip_instructions(question), glossary, context), original=question)
+        return hybrid_search(index, self.embedder, query, search_options(self.settings, k))
 
     def answer(self, question: str, *, context: str | None = None) -> Answer:
+        index, glossary = self._live  # one consistent snapshot, even while a rebuild swaps it
         started = time.perf_counter()
-        result = self.search(question, context=context)
+        result = self._search(index, glossary, question, None, context)
         searched = time.perf_counter()
-        answer = compose_answer(result, self._index, self.glossary, self.embedder, self.settings, self._llm)
+        answer = compose_answer(result, index, glossary, self.embedder, self.settings, self._llm)
         answer.timings_ms.update(
             search=round((searched - started) * 1000, 2),
             compose=round((time.perf_counter() - searched) * 1000, 2),
@@ -149,7 +166,7 @@ class Basis:
         index = LoadedIndex.open(
             self.settings.index_dir, manifest_settings(self.embedder, chunker_config(self.settings))
         )
-        self._index, self.glossary = index, glossary
+        self._live = _Live(index, glossary)
         return report
 
     def _change(self, action: str, target: str, apply: Callable[[], Edit]) -> KbChange:
@@ -191,7 +208,7 @@ class Basis:
         )
 
     def kb_remove(self, doc_id: str, *, actor: str) -> KbChange:
-        documents = self._index.documents
+        documents = self.index.documents
         return self._change(
             "Removed",
             doc_id,
@@ -208,16 +225,16 @@ class Basis:
     def kb_list(self) -> list[DocSummary]:
         return [
             DocSummary(d.id, d.title, d.source_type, d.path)
-            for d in sorted(self._index.documents.values(), key=lambda d: d.id)
+            for d in sorted(self.index.documents.values(), key=lambda d: d.id)
         ]
 
     def kb_status(self) -> KbStatus:
-        manifest = self._index.manifest
+        manifest = self.index.manifest
         return KbStatus(
             documents=manifest["counts"]["documents"],
             chunks=manifest["counts"]["chunks"],
             built_at=manifest["built_at"],
             model=manifest["model"]["name"],
             as_of=manifest.get("knowledge_as_of"),
-            folder=str(Path(self._index.folder)),
+            folder=str(Path(self.index.folder)),
         )
