@@ -22,9 +22,9 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
 from bot.answering.llm import LEXICAL_SUPPORT, SEMANTIC_SUPPORT, support_scores  # noqa: E402
-from bot.answering.sentences import split_sentences  # noqa: E402
 from bot.service import Basis  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from bot.text import split_sentences  # noqa: E402
 
 
 def reword(sentence: str, rng: random.Random) -> str:

@@ -13,9 +13,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from bot.answering.sentences import split_sentences
 from bot.indexing.lexical import tokenize
 from bot.models import Passage
+from bot.text import split_sentences
 
 MAX_SENTENCES = 4
 MAX_CHARS = 900

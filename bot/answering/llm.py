@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import httpx
 import numpy as np
 
-from bot.answering.sentences import split_sentences
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import tokenize
 from bot.indexing.tokens import count_tokens, encode, encoding
 from bot.models import Passage
 from bot.settings import Settings
+from bot.text import split_sentences
 
 MARKER = re.compile(r"\[(\d{1,2})\]")
 MARKER_AFTER_STOP = re.compile(r"\s*([.!?。！？])\s*((?:\[\d{1,2}\]\s*)+)")

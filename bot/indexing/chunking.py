@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.indexing.tokens import count_tokens, encoding
 from bot.models import Chunk, Document
+from bot.text import clause_cuts
 
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 SECTION_LINE = re.compile(r"^§\s*\d+[.\d]*\s")
@@ -21,7 +22,6 @@ MARKER = re.compile(r"^\(([a-z]{1,4}|\d{1,3}|[A-Z])\)(?:\s*\*([^*]{1,80}?)\.?\*)
 DEFINED_TERM = re.compile(r"^(?:\*([A-Z“\"][^*]{1,80}?)\.?\*|[“\"]([A-Z][^”\"]{1,80}?)\.?[”\"]\.?)\s")
 MIN_UNIT_TOKENS = 40
 ROMAN = re.compile(r"^(i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii|xiii|xiv|xv|xvi|xvii|xviii|xix|xx)$")
-SENTENCE_END = re.compile(r"(?<=[.;:?!])\s+(?=[\"“(A-Z0-9§])|(?<=[。！？；])")
 SEP = " › "
 
 
@@ -191,7 +191,7 @@ def _marker_level(token: str, stack: list[tuple[int, str]]) -> int:
 def _split(text: str, start: int, end: int, budget: int, overlap: int) -> list[tuple[int, int]]:
     """Split an oversize block at sentence ends, falling back to token windows."""
     spans: list[tuple[int, int]] = []
-    cuts = [start] + [start + m.end() for m in SENTENCE_END.finditer(text[start:end])] + [end]
+    cuts = [start] + [start + cut for cut in clause_cuts(text[start:end])] + [end]
     piece_start = start
     last_good = start
     for cut in cuts[1:]:

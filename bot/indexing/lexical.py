@@ -20,8 +20,9 @@ import jieba
 import numpy as np
 import Stemmer
 
+from bot.text import CJK_RUN
+
 FOLDER = "lexical"
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 STOPWORDS = frozenset(
     [
@@ -143,7 +144,7 @@ def _stemmer() -> Stemmer.Stemmer:
 def register_terms(terms: Iterable[str]) -> None:
     """Teach the Chinese segmenter multi-character terms (glossary renderings)."""
     for term in terms:
-        if CJK.fullmatch(term):
+        if CJK_RUN.fullmatch(term):
             jieba.add_word(term, freq=200_000)
 
 
@@ -151,7 +152,7 @@ def tokenize(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower()
     tokens: list[str] = []
     position = 0
-    for match in CJK.finditer(text):
+    for match in CJK_RUN.finditer(text):
         tokens.extend(_english(text[position : match.start()]))
         tokens.extend(w for w in jieba.lcut_for_search(match.group(0)) if w not in STOPWORDS)
         position = match.end()

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import jieba
 
-from bot.answering.sentences import split_sentences
 from bot.glossary import Glossary
-from bot.lang import CJK, detect_language
+from bot.text import CJK, detect_language, split_sentences
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,'’&()§/-]*[A-Za-z0-9)]|[A-Za-z0-9]")
 DEFINED_TERMS = 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answering.sentences import split_sentences
+from bot.text import split_sentences
 
 INSTRUCTION = re.compile(
     r"^\W*(?:(?:system|assistant|developer)\s*:"

@@ -68,7 +68,7 @@ def test_citations_are_deduplicated_by_passage(basis: Basis) -> None:
     first, second = passages[0], passages[1]
 
     def pick(passage, sentence_index: int) -> Pick:
-        from bot.answering.sentences import split_sentences
+        from bot.text import split_sentences
 
         start, end = split_sentences(passage.chunk.text)[sentence_index]
         return Pick(passage, start, end, 1.0)

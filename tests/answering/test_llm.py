@@ -13,11 +13,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.answering.llm import parse_generated
-from bot.answering.sentences import split_sentences
 from bot.indexing.lexical import tokenize
 from bot.models import Answer, Passage
 from bot.service import Basis
 from bot.settings import Settings
+from bot.text import split_sentences
 from tests.fakes import HashEmbedder
 from tests.helpers import LocalServer, Request, Response, serve
 

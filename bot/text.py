@@ -1,4 +1,7 @@
-"""Sentence boundaries in legal text.
+"""Text facts every stage shares: sentence boundaries, Chinese characters, the asker's language.
+
+Indexing, retrieval and answering all cut text into sentences and look for
+Chinese, so the rules live here, below all three, and nowhere else.
 
 A period ends a sentence only when it is not part of an abbreviation
 (`U.S.`, `C.F.R.`, `e.g.`, `No.`, `Pub. L.`), a section number (`§ 734.13`) or
@@ -77,8 +80,37 @@ ABBREVIATIONS = frozenset(
         "e.u",
     ]
 )
+CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = re.compile(f"[{CJK_CHARS}]")
+CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\(\w{1,4}\)|\d+\.)\s)")
 CANDIDATE = re.compile(r"[.!?。！？]+[\"'”’)\]]*(?=\s|$)|[。！？]")
+CLAUSE_END = re.compile(r"(?<=[.;:?!])\s+(?=[\"“(A-Z0-9§])|(?<=[。！？；])")
+
+
+def detect_language(text: str) -> str:
+    """`zh` when Chinese characters carry the question, else `en`.
+
+    Mixed questions ("ECCN（出口管制分类编号）是什么？") count as Chinese when
+    Chinese characters outnumber the Latin words' letters by a fair margin, since a
+    Chinese speaker quoting an English term still reads the answer in Chinese.
+    """
+    han = len(CJK.findall(text))
+    if han == 0:
+        return "en"
+    latin = sum(len(w) for w in LATIN_WORD.findall(text))
+    return "zh" if han * 3 >= latin else "en"
+
+
+def clause_cuts(text: str) -> list[int]:
+    """Offsets where an oversize paragraph may be cut to fit a chunk.
+
+    Coarser and more eager than `split_sentences`: it also cuts after `;` and `:`
+    and ignores abbreviations, because a size cut only needs a plausible seam, not
+    a quotable sentence, and chunk boundaries must not move when quoting rules change.
+    """
+    return [m.end() for m in CLAUSE_END.finditer(text)]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
