@@ -24,6 +24,19 @@ StatusState = Literal["in_force", "suspended", "rescinded", "superseded", "propo
 
 
 @dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a knowledge file, reported as `file: field: message`."""
+
+    file: str
+    field: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
 class SourceRef:
     title: str
     url: str

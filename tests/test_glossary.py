@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.corpus.glossary_file import FILE_NAME, GlossaryFile, parse_glossary, read_glossary
 from bot.errors import DocumentError
-from bot.glossary import FILE_NAME, Glossary, parse_glossary
+from bot.glossary import Glossary
 
 
 @pytest.fixture
@@ -129,14 +130,14 @@ def test_chinese_terms_longest_first(glossary: Glossary) -> None:
     assert glossary.chinese_terms()["视为出口"].term == "deemed export"
 
 
-def test_glossary_as_a_document(glossary: Glossary) -> None:
-    doc = glossary.as_document()
+def test_glossary_as_a_document(knowledge_dir: Path) -> None:
+    doc = read_glossary(knowledge_dir).as_document()
     assert doc is not None
     assert doc.id == "glossary" and doc.source_type == "glossary"
     assert doc.text.count("\n## ") + doc.text.startswith("## ") == 6
     assert "## deemed export (视同出口 / 视为出口)" in doc.text
     assert "Citation: 15 CFR 734.13(b)." in doc.text
-    assert Glossary().as_document() is None
+    assert GlossaryFile().as_document() is None
 
 
 def test_missing_glossary_is_empty(tmp_path: Path) -> None:

@@ -17,9 +17,10 @@ import pytest
 import yaml
 
 from bot.corpus.check import check_knowledge
+from bot.corpus.glossary_file import FILE_NAME, REQUIRED_KEYS, GlossaryEntry
 from bot.corpus.knowledge import document_files, load_knowledge
 from bot.corpus.schema import REQUIRED, Metadata, validate_front_matter
-from bot.glossary import FILE_NAME, REQUIRED_KEYS, Glossary, GlossaryEntry
+from bot.glossary import Glossary
 from bot.indexing.lexical import register_terms
 from bot.models import SOURCE_TYPES
 from bot.retrieval.expansion import translate

@@ -10,7 +10,7 @@ from bot.answering.extractive import Pick, choose_sentences
 from bot.answering.labels import message
 from bot.answering.llm import LlmClient, parse_generated, supported
 from bot.answering.warnings import warnings_for
-from bot.glossary import DOC_ID as GLOSSARY_ID
+from bot.corpus.glossary_file import DOC_ID as GLOSSARY_ID
 from bot.glossary import Glossary
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import tokenize

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.corpus.glossary_file import FILE_NAME, parse_glossary
 from bot.corpus.knowledge import load_knowledge
-from bot.corpus.schema import Problem
-from bot.glossary import FILE_NAME, parse_glossary
+from bot.models import Problem
 
 
 def check_knowledge(directory: Path) -> list[Problem]:

@@ -10,12 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.corpus.glossary_file import FILE_NAME as GLOSSARY_FILE
+from bot.corpus.glossary_file import GlossaryFile, read_glossary
 from bot.corpus.loaders import SUFFIXES, load_document
-from bot.corpus.schema import Problem
 from bot.errors import DocumentError
-from bot.glossary import FILE_NAME as GLOSSARY_FILE
-from bot.glossary import Glossary
-from bot.models import Document
+from bot.models import Document, Problem
 
 IGNORED_NAMES = {"readme.md", "sources.tsv", GLOSSARY_FILE}
 
@@ -25,7 +24,7 @@ class LoadedKnowledge:
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    glossary: Glossary = field(default_factory=Glossary)
+    glossary: GlossaryFile = field(default_factory=GlossaryFile)
 
 
 def document_files(knowledge_dir: Path) -> Iterator[Path]:
@@ -60,7 +59,7 @@ def load_knowledge(knowledge_dir: Path) -> LoadedKnowledge:
         seen[doc.id] = name
         result.documents.append(doc)
     try:
-        result.glossary = Glossary.load(knowledge_dir)
+        result.glossary = read_glossary(knowledge_dir)
     except DocumentError as exc:
         result.skipped.append((GLOSSARY_FILE, str(exc)))
         result.problems.extend(exc.problems)

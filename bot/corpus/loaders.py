@@ -20,9 +20,9 @@ import frontmatter
 import yaml
 
 from bot.corpus.inference import infer_metadata
-from bot.corpus.schema import Problem, validate_front_matter
+from bot.corpus.schema import validate_front_matter
 from bot.errors import DocumentError
-from bot.models import Document
+from bot.models import Document, Problem
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 LEADING_COMMENTS = re.compile(r"\A(?:\s*<!--.*?-->)+\s*", re.DOTALL)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
-from bot.models import SOURCE_TYPES, SourceRef, Status
+from bot.models import SOURCE_TYPES, Problem, SourceRef, Status
 
 REQUIRED = ("id", "title", "source_type", "citation", "url", "as_of", "topics", "summary_zh", "sources")
 KNOWN = set(REQUIRED) | {
@@ -27,17 +27,6 @@ STATUS_STATES = ("in_force", "suspended", "rescinded", "superseded", "proposed")
 RELIABILITY = ("high", "medium", "low")
 LANGS = ("en", "zh")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    field: str
-    message: str
-    severity: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.answering.labels import summary_lines, terms_line
-from bot.glossary import GlossaryEntry
+from bot.corpus.glossary_file import GlossaryEntry
 from bot.models import Answer, Citation
 
 # Discord's documented limits.

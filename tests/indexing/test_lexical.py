@@ -8,7 +8,7 @@ import jieba
 import pytest
 import yaml
 
-from bot.glossary import FILE_NAME
+from bot.corpus.glossary_file import FILE_NAME
 from bot.indexing.build import build_index
 from bot.indexing.lexical import LexicalIndex, register_terms, tokenize
 from bot.service import Basis, chunker_config

@@ -8,7 +8,8 @@ import jieba
 import pytest
 import yaml
 
-from bot.glossary import FILE_NAME, Glossary
+from bot.corpus.glossary_file import FILE_NAME
+from bot.glossary import Glossary
 from bot.indexing.lexical import register_terms
 from bot.retrieval.expansion import expand, translate
 from tests.helpers import fresh_jieba

@@ -1,0 +1,135 @@
+"""Reading `knowledge/glossary.yaml`: parsed, checked and offered as one indexable document.
+
+The glossary file is loaded beside the other knowledge files, so its parsing
+and validation live with them in `corpus/`; `bot/glossary.py` builds lookup,
+fuzzy matching and autocomplete on top of the entries read here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.errors import DocumentError
+from bot.models import Document, Problem
+
+FILE_NAME = "glossary.yaml"
+DOC_ID = "glossary"
+REQUIRED_KEYS = ("term", "aliases", "zh", "definition", "citation", "related")
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    aliases: tuple[str, ...]
+    zh: tuple[str, ...]
+    definition: str
+    citation: str
+    related: tuple[str, ...]
+    definition_zh: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases, *self.zh)
+
+    def heading(self) -> str:
+        return f"{self.term} ({' / '.join(self.zh)})" if self.zh else self.term
+
+
+@dataclass(frozen=True)
+class GlossaryFile:
+    """The entries of one glossary file and the sha256 of its bytes."""
+
+    entries: tuple[GlossaryEntry, ...] = ()
+    sha256: str = ""
+
+    def as_document(self) -> Document | None:
+        """The glossary as one indexable document, one `##` section per term."""
+        if not self.entries:
+            return None
+        sections = []
+        for e in self.entries:
+            aliases = f"Also called: {', '.join(e.aliases)}.\n\n" if e.aliases else ""
+            zh = f"中文：{'；'.join(e.zh)}。{e.definition_zh}\n\n" if e.zh else ""
+            sections.append(f"## {e.heading()}\n\n{e.definition}\n\n{aliases}{zh}Citation: {e.citation}.\n")
+        return Document(
+            id=DOC_ID,
+            title="Basis glossary of export-control terms",
+            text="\n".join(sections),
+            path=FILE_NAME,
+            sha256=self.sha256,
+            source_type="glossary",
+            citation="Basis glossary",
+            url="",
+            lang="en",
+            topics=("glossary",),
+            summary_zh="",
+        )
+
+
+def read_glossary(knowledge_dir: Path) -> GlossaryFile:
+    """The glossary of a knowledge directory (empty when it has none); DocumentError on any error."""
+    path = knowledge_dir / FILE_NAME
+    if not path.is_file():
+        return GlossaryFile()
+    data = path.read_bytes()
+    entries, problems = parse_glossary(data, FILE_NAME)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DocumentError("\n".join(str(p) for p in errors), tuple(errors))
+    return GlossaryFile(tuple(entries), hashlib.sha256(data).hexdigest())
+
+
+def parse_glossary(data: bytes, name: str) -> tuple[list[GlossaryEntry], list[Problem]]:
+    """Parse and check the glossary; every problem is reported as `file: field: reason`."""
+    try:
+        raw = yaml.safe_load(data.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        return [], [Problem(name, "yaml", f"malformed: {exc}".splitlines()[0])]
+    if not isinstance(raw, list):
+        return [], [Problem(name, "yaml", "must be a list of entries")]
+    entries: list[GlossaryEntry] = []
+    problems: list[Problem] = []
+    for i, item in enumerate(raw):
+        where = f"entry {i + 1}"
+        if not isinstance(item, dict):
+            problems.append(Problem(name, where, "must be a mapping"))
+            continue
+        where = f"{where} ({item.get('term', '?')})"
+        missing = [k for k in REQUIRED_KEYS if k not in item]
+        if missing:
+            problems.append(Problem(name, where, f"missing {', '.join(missing)}"))
+            continue
+        lists = {k: item[k] for k in ("aliases", "zh", "related")}
+        if isinstance(lists["zh"], str):
+            lists["zh"] = [lists["zh"]]
+        bad = [k for k, v in lists.items() if not isinstance(v, list)]
+        if bad:
+            problems.append(Problem(name, where, f"{', '.join(bad)} must be lists"))
+            continue
+        entries.append(
+            GlossaryEntry(
+                term=str(item["term"]).strip(),
+                aliases=tuple(str(a) for a in lists["aliases"]),
+                zh=tuple(str(z) for z in lists["zh"]),
+                definition=str(item["definition"]).strip(),
+                citation=str(item["citation"]).strip(),
+                related=tuple(str(r) for r in lists["related"]),
+                definition_zh=str(item.get("definition_zh", "")).strip(),
+            )
+        )
+    terms = {e.term for e in entries}
+    seen: set[str] = set()
+    for e in entries:
+        if e.term in seen:
+            problems.append(Problem(name, e.term, "duplicate term"))
+        seen.add(e.term)
+        for r in e.related:
+            if r not in terms:
+                problems.append(
+                    Problem(name, e.term, f"related term {r!r} is not in the glossary", "warning")
+                )
+    return entries, problems
