@@ -53,11 +53,11 @@ def main() -> None:
                 sentence = top.chunk.text[a:b]
                 if len(sentence) < 40:
                     continue
-                good.append(support_scores(reword(sentence, rng), top, basis.embedder))
+                good.append(support_scores(reword(sentence, rng), top, basis.embedder, basis.tokenizer))
                 for other in result.passages[1:]:
-                    bad.append(support_scores(sentence, other, basis.embedder))
+                    bad.append(support_scores(sentence, other, basis.embedder, basis.tokenizer))
                 stranger = results[(i + 7) % len(results)].passages[0]
-                bad.append(support_scores(sentence, stranger, basis.embedder))
+                bad.append(support_scores(sentence, stranger, basis.embedder, basis.tokenizer))
     g, b = np.array(good), np.array(bad)
     for name, column in (("lexical", 0), ("semantic", 1)):
         good_p5, good_mid = np.percentile(g[:, column], 5), np.median(g[:, column])

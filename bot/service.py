@@ -24,7 +24,7 @@ from bot.glossary import DefineResult, Glossary
 from bot.indexing.build import BuildReport, Progress, build_index, manifest_settings
 from bot.indexing.chunking import ChunkerConfig
 from bot.indexing.embedder import Embedder, load_embedder
-from bot.indexing.lexical import register_terms
+from bot.indexing.lexical import Tokenizer
 from bot.models import Answer
 from bot.retrieval.expansion import expand
 from bot.retrieval.index import LoadedIndex
@@ -34,10 +34,16 @@ from bot.settings import Settings
 
 
 class _Live(NamedTuple):
-    """The index and glossary questions are answered from, swapped together in one assignment."""
+    """The index, glossary and tokenizer questions are answered from, swapped together in one assignment."""
 
     index: LoadedIndex
     glossary: Glossary
+    tokenizer: Tokenizer
+
+    @classmethod
+    def of(cls, index: LoadedIndex, glossary: Glossary) -> _Live:
+        """The snapshot for an index and glossary, with a tokenizer taught that glossary's terms."""
+        return cls(index, glossary, Tokenizer.for_glossary(glossary.entries))
 
 
 @dataclass(frozen=True)
@@ -89,10 +95,9 @@ class Basis:
     ) -> None:
         self.settings = settings
         self.embedder = embedder
-        self._live = _Live(index, glossary)
+        self._live = _Live.of(index, glossary)
         self._llm = LlmClient.from_settings(settings)
         self._write_lock = threading.Lock()
-        register_terms(z for e in glossary.entries for z in e.zh)
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Basis:
@@ -109,23 +114,30 @@ class Basis:
     def glossary(self) -> Glossary:
         return self._live.glossary
 
-    def search(self, question: str, k: int | None = None, context: str | None = None) -> SearchResult:
-        live = self._live
-        return self._search(live.index, live.glossary, question, k, context)
+    @property
+    def tokenizer(self) -> Tokenizer:
+        return self._live.tokenizer
 
-    def _search(
-        self, index: LoadedIndex, glossary: Glossary, question: str, k: int | None, context: str | None
-    ) -> SearchResult:
+    def search(self, question: str, k: int | None = None, context: str | None = None) -> SearchResult:
+        return self._search(self._live, question, k, context)
+
+    def _search(self, live: _Live, question: str, k: int | None, context: str | None) -> SearchResult:
         question = self.check_question(question)
-        query = replace(expand(strip_instructions(question), glossary, context), original=question)
-        return hybrid_search(index, self.embedder, query, search_options(self.settings, k))
+        query = replace(
+            expand(strip_instructions(question), live.glossary, live.tokenizer, context), original=question
+        )
+        return hybrid_search(
+            live.index, live.tokenizer, self.embedder, query, search_options(self.settings, k)
+        )
 
     def answer(self, question: str, *, context: str | None = None) -> Answer:
-        index, glossary = self._live  # one consistent snapshot, even while a rebuild swaps it
+        live = self._live  # one consistent snapshot, even while a rebuild swaps it
         started = time.perf_counter()
-        result = self._search(index, glossary, question, None, context)
+        result = self._search(live, question, None, context)
         searched = time.perf_counter()
-        answer = compose_answer(result, index, glossary, self.embedder, self.settings, self._llm)
+        answer = compose_answer(
+            result, live.index, live.glossary, live.tokenizer, self.embedder, self.settings, self._llm
+        )
         answer.timings_ms.update(
             search=round((searched - started) * 1000, 2),
             compose=round((time.perf_counter() - searched) * 1000, 2),
@@ -162,11 +174,10 @@ class Basis:
             progress,
         )
         glossary = Glossary.load(self.settings.knowledge_dir)
-        register_terms(z for e in glossary.entries for z in e.zh)
         index = LoadedIndex.open(
             self.settings.index_dir, manifest_settings(self.embedder, chunker_config(self.settings))
         )
-        self._live = _Live(index, glossary)
+        self._live = _Live.of(index, glossary)
         return report
 
     def _change(self, action: str, target: str, apply: Callable[[], Edit]) -> KbChange:

@@ -6,7 +6,7 @@ import hashlib
 
 import numpy as np
 
-from bot.indexing.lexical import tokenize
+from bot.indexing.lexical import Tokenizer
 
 
 class HashEmbedder:
@@ -17,12 +17,13 @@ class HashEmbedder:
         self.dimension = dimension
         self.max_seq_length = 256
         self.calls: list[list[str]] = []
+        self._tokenizer = Tokenizer()
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         self.calls.append(list(texts))
         rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
-            for token in tokenize(text) or ["<empty>"]:
+            for token in self._tokenizer.tokenize(text) or ["<empty>"]:
                 digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
                 rows[row, int.from_bytes(digest[:4], "little") % self.dimension] += 1.0
             norm = np.linalg.norm(rows[row])

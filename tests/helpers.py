@@ -7,12 +7,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import jieba
-import pytest
 import yaml
 
 VALID_META: dict[str, Any] = {
@@ -47,29 +44,6 @@ def front_matter_doc(
     meta = {"id": doc_id, **VALID_META, **fields}
     meta = {k: v for k, v in meta.items() if v is not None}
     return f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n{body}"
-
-
-@lru_cache(maxsize=1)
-def _pristine_jieba() -> jieba.Tokenizer:
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
-def fresh_jieba(monkeypatch: pytest.MonkeyPatch) -> jieba.Tokenizer:
-    """Swap jieba's process-wide segmenter for one taught no glossary terms, for this test only.
-
-    `register_terms` teaches the shared segmenter for good, so without this a test's outcome
-    would depend on which glossaries earlier tests happened to load.
-    """
-    base = _pristine_jieba()
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ = dict(base.FREQ)
-    tokenizer.total = base.total
-    tokenizer.initialized = True
-    for name in ("lcut", "lcut_for_search", "add_word"):
-        monkeypatch.setattr(jieba, name, getattr(tokenizer, name))
-    return tokenizer
 
 
 def make_pdf(lines: list[str], title: str | None = None) -> bytes:

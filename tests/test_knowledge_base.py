@@ -21,10 +21,9 @@ from bot.corpus.glossary_file import FILE_NAME, REQUIRED_KEYS, GlossaryEntry
 from bot.corpus.knowledge import document_files, load_knowledge
 from bot.corpus.schema import REQUIRED, Metadata, validate_front_matter
 from bot.glossary import Glossary
-from bot.indexing.lexical import register_terms
+from bot.indexing.lexical import Tokenizer
 from bot.models import SOURCE_TYPES
 from bot.retrieval.expansion import translate
-from tests.helpers import fresh_jieba
 
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
 FILES = sorted(document_files(KNOWLEDGE)) if KNOWLEDGE.is_dir() else []
@@ -282,13 +281,11 @@ def test_glossary_covers_the_eval_questions(
 def test_chinese_eval_questions_translate_through_the_glossary(
     eval_rows: dict[str, dict[str, Any]],
     glossary: Glossary,
-    monkeypatch: pytest.MonkeyPatch,
     row_id: str,
     terms: set[str],
 ) -> None:
-    fresh_jieba(monkeypatch)
-    register_terms(z for e in glossary.entries for z in e.zh)  # as the service does on start-up
+    tokenizer = Tokenizer.for_glossary(glossary.entries)  # as the service builds it on start-up
     row = eval_rows[row_id]
     assert row["lang"] == "zh"
-    _, found = translate(row["question"], glossary)
+    _, found = translate(row["question"], glossary, tokenizer)
     assert terms <= set(found), found

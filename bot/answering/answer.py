@@ -13,7 +13,7 @@ from bot.answering.warnings import warnings_for
 from bot.corpus.glossary_file import DOC_ID as GLOSSARY_ID
 from bot.glossary import Glossary
 from bot.indexing.embedder import Embedder
-from bot.indexing.lexical import tokenize
+from bot.indexing.lexical import Tokenizer
 from bot.models import Answer, Citation, Passage
 from bot.retrieval.expansion import Query
 from bot.retrieval.index import LoadedIndex
@@ -30,6 +30,7 @@ def compose_answer(
     result: SearchResult,
     index: LoadedIndex,
     glossary: Glossary,
+    tokenizer: Tokenizer,
     embedder: Embedder,
     settings: Settings,
     llm: LlmClient | None = None,
@@ -39,16 +40,20 @@ def compose_answer(
     answer_id = uuid.uuid4().hex[:12]
     if not result.passages or relevance(result) < settings.abstain_threshold:
         return _abstain(answer_id, query.original, lang, result, glossary)
-    terms = tokenize(query.lexical)
+    terms = tokenizer.tokenize(query.lexical)
     picks = choose_sentences(
-        terms, result.passages, index.lexical.idf_table(terms), _asked_to_define(query, glossary)
+        terms,
+        result.passages,
+        index.lexical.idf_table(terms),
+        tokenizer,
+        _asked_to_define(query, glossary),
     )
     if not picks:
         return _abstain(answer_id, query.original, lang, result, glossary)
     mode = "extractive"
     text, citations = _extractive(picks)
     if llm is not None:
-        generated = _generate(llm, query.original, result.passages, embedder)
+        generated = _generate(llm, query.original, result.passages, embedder, tokenizer)
         if generated is not None:
             text, citations = generated
             mode = "llm"
@@ -108,7 +113,11 @@ def _extractive(picks: list[Pick]) -> tuple[str, tuple[Citation, ...]]:
 
 
 def _generate(
-    llm: LlmClient, question: str, passages: tuple[Passage, ...], embedder: Embedder
+    llm: LlmClient,
+    question: str,
+    passages: tuple[Passage, ...],
+    embedder: Embedder,
+    tokenizer: Tokenizer,
 ) -> tuple[str, tuple[Citation, ...]] | None:
     reply = llm.complete(llm.prompt(question, passages))
     if reply is None:
@@ -118,7 +127,7 @@ def _generate(
         if not 1 <= item.passage <= len(passages):
             continue
         passage = passages[item.passage - 1]
-        if supported(item.sentence, passage, embedder):
+        if supported(item.sentence, passage, embedder, tokenizer):
             kept.append((item.sentence, passage))
     if not kept:
         return None

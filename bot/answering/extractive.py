@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from bot.indexing.lexical import tokenize
+from bot.indexing.lexical import Tokenizer
 from bot.models import Passage
 from bot.text import split_sentences
 
@@ -48,6 +48,7 @@ def choose_sentences(
     question_terms: list[str],
     passages: tuple[Passage, ...],
     idf: dict[str, float],
+    tokenizer: Tokenizer,
     defined: tuple[str, ...] = (),
 ) -> list[Pick]:
     """Best sentences for the question; `defined` names terms the question asks to define,
@@ -62,7 +63,7 @@ def choose_sentences(
             text = passage.chunk.text[start:end]
             if len(text) < MIN_CHARS or NOT_PROSE.match(text):
                 continue
-            tokens = set(tokenize(text))
+            tokens = set(tokenizer.tokenize(text))
             overlap = sum(idf.get(t, 1.0) for t in wanted & tokens) / weight
             length = min(1.0, math.log(len(text)) / math.log(120))
             score = overlap * length + 0.5 * prior

@@ -18,7 +18,7 @@ import httpx
 import numpy as np
 
 from bot.indexing.embedder import Embedder
-from bot.indexing.lexical import tokenize
+from bot.indexing.lexical import Tokenizer
 from bot.indexing.tokens import count_tokens, encode, encoding
 from bot.models import Passage
 from bot.settings import Settings
@@ -107,18 +107,20 @@ def parse_generated(text: str) -> list[Generated]:
     return result
 
 
-def support_scores(sentence: str, passage: Passage, embedder: Embedder) -> tuple[float, float]:
+def support_scores(
+    sentence: str, passage: Passage, embedder: Embedder, tokenizer: Tokenizer
+) -> tuple[float, float]:
     """(share of the sentence's content words found in the passage, best cosine to one of its sentences)."""
-    words = set(tokenize(sentence))
+    words = set(tokenizer.tokenize(sentence))
     if not words:
         return 0.0, 0.0
-    lexical = len(words & set(tokenize(passage.chunk.text))) / len(words)
+    lexical = len(words & set(tokenizer.tokenize(passage.chunk.text))) / len(words)
     spans = split_sentences(passage.chunk.text)
     targets = [passage.chunk.text[a:b] for a, b in spans] or [passage.chunk.text]
     vectors = embedder.encode([sentence, *targets])
     return lexical, float(np.max(vectors[1:] @ vectors[0]))
 
 
-def supported(sentence: str, passage: Passage, embedder: Embedder) -> bool:
-    lexical, semantic = support_scores(sentence, passage, embedder)
+def supported(sentence: str, passage: Passage, embedder: Embedder, tokenizer: Tokenizer) -> bool:
+    lexical, semantic = support_scores(sentence, passage, embedder, tokenizer)
     return lexical >= LEXICAL_SUPPORT and semantic >= SEMANTIC_SUPPORT

@@ -24,7 +24,7 @@ from bot.indexing import store
 from bot.indexing.chunking import ChunkerConfig, chunk_document, embed_text
 from bot.indexing.dense import build_dense, save_dense
 from bot.indexing.embedder import Embedder
-from bot.indexing.lexical import LexicalIndex, register_terms
+from bot.indexing.lexical import LexicalIndex, Tokenizer
 from bot.models import Chunk, Document
 
 Progress = Callable[[int, int], None]
@@ -100,7 +100,6 @@ def build_index(
     started = time.perf_counter()
     with writer_lock(index_dir):
         loaded = load_knowledge(knowledge_dir)
-        register_terms(z for e in loaded.glossary.entries for z in e.zh)
         report = BuildReport(skipped=loaded.skipped)
         previous = _previous(index_dir, manifest_settings(embedder, config))
         docs = loaded.documents
@@ -115,7 +114,8 @@ def build_index(
             store.write_chunks(folder, chunks, vectors)
             save_dense(build_dense(vectors, ann_threshold), folder)
             by_id = {d.id: d for d in docs}
-            LexicalIndex.build([_lexical_text(by_id[c.doc_id], c) for c in chunks]).save(folder)
+            tokenizer = Tokenizer.for_glossary(loaded.glossary.entries)
+            LexicalIndex.build([_lexical_text(by_id[c.doc_id], c) for c in chunks], tokenizer).save(folder)
             report.documents, report.chunks = len(docs), len(chunks)
             report.seconds = time.perf_counter() - started
             store.write_manifest(folder, _manifest(docs, chunks, embedder, config, ann_threshold, report))

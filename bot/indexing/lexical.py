@@ -4,6 +4,10 @@ One tokenizer serves documents and questions alike: English words are
 lower-cased and Snowball-stemmed, legal numbers (`734.13`, `4e091`) stay whole,
 and Chinese runs are segmented with jieba (search mode), with glossary terms
 registered so `视同出口` stays one word.
+
+The tokenizer is an object with its own jieba dictionary, built from one
+glossary and kept beside the index and glossary it belongs to, so what
+`tokenize` returns never depends on what else the process has loaded.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import jieba
 import numpy as np
 import Stemmer
 
+from bot.corpus.glossary_file import GlossaryEntry
 from bot.text import CJK_RUN
 
 FOLDER = "lexical"
+TERM_FREQUENCY = 200_000  # high enough that jieba never cuts a glossary term
 WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 STOPWORDS = frozenset(
     [
@@ -141,23 +147,50 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
-def register_terms(terms: Iterable[str]) -> None:
-    """Teach the Chinese segmenter multi-character terms (glossary renderings)."""
-    for term in terms:
-        if CJK_RUN.fullmatch(term):
-            jieba.add_word(term, freq=200_000)
+@lru_cache(maxsize=1)
+def _base_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's default dictionary (word frequencies and their total), read once per process.
+
+    Loading it takes about a second; every `Tokenizer` starts from a copy, so
+    each one costs milliseconds and none sees another's added terms.
+    """
+    base = jieba.Tokenizer()
+    base.initialize()
+    return base.FREQ, base.total
 
 
-def tokenize(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).lower()
-    tokens: list[str] = []
-    position = 0
-    for match in CJK_RUN.finditer(text):
-        tokens.extend(_english(text[position : match.start()]))
-        tokens.extend(w for w in jieba.lcut_for_search(match.group(0)) if w not in STOPWORDS)
-        position = match.end()
-    tokens.extend(_english(text[position:]))
-    return tokens
+class Tokenizer:
+    """bm25 tokens and Chinese word boundaries, with one glossary's Chinese terms kept whole."""
+
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        freq, total = _base_dictionary()
+        self._jieba = jieba.Tokenizer()
+        self._jieba.FREQ = dict(freq)
+        self._jieba.total = total
+        self._jieba.initialized = True
+        self.terms = tuple(t for t in terms if CJK_RUN.fullmatch(t))
+        for term in self.terms:
+            self._jieba.add_word(term, freq=TERM_FREQUENCY)
+
+    @classmethod
+    def for_glossary(cls, entries: Iterable[GlossaryEntry]) -> Tokenizer:
+        """A tokenizer taught every Chinese rendering of the glossary's entries."""
+        return cls(z for e in entries for z in e.zh)
+
+    def tokenize(self, text: str) -> list[str]:
+        text = unicodedata.normalize("NFKC", text).lower()
+        tokens: list[str] = []
+        position = 0
+        for match in CJK_RUN.finditer(text):
+            tokens.extend(_english(text[position : match.start()]))
+            tokens.extend(w for w in self._jieba.lcut_for_search(match.group(0)) if w not in STOPWORDS)
+            position = match.end()
+        tokens.extend(_english(text[position:]))
+        return tokens
+
+    def words(self, text: str) -> list[str]:
+        """jieba's word boundaries (accurate mode), for matching glossary terms in a question."""
+        return self._jieba.lcut(text)
 
 
 def _english(text: str) -> list[str]:
@@ -174,9 +207,9 @@ class LexicalIndex:
         self._vocab: dict[str, int] = retriever.vocab_dict
 
     @classmethod
-    def build(cls, texts: list[str]) -> LexicalIndex:
+    def build(cls, texts: list[str], tokenizer: Tokenizer) -> LexicalIndex:
         retriever = bm25s.BM25()
-        retriever.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        retriever.index([tokenizer.tokenize(t) or [""] for t in texts], show_progress=False)
         return cls(retriever)
 
     def save(self, folder: Path) -> None:
@@ -197,8 +230,8 @@ class LexicalIndex:
             table[token] = float(np.log(1 + (total - df + 0.5) / (df + 0.5)))
         return table
 
-    def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        tokens = [t for t in tokenize(query) if t in self._vocab]
+    def search(self, query: str, k: int, tokenizer: Tokenizer) -> list[tuple[int, float]]:
+        tokens = [t for t in tokenizer.tokenize(query) if t in self._vocab]
         if not tokens:
             return []
         scores = self._retriever.get_scores(tokens)

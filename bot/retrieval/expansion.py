@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import jieba
-
 from bot.glossary import Glossary
+from bot.indexing.lexical import Tokenizer
 from bot.text import CJK, detect_language, split_sentences
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,'’&()§/-]*[A-Za-z0-9)]|[A-Za-z0-9]")
@@ -55,15 +54,15 @@ def _english_date(match: re.Match[str]) -> str:
     return f" {text}, {year} " if year else f" {text} "
 
 
-def translate(question: str, glossary: Glossary) -> tuple[str, list[str]]:
+def translate(question: str, glossary: Glossary, tokenizer: Tokenizer) -> tuple[str, list[str]]:
     """English form of a Chinese question: glossary terms found plus any Latin words kept.
 
-    Terms are matched on jieba's word boundaries (the glossary's Chinese terms are
-    registered with it), so 公开发布 is not misread as containing 开发; dates such as
+    Terms are matched on the tokenizer's word boundaries (it knows the glossary's
+    Chinese terms), so 公开发布 is not misread as containing 开发; dates such as
     2026年6月30日 become "June 30, 2026".
     """
     terms = glossary.chinese_terms()
-    words = [w for w in jieba.lcut(CHINESE_DATE.sub(_english_date, question)) if w.strip()]
+    words = [w for w in tokenizer.words(CHINESE_DATE.sub(_english_date, question)) if w.strip()]
     found: list[str] = []
     rest: list[str] = []
     i = 0
@@ -92,9 +91,9 @@ def _first_sentence(text: str) -> str:
     return text[spans[0][0] : spans[0][1]] if spans else text
 
 
-def expand(question: str, glossary: Glossary, context: str | None = None) -> Query:
+def expand(question: str, glossary: Glossary, tokenizer: Tokenizer, context: str | None = None) -> Query:
     lang = detect_language(question)
-    english, translated = translate(question, glossary) if CJK.search(question) else (question, [])
+    english, translated = translate(question, glossary, tokenizer) if CJK.search(question) else (question, [])
     named = [e for e in glossary.mentioned(english or question)]
     definitions = " ".join(_first_sentence(e.definition) for e in named[:DEFINED_TERMS])
     dense = f"{english or question} {definitions}".strip()

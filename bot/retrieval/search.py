@@ -9,6 +9,7 @@ import numpy as np
 from bot.indexing.chunking import SEP
 from bot.indexing.dense import search_dense
 from bot.indexing.embedder import Embedder
+from bot.indexing.lexical import Tokenizer
 from bot.models import Passage
 from bot.retrieval.expansion import Query
 from bot.retrieval.fusion import rrf, weighted
@@ -34,11 +35,11 @@ class SearchResult:
 
 
 def hybrid_search(
-    index: LoadedIndex, embedder: Embedder, query: Query, options: SearchOptions
+    index: LoadedIndex, tokenizer: Tokenizer, embedder: Embedder, query: Query, options: SearchOptions
 ) -> SearchResult:
     vector = embedder.encode_query(query.dense)
     dense = search_dense(index.dense, vector, options.candidates)
-    lexical = index.lexical.search(query.lexical, options.candidates)
+    lexical = index.lexical.search(query.lexical, options.candidates, tokenizer)
     if options.fusion == "weighted":
         fused = weighted(dense, lexical, options.dense_weight)
     else:

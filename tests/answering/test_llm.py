@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.answering.llm import parse_generated
-from bot.indexing.lexical import tokenize
+from bot.indexing.lexical import Tokenizer
 from bot.models import Answer, Passage
 from bot.service import Basis
 from bot.settings import Settings
@@ -139,6 +139,7 @@ def test_only_invented_citations_fall_back_to_extractive(llm_basis, extractive) 
 
 
 def _least_related(sentence: str, passages: tuple[Passage, ...]) -> int:
+    tokenize = Tokenizer().tokenize
     words = set(tokenize(sentence))
     overlaps = [
         (len(words & set(tokenize(p.chunk.text))) / len(words), n)

@@ -4,26 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jieba
-import pytest
+import bm25s
 import yaml
 
 from bot.corpus.glossary_file import FILE_NAME
+from bot.indexing import store
 from bot.indexing.build import build_index
-from bot.indexing.lexical import LexicalIndex, register_terms, tokenize
+from bot.indexing.lexical import FOLDER, LexicalIndex, Tokenizer
 from bot.service import Basis, chunker_config
 from bot.settings import Settings
 from tests.fakes import HashEmbedder
-from tests.helpers import fresh_jieba, front_matter_doc
-
-
-@pytest.fixture(autouse=True)
-def segmenter(monkeypatch: pytest.MonkeyPatch) -> jieba.Tokenizer:
-    return fresh_jieba(monkeypatch)
+from tests.helpers import front_matter_doc
 
 
 def test_english_words_are_stemmed_and_legal_numbers_stay_whole() -> None:
-    assert tokenize("Deemed exports under 15 CFR 734.13(b) and ECCN 4E091") == [
+    assert Tokenizer().tokenize("Deemed exports under 15 CFR 734.13(b) and ECCN 4E091") == [
         "deem",
         "export",
         "15",
@@ -37,45 +32,49 @@ def test_english_words_are_stemmed_and_legal_numbers_stay_whole() -> None:
 
 def test_a_registered_term_stays_one_token() -> None:
     text = "在美国境内向外国人释放受控技术视同出口"
-    assert "视同出口" not in tokenize(text)  # jieba alone cuts it into 视同 + 出口
-    register_terms(["视同出口", "出口管制分类编号"])
-    assert "视同出口" in tokenize(text)
-    assert "出口管制分类编号" in tokenize("ECCN（出口管制分类编号）是什么？")
+    assert "视同出口" not in Tokenizer().tokenize(text)  # jieba alone cuts it into 视同 + 出口
+    tokenizer = Tokenizer(["视同出口", "出口管制分类编号"])
+    assert "视同出口" in tokenizer.tokenize(text)
+    assert "出口管制分类编号" in tokenizer.tokenize("ECCN（出口管制分类编号）是什么？")
 
 
 def test_questions_and_documents_share_the_segmentation() -> None:
-    register_terms(["视同出口"])
-    question = tokenize("什么是视同出口？")
+    tokenizer = Tokenizer(["视同出口"])
+    question = tokenizer.tokenize("什么是视同出口？")
     assert "视同出口" in question
     assert not {"什么", "是", "？"} & set(question)  # question words and punctuation are dropped
-    assert "视同出口" in tokenize("释放技术视同出口。")
+    assert "视同出口" in tokenizer.tokenize("释放技术视同出口。")
 
 
 def test_mixed_text_keeps_both_scripts() -> None:
-    register_terms(["出口管制分类编号"])
-    tokens = tokenize("ECCN（出口管制分类编号）3A090 是什么？")
+    tokens = Tokenizer(["出口管制分类编号"]).tokenize("ECCN（出口管制分类编号）3A090 是什么？")
     assert tokens[0] == "eccn" and tokens[-1] == "3a090"
     assert "出口管制分类编号" in tokens
 
 
-def test_only_chinese_terms_are_registered(segmenter: jieba.Tokenizer) -> None:
-    register_terms(["deemed export", "EAR99物项", "实体清单"])
-    assert "实体清单" in segmenter.FREQ
-    assert "EAR99物项" not in segmenter.FREQ and "deemed export" not in segmenter.FREQ
+def test_only_chinese_terms_are_registered() -> None:
+    tokenizer = Tokenizer(["deemed export", "EAR99物项", "实体清单"])
+    assert "实体清单" in tokenizer.terms
+    assert "EAR99物项" not in tokenizer.terms and "deemed export" not in tokenizer.terms
 
 
-def test_index_build_registers_the_glossary_terms(
-    settings: Settings, embedder: HashEmbedder, segmenter: jieba.Tokenizer
-) -> None:
-    assert "视为出口" not in segmenter.FREQ
+def test_tokenizers_do_not_share_terms() -> None:
+    taught = Tokenizer(["视同出口"])
+    assert "视同出口" in taught.tokenize("视同出口")
+    assert "视同出口" not in Tokenizer().tokenize("视同出口")
+
+
+def test_index_build_registers_the_glossary_terms(settings: Settings, embedder: HashEmbedder) -> None:
+    assert "视为出口" not in Tokenizer().tokenize("视为出口")
     build_index(settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings))
-    assert {"视同出口", "视为出口", "实体清单", "许可证要求"} <= set(segmenter.FREQ)
-    assert "视为出口" in tokenize("视为出口")
+    folder = store.current_folder(settings.index_dir)
+    vocabulary = bm25s.BM25.load(str(folder / FOLDER)).vocab_dict
+    assert {"视同出口", "视为出口", "实体清单", "许可证要求"} <= set(vocabulary)
 
 
 def test_a_chinese_query_finds_an_english_document_through_its_summary(basis: Basis) -> None:
     # smuggling-report is written in English; only its summary_zh says 显卡 and 走私.
-    hits = basis.index.lexical.search("显卡走私", k=5)
+    hits = basis.index.lexical.search("显卡走私", k=5, tokenizer=basis.tokenizer)
     assert hits
     docs = {basis.index.chunks[i].doc_id for i, _ in hits}
     assert docs == {"smuggling-report"}
@@ -83,7 +82,7 @@ def test_a_chinese_query_finds_an_english_document_through_its_summary(basis: Ba
 
 
 def test_a_chinese_query_finds_the_chunk_that_holds_the_term(basis: Basis) -> None:
-    hits = basis.index.lexical.search("实体清单", k=3)
+    hits = basis.index.lexical.search("实体清单", k=3, tokenizer=basis.tokenizer)
     assert hits
     best = basis.index.chunks[hits[0][0]]
     summary = basis.index.documents[best.doc_id].summary_zh
@@ -109,17 +108,17 @@ def test_whole_term_outranks_its_parts(settings: Settings, embedder: HashEmbedde
         )
     build_index(settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings))
     basis = Basis.open(settings, embedder=embedder)
-    hits = basis.index.lexical.search("视同出口", k=5)
+    hits = basis.index.lexical.search("视同出口", k=5, tokenizer=basis.tokenizer)
     scores = {basis.index.chunks[i].doc_id: score for i, score in hits}
     assert scores["whole"] > scores["parts"] > 0  # unregistered, the two would tie on 视同 + 出口
     assert "neither" not in scores
 
 
 def test_lexical_index_round_trip(tmp_path: Path) -> None:
-    register_terms(["实体清单"])
-    index = LexicalIndex.build(["实体清单上的公司", "出口管制分类编号", "An English sentence about exports."])
-    index.save(tmp_path)
+    tokenizer = Tokenizer(["实体清单"])
+    texts = ["实体清单上的公司", "出口管制分类编号", "An English sentence about exports."]
+    LexicalIndex.build(texts, tokenizer).save(tmp_path)
     loaded = LexicalIndex.load(tmp_path)
-    assert [i for i, _ in loaded.search("实体清单", k=3)] == [0]
-    assert [i for i, _ in loaded.search("exporting", k=3)] == [2]
-    assert loaded.search("走私", k=3) == []  # no shared word: nothing, not noise
+    assert [i for i, _ in loaded.search("实体清单", k=3, tokenizer=tokenizer)] == [0]
+    assert [i for i, _ in loaded.search("exporting", k=3, tokenizer=tokenizer)] == [2]
+    assert loaded.search("走私", k=3, tokenizer=tokenizer) == []  # no shared word: nothing, not noise

@@ -72,15 +72,15 @@ def test_k_limits_the_number_of_passages(basis: Basis) -> None:
 
 
 def test_weighted_fusion_option(basis: Basis, embedder: HashEmbedder) -> None:
-    query = expand("What would the bill on location tracking require?", basis.glossary)
+    query = expand("What would the bill on location tracking require?", basis.glossary, basis.tokenizer)
     options = SearchOptions(k=4, fusion="weighted", dense_weight=0.5)
-    result = hybrid_search(basis.index, embedder, query, options)
+    result = hybrid_search(basis.index, basis.tokenizer, embedder, query, options)
     assert result.passages[0].document.id == "chip-tracking-bill"
     assert 0.0 <= result.passages[-1].score <= result.passages[0].score <= 1.0
 
 
 def test_chinese_question_is_expanded_through_the_glossary(basis: Basis) -> None:
-    query = expand("什么是视为出口？", basis.glossary)
+    query = expand("什么是视为出口？", basis.glossary, basis.tokenizer)
     assert query.lang == "zh"
     assert "deemed export" in query.terms
     assert "deemed export" in query.dense
@@ -108,12 +108,12 @@ def _widget_basis(settings: Settings, embedder: HashEmbedder, extra: dict[str, s
 def test_per_document_cap(settings: Settings, embedder: HashEmbedder) -> None:
     basis = _widget_basis(settings, embedder, {"widget-rules.md": _long_section("widget-rules", 24)})
     assert sum(c.doc_id == "widget-rules" for c in basis.index.chunks) >= 4
-    query = expand("Do widget exports to Ruritania need a widget licence?", basis.glossary)
+    query = expand("Do widget exports to Ruritania need a widget licence?", basis.glossary, basis.tokenizer)
     uncapped = hybrid_search(
-        basis.index, embedder, query, SearchOptions(k=5, per_section=10, per_document=10)
+        basis.index, basis.tokenizer, embedder, query, SearchOptions(k=5, per_section=10, per_document=10)
     )
     assert sum(p.document.id == "widget-rules" for p in uncapped.passages) > 2  # the cap has work to do
-    capped = hybrid_search(basis.index, embedder, query, SearchOptions(k=5))
+    capped = hybrid_search(basis.index, basis.tokenizer, embedder, query, SearchOptions(k=5))
     ids = [p.document.id for p in capped.passages]
     assert ids.count("widget-rules") == 2
     assert all(ids.count(i) <= 2 for i in ids)
@@ -133,8 +133,8 @@ def test_duplicate_text_appears_once(settings: Settings, embedder: HashEmbedder)
             ),
         },
     )
-    query = expand("Are gizmo exports to Ruritania banned?", basis.glossary)
-    result = hybrid_search(basis.index, embedder, query, SearchOptions(k=5, per_document=5))
+    query = expand("Are gizmo exports to Ruritania banned?", basis.glossary, basis.tokenizer)
+    result = hybrid_search(basis.index, basis.tokenizer, embedder, query, SearchOptions(k=5, per_document=5))
     assert {c.doc_id for c in basis.index.chunks} >= {"gizmo-copy-a", "gizmo-copy-b"}
     texts = [" ".join(p.chunk.text.split()).casefold() for p in result.passages]
     assert texts.count("gizmo exports to ruritania are banned outright.") == 1
