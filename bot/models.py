@@ -76,7 +76,17 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """Where a paragraph starts in its chunk's text, and that paragraph's heading path."""
+
+    offset: int
+    path: str
+
+
+@dataclass(frozen=True)
 class Chunk:
+    """A stretch of one document section; `term` and `source` are set only for a glossary entry."""
+
     id: str
     doc_id: str
     heading: str
@@ -84,7 +94,9 @@ class Chunk:
     start: int
     end: int
     tokens: int
-    anchors: tuple[str, ...] = ()
+    anchors: tuple[Anchor, ...] = ()
+    term: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)

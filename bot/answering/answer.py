@@ -10,7 +10,6 @@ from bot.answering.extractive import Pick, choose_sentences
 from bot.answering.labels import message
 from bot.answering.llm import LlmClient, parse_generated, supported
 from bot.answering.warnings import warnings_for
-from bot.corpus.glossary_file import DOC_ID as GLOSSARY_ID
 from bot.glossary import Glossary
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import Tokenizer
@@ -150,8 +149,8 @@ def _defined_terms(citations: tuple[Citation, ...], glossary: Glossary) -> tuple
     """Glossary terms that the cited passages are about, for "see also" and Chinese labels."""
     terms: list[str] = []
     for citation in citations:
-        if citation.passage.document.id == GLOSSARY_ID:
-            entry = glossary.get(citation.passage.chunk.heading.split(" (")[0])
+        if citation.passage.chunk.term:
+            entry = glossary.get(citation.passage.chunk.term)
             if entry and entry.term not in terms:
                 terms.append(entry.term)
     return tuple(terms)

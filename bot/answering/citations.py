@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import re
 
-from bot.indexing.chunking import SEP, anchors
+from bot.indexing.chunking import SEP
 from bot.models import Chunk, Document
 
 SECTION = re.compile(r"^§\s*(\d+(?:\.\d+)?)")
 MARKER = re.compile(r"^\((\w{1,4})\)")
 PREFIX = re.compile(r"^(\d+\s+(?:CFR|U\.S\.C\.))")
-GLOSSARY_SOURCE = re.compile(r"^Citation: (.+?)\.?$", re.MULTILINE)
 
 
 def path_at(chunk: Chunk, offset: int) -> str:
     """Heading path of the paragraph holding `offset` (an offset in the chunk text)."""
     path = chunk.heading
-    for start, anchor_path in anchors(chunk):
-        if start <= offset:
-            path = anchor_path
+    for anchor in chunk.anchors:
+        if anchor.offset <= offset:
+            path = anchor.path
     return path
 
 
 def pinpoint(document: Document, chunk: Chunk, offset: int = 0) -> str:
     """`15 CFR 734.13(b)` for regulation and statute text, the entry's own source for a
     glossary term, and the document's own citation otherwise."""
-    if document.source_type == "glossary":
-        return _glossary_pinpoint(document, chunk)
+    if chunk.term:
+        source = f" ({chunk.source})" if chunk.source else ""
+        return f"{document.citation}: {chunk.term}{source}"
     prefix = PREFIX.match(document.citation)
     if not prefix:
         return document.citation or document.title
@@ -44,11 +44,3 @@ def pinpoint(document: Document, chunk: Chunk, offset: int = 0) -> str:
     if not section:
         return document.citation
     return f"{prefix.group(1)} {section}{''.join(markers)}"
-
-
-def _glossary_pinpoint(document: Document, chunk: Chunk) -> str:
-    """`Basis glossary: deemed export (15 CFR 734.13)`: the term and the source it rests on."""
-    term = chunk.heading.split(" (")[0]
-    found = GLOSSARY_SOURCE.search(document.text, chunk.start)
-    source = f" ({found.group(1)})" if found else ""
-    return f"{document.citation}: {term}{source}"

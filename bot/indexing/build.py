@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.corpus.glossary_file import DOC_ID as GLOSSARY_ID
+from bot.corpus.glossary_file import GlossaryEntry
 from bot.corpus.knowledge import load_knowledge
 from bot.errors import BuildInProgressError, IndexMissingError, KnowledgeBaseError
 from bot.indexing import store
@@ -105,7 +107,9 @@ def build_index(
         docs = loaded.documents
         if not docs:
             raise KnowledgeBaseError(f"No usable documents in {knowledge_dir}; the index was left as it was.")
-        chunks, vectors = _chunks_and_vectors(docs, previous, embedder, config, report, progress)
+        chunks, vectors = _chunks_and_vectors(
+            docs, loaded.glossary.entries, previous, embedder, config, report, progress
+        )
         current_ids = {d.id for d in docs}
         report.removed = sorted(set(previous.hashes) - current_ids)
         folder = store.new_build_folder(index_dir, datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f"))
@@ -159,6 +163,7 @@ def _previous(index_dir: Path, expected: dict[str, object]) -> _Previous:
 
 def _chunks_and_vectors(
     docs: list[Document],
+    glossary: tuple[GlossaryEntry, ...],
     previous: _Previous,
     embedder: Embedder,
     config: ChunkerConfig,
@@ -177,7 +182,7 @@ def _chunks_and_vectors(
             pieces.extend(np.asarray(previous.vectors[r]) for r in previous.rows[doc.id])
             continue
         (report.changed if old_hash else report.added).append(doc.id)
-        for chunk in chunk_document(doc, config):
+        for chunk in chunk_document(doc, config, glossary if doc.id == GLOSSARY_ID else ()):
             to_embed.append((len(chunks), embed_text(doc, chunk)))
             chunks.append(chunk)
             pieces.append(None)

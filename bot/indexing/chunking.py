@@ -10,10 +10,12 @@ text), which keeps each chunk inside the embedding model's word-piece window.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.corpus.glossary_file import GlossaryEntry
 from bot.indexing.tokens import count_tokens, encoding
-from bot.models import Chunk, Document
+from bot.models import Anchor, Chunk, Document
 from bot.text import clause_cuts
 
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -25,7 +27,7 @@ ROMAN = re.compile(r"^(i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii|xiii|xiv|xv|xvi|xvi
 SEP = " › "
 
 
-VERSION = 4  # bump when the splitting rules change, so old chunks are not reused
+VERSION = 5  # bump when the splitting rules change, so old chunks are not reused
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,12 @@ def context_line(doc: Document) -> str:
     return f"{doc.title} ({extra})" if extra else doc.title
 
 
-def chunk_document(doc: Document, config: ChunkerConfig) -> list[Chunk]:
+def chunk_document(
+    doc: Document, config: ChunkerConfig, entries: Sequence[GlossaryEntry] = ()
+) -> list[Chunk]:
+    """The document's chunks; pass the glossary's `entries` with the glossary document, so each
+    chunk of an entry's section records that entry's term and source."""
+    by_heading = {e.heading(): e for e in entries}
     blocks = _blocks(doc)
     chunks: list[Chunk] = []
     group: list[_Block] = []
@@ -75,31 +82,27 @@ def chunk_document(doc: Document, config: ChunkerConfig) -> list[Chunk]:
         same_section = bool(group) and group[0].headings == block.headings
         new_unit = len(block.markers) == 1 and group_tokens >= MIN_UNIT_TOKENS
         if group and (not same_section or new_unit or group_tokens + tokens > budget):
-            chunks.append(_make(doc, group, len(chunks)))
+            chunks.append(_make(doc, group, len(chunks), by_heading))
             group, group_tokens = [], 0
         if tokens > budget:
             for start, end in _split(doc.text, block.start, block.end, budget, config.overlap):
                 piece = _Block(start, end, block.headings, block.markers)
-                chunks.append(_make(doc, [piece], len(chunks)))
+                chunks.append(_make(doc, [piece], len(chunks), by_heading))
             continue
         group.append(block)
         group_tokens += tokens
     if group:
-        chunks.append(_make(doc, group, len(chunks)))
+        chunks.append(_make(doc, group, len(chunks), by_heading))
     return chunks
 
 
-def anchors(chunk: Chunk) -> list[tuple[int, str]]:
-    """Decode the per-paragraph paths stored in a chunk: (offset in chunk text, path)."""
-    return [(int(offset), path) for offset, path in (a.split("\t", 1) for a in chunk.anchors)]
-
-
-def _make(doc: Document, group: list[_Block], index: int) -> Chunk:
+def _make(doc: Document, group: list[_Block], index: int, entries: dict[str, GlossaryEntry]) -> Chunk:
     start, end = group[0].start, group[-1].end
     text = doc.text[start:end]
     lead = len(text) - len(text.lstrip())
     trail = len(text.rstrip())
     common = _common_path(group)
+    entry = entries.get(group[0].headings[0]) if group[0].headings else None
     return Chunk(
         id=f"{doc.id}#{index}",
         doc_id=doc.id,
@@ -108,7 +111,9 @@ def _make(doc: Document, group: list[_Block], index: int) -> Chunk:
         start=start + lead,
         end=start + trail,
         tokens=count_tokens(embed_text(doc, Chunk("", "", common, text.strip(), 0, 0, 0))),
-        anchors=tuple(f"{max(0, b.start - start - lead)}\t{b.path}" for b in group),
+        anchors=tuple(Anchor(max(0, b.start - start - lead), b.path) for b in group),
+        term=entry.term if entry else "",
+        source=entry.citation if entry else "",
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from bot.errors import IndexMissingError
-from bot.models import Chunk, Document, SourceRef, Status
+from bot.models import Anchor, Chunk, Document, SourceRef, Status
 
 CURRENT = "current"
 BUILDS = "builds"
@@ -119,7 +119,10 @@ def write_chunks(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None
 
 
 def read_chunks(folder: Path) -> list[Chunk]:
-    return [Chunk(**{**row, "anchors": tuple(row.get("anchors", ()))}) for row in read_jsonl(folder / CHUNKS)]
+    return [
+        Chunk(**{**row, "anchors": tuple(Anchor(**a) for a in row.get("anchors", ()))})
+        for row in read_jsonl(folder / CHUNKS)
+    ]
 
 
 def read_vectors(folder: Path) -> np.ndarray:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.corpus.loaders import load_document
-from bot.indexing.chunking import ChunkerConfig, anchors, chunk_document, embed_text
+from bot.indexing.chunking import ChunkerConfig, chunk_document, embed_text
 from bot.indexing.tokens import count_tokens
 from bot.models import Chunk, Document
 
@@ -57,8 +57,7 @@ def test_regulation_heading_paths(knowledge_dir: Path) -> None:
 def test_paragraph_paths_recorded_inside_a_chunk(knowledge_dir: Path) -> None:
     doc = _regulation(knowledge_dir)
     first = chunk_document(doc, ChunkerConfig())[0]
-    paths = anchors(first)
-    assert [p for _, p in paths] == [
+    assert [a.path for a in first.anchors] == [
         "§ 734.13 Export. › (a)",
         "§ 734.13 Export. › (a) › (1)",
         "§ 734.13 Export. › (a) › (1) › (i)",
@@ -66,9 +65,9 @@ def test_paragraph_paths_recorded_inside_a_chunk(knowledge_dir: Path) -> None:
         "§ 734.13 Export. › (a) › (2)",
     ]
     # Each anchor offset is where its paragraph starts in the chunk text.
-    for offset, path in paths:
-        marker = path.rsplit(SEP, 1)[-1]
-        assert first.text[offset:].startswith(marker)
+    for anchor in first.anchors:
+        marker = anchor.path.rsplit(SEP, 1)[-1]
+        assert first.text[anchor.offset :].startswith(marker)
 
 
 def test_sections_never_share_a_chunk(knowledge_dir: Path) -> None:
