@@ -25,9 +25,9 @@ from bot.indexing.build import BuildReport, Progress, build_index, manifest_sett
 from bot.indexing.chunking import ChunkerConfig
 from bot.indexing.embedder import Embedder, load_embedder
 from bot.indexing.lexical import Tokenizer
+from bot.indexing.loaded import LoadedIndex
 from bot.models import Answer
 from bot.retrieval.expansion import expand
-from bot.retrieval.index import LoadedIndex
 from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import SearchOptions, SearchResult, hybrid_search
 from bot.settings import Settings

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import bot.indexing.build as build_module
 from bot.corpus import fetch
 from bot.errors import BuildInProgressError, DocumentError
+from bot.indexing.dense import DenseIndex
 from bot.service import Basis
 from bot.settings import Settings, load_settings
 from tests.fakes import HashEmbedder
@@ -60,7 +60,7 @@ def test_readers_keep_the_old_index_while_a_change_is_refused(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("build failed")
 
-    monkeypatch.setattr(build_module, "save_dense", explode)
+    monkeypatch.setattr(DenseIndex, "save", explode)
     with pytest.raises(RuntimeError):
         basis.kb_remove("deemed-export-explainer", actor="m")
     assert "deemed-export-explainer" in basis.index.documents

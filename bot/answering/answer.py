@@ -13,9 +13,9 @@ from bot.answering.warnings import warnings_for
 from bot.glossary import Glossary
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import Tokenizer
+from bot.indexing.loaded import LoadedIndex
 from bot.models import Answer, Citation, Passage
 from bot.retrieval.expansion import Query
-from bot.retrieval.index import LoadedIndex
 from bot.retrieval.search import SearchResult
 from bot.settings import Settings
 

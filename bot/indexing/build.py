@@ -24,7 +24,7 @@ from bot.corpus.knowledge import load_knowledge
 from bot.errors import BuildInProgressError, IndexMissingError, KnowledgeBaseError
 from bot.indexing import store
 from bot.indexing.chunking import ChunkerConfig, chunk_document, embed_text
-from bot.indexing.dense import build_dense, save_dense
+from bot.indexing.dense import DenseIndex
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import LexicalIndex, Tokenizer
 from bot.models import Chunk, Document
@@ -116,7 +116,7 @@ def build_index(
         try:
             store.write_documents(folder, docs)
             store.write_chunks(folder, chunks, vectors)
-            save_dense(build_dense(vectors, ann_threshold), folder)
+            DenseIndex.build(vectors, ann_threshold).save(folder)
             by_id = {d.id: d for d in docs}
             tokenizer = Tokenizer.for_glossary(loaded.glossary.entries)
             LexicalIndex.build([_lexical_text(by_id[c.doc_id], c) for c in chunks], tokenizer).save(folder)

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.indexing.chunking import SEP
-from bot.indexing.dense import search_dense
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import Tokenizer
+from bot.indexing.loaded import LoadedIndex
 from bot.models import Passage
 from bot.retrieval.expansion import Query
 from bot.retrieval.fusion import rrf, weighted
-from bot.retrieval.index import LoadedIndex
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def hybrid_search(
     index: LoadedIndex, tokenizer: Tokenizer, embedder: Embedder, query: Query, options: SearchOptions
 ) -> SearchResult:
     vector = embedder.encode_query(query.dense)
-    dense = search_dense(index.dense, vector, options.candidates)
+    dense = index.dense.search(vector, options.candidates)
     lexical = index.lexical.search(query.lexical, options.candidates, tokenizer)
     if options.fusion == "weighted":
         fused = weighted(dense, lexical, options.dense_weight)
@@ -48,7 +47,7 @@ def hybrid_search(
     lexical_scores = dict(lexical)
     missing = [i for i in fused if i not in dense_scores]
     if missing:
-        rows = np.vstack([index.dense.reconstruct(i) for i in missing])
+        rows = index.dense.vectors(missing)
         dense_scores.update(zip(missing, (rows @ vector).tolist(), strict=True))
     ranked = _diverse(index, sorted(fused, key=lambda i: (-fused[i], i)), options)
     passages = tuple(

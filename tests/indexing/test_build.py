@@ -7,12 +7,12 @@ import json
 import numpy as np
 import pytest
 
-import bot.indexing.build as build_module
 from bot.errors import BasisError, BuildInProgressError, IndexMismatchError, IndexMissingError
 from bot.indexing import store
 from bot.indexing.build import BuildReport, build_index, manifest_settings, writer_lock
 from bot.indexing.chunking import ChunkerConfig, embed_text
-from bot.retrieval.index import LoadedIndex
+from bot.indexing.dense import DenseIndex
+from bot.indexing.loaded import LoadedIndex
 from bot.service import Basis, chunker_config
 from bot.settings import Settings
 from tests.fakes import HashEmbedder
@@ -42,7 +42,7 @@ def test_first_build_indexes_everything(settings: Settings, embedder: HashEmbedd
     assert report.summary().startswith("Documents: 7 added, 0 changed, 0 removed, 0 unchanged, 0 skipped. ")
     assert f"7 documents, {report.chunks} chunks ({report.chunks} embedded)" in report.summary()
     index = _open(settings, embedder)
-    assert len(index.chunks) == report.chunks == index.dense.ntotal
+    assert len(index.chunks) == report.chunks == len(index.dense)
     assert set(index.documents) == FIXTURE_IDS
 
 
@@ -145,7 +145,7 @@ def test_failed_build_leaves_the_live_index_answering(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full halfway through the build")
 
-    monkeypatch.setattr(build_module, "save_dense", explode)
+    monkeypatch.setattr(DenseIndex, "save", explode)
     with pytest.raises(RuntimeError, match="disk full"):
         _build(settings, embedder)
 
@@ -203,7 +203,7 @@ def test_rebuild_after_a_mismatch_re_embeds_everything(settings: Settings, embed
     report = build_index(settings.knowledge_dir, settings.index_dir, other, ChunkerConfig())
     assert set(report.changed) == FIXTURE_IDS
     assert report.embedded == report.chunks == other.encoded_texts
-    assert Basis.open(settings, embedder=other).index.dense.d == 32
+    assert Basis.open(settings, embedder=other).index.dense.dimension == 32
 
 
 def test_malformed_document_is_skipped_and_the_rest_indexed(
@@ -240,7 +240,7 @@ def test_approximate_index_past_the_threshold(settings: Settings, embedder: Hash
     )
     index = _open(settings, embedder)
     assert index.manifest["dense"]["kind"] == "hnsw"
-    assert index.dense.ntotal == report.chunks
+    assert len(index.dense) == report.chunks
     basis = Basis(settings, embedder, index, Basis.open(settings, embedder=embedder).glossary)
     assert (
         basis.search("location tracking of advanced processors").passages[0].document.id
@@ -264,4 +264,4 @@ def test_knowledge_dir_without_documents(settings: Settings, embedder: HashEmbed
     assert report.documents == report.chunks == 0
     assert sorted(report.removed) == sorted(FIXTURE_IDS)
     index = _open(settings, embedder)
-    assert index.chunks == [] and index.dense.ntotal == 0
+    assert index.chunks == [] and len(index.dense) == 0

@@ -1,4 +1,8 @@
-"""A built index opened for reading, checked against the settings reading it."""
+"""A built index opened for reading, checked against the settings reading it.
+
+Retrieval sees the index only through this object and the `DenseIndex` and
+`LexicalIndex` interfaces it holds, never faiss or bm25s themselves.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import faiss
-
 from bot.errors import IndexMismatchError
 from bot.indexing import store
-from bot.indexing.dense import load_dense
+from bot.indexing.dense import DenseIndex
 from bot.indexing.lexical import LexicalIndex
 from bot.models import Chunk, Document
 
@@ -21,7 +23,7 @@ class LoadedIndex:
     manifest: dict[str, Any]
     documents: dict[str, Document]
     chunks: list[Chunk]
-    dense: faiss.Index
+    dense: DenseIndex
     lexical: LexicalIndex
 
     @classmethod
@@ -39,6 +41,6 @@ class LoadedIndex:
             manifest=manifest,
             documents={d.id: d for d in store.read_documents(folder)},
             chunks=store.read_chunks(folder),
-            dense=load_dense(folder),
+            dense=DenseIndex.load(folder),
             lexical=LexicalIndex.load(folder),
         )
