@@ -6,7 +6,7 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -144,7 +144,7 @@ def ask(
     load_ms = (time.perf_counter() - started) * 1000
     for q in _questions(question):
         answer = basis.answer(q)
-        answer.timings_ms.setdefault("load", round(load_ms, 1))
+        answer = replace(answer, timings_ms={**answer.timings_ms, "load": round(load_ms, 1)})
         if json_out or question == "-":
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -132,8 +133,12 @@ class Answer:
     lang: str
     citations: tuple[Citation, ...] = ()
     warnings: tuple[Notice, ...] = ()
-    abstained: bool = False
     suggestions: tuple[str, ...] = ()
     terms: tuple[tuple[str, str], ...] = ()
     footer: str = ""
-    timings_ms: dict[str, float] = field(default_factory=dict)
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def abstained(self) -> bool:
+        """True when Basis declined to answer; `mode` is the one source of truth."""
+        return self.mode == "abstained"

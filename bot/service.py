@@ -86,6 +86,8 @@ def search_options(settings: Settings, k: int | None = None) -> SearchOptions:
         fusion=settings.fusion,
         rrf_k=settings.rrf_k,
         dense_weight=settings.dense_weight,
+        per_section=settings.per_section,
+        per_document=settings.per_document,
     )
 
 
@@ -136,13 +138,19 @@ class Basis:
         result = self._search(live, question, None, context)
         searched = time.perf_counter()
         answer = compose_answer(
-            result, live.index, live.glossary, live.tokenizer, self.embedder, self.settings, self._llm
+            result,
+            live.index.lexical,
+            live.glossary,
+            live.tokenizer,
+            self.embedder,
+            self.settings.abstain_threshold,
+            self._llm,
         )
-        answer.timings_ms.update(
-            search=round((searched - started) * 1000, 2),
-            compose=round((time.perf_counter() - searched) * 1000, 2),
-        )
-        return answer
+        timings = {
+            "search": round((searched - started) * 1000, 2),
+            "compose": round((time.perf_counter() - searched) * 1000, 2),
+        }
+        return replace(answer, timings_ms=timings)
 
     def define(self, term: str) -> DefineResult:
         return self.glossary.define(term)

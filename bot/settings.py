@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     dense_weight: float = Field(0.5, description="Dense share of the weighted fusion score.")
     candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
     top_k: int = Field(5, description="Passages handed to the answer composer.")
+    per_section: int = Field(2, description="Most passages taken from one document section.")
+    per_document: int = Field(3, description="Most passages taken from one document.")
     abstain_threshold: float = Field(
         0.43, description="Relevance below which Basis says the question is not covered."
     )

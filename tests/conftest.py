@@ -51,7 +51,9 @@ def settings(tmp_path: Path, knowledge_dir: Path) -> Settings:
 @pytest.fixture
 def built(settings: Settings, embedder: HashEmbedder) -> BuildReport:
     """The fixture knowledge base indexed with the fake embedder (its calls are then reset)."""
-    report = build_index(settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings))
+    report = build_index(
+        settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings), settings.ann_threshold
+    )
     embedder.calls.clear()
     return report
 

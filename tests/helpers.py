@@ -12,6 +12,10 @@ from typing import Any
 
 import yaml
 
+from bot.indexing.chunking import ChunkerConfig
+from bot.service import chunker_config
+from bot.settings import load_settings
+
 VALID_META: dict[str, Any] = {
     "title": "A test document",
     "source_type": "explainer",
@@ -44,6 +48,11 @@ def front_matter_doc(
     meta = {"id": doc_id, **VALID_META, **fields}
     meta = {k: v for k, v in meta.items() if v is not None}
     return f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n{body}"
+
+
+def default_chunker() -> ChunkerConfig:
+    """The chunker the default settings build (no environment, no .env)."""
+    return chunker_config(load_settings(_env_file=None))
 
 
 def make_pdf(lines: list[str], title: str | None = None) -> bytes:

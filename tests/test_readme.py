@@ -28,6 +28,8 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "dense_weight": ("0.7", 0.7),
     "candidates": ("40", 40),
     "top_k": ("8", 8),
+    "per_section": ("4", 4),
+    "per_document": ("6", 6),
     "abstain_threshold": ("0.5", 0.5),
     "max_question_chars": ("300", 300),
     "llm_url": ("http://127.0.0.1:9/v1/chat/completions", "http://127.0.0.1:9/v1/chat/completions"),

@@ -12,12 +12,10 @@ from bot.answering.llm import LlmClient, parse_generated, supported
 from bot.answering.warnings import warnings_for
 from bot.glossary import Glossary
 from bot.indexing.embedder import Embedder
-from bot.indexing.lexical import Tokenizer
-from bot.indexing.loaded import LoadedIndex
+from bot.indexing.lexical import LexicalIndex, Tokenizer
 from bot.models import Answer, Citation, Passage
 from bot.retrieval.expansion import Query
 from bot.retrieval.search import SearchResult
-from bot.settings import Settings
 
 
 def relevance(result: SearchResult) -> float:
@@ -27,23 +25,26 @@ def relevance(result: SearchResult) -> float:
 
 def compose_answer(
     result: SearchResult,
-    index: LoadedIndex,
+    lexical: LexicalIndex,
     glossary: Glossary,
     tokenizer: Tokenizer,
     embedder: Embedder,
-    settings: Settings,
+    abstain_threshold: float,
     llm: LlmClient | None = None,
 ) -> Answer:
+    """The answer to a search result: abstain below `abstain_threshold`, else quote the best
+    sentences (IDF from `lexical`), replaced by LLM prose when `llm` is set and its sentences
+    are supported by the passages they cite (checked with `embedder`)."""
     query = result.query
     lang = query.lang
     answer_id = uuid.uuid4().hex[:12]
-    if not result.passages or relevance(result) < settings.abstain_threshold:
+    if not result.passages or relevance(result) < abstain_threshold:
         return _abstain(answer_id, query.original, lang, result, glossary)
     terms = tokenizer.tokenize(query.lexical)
     picks = choose_sentences(
         terms,
         result.passages,
-        index.lexical.idf_table(terms),
+        lexical.idf_table(terms),
         tokenizer,
         _asked_to_define(query, glossary),
     )
@@ -171,7 +172,6 @@ def _abstain(answer_id: str, question: str, lang: str, result: SearchResult, glo
         text=f"{message('abstain', lang)} {hint}",
         mode="abstained",
         lang=lang,
-        abstained=True,
         suggestions=suggestions,
         warnings=(),
         footer=message("footer", lang),

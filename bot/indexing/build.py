@@ -96,7 +96,7 @@ def build_index(
     index_dir: Path,
     embedder: Embedder,
     config: ChunkerConfig,
-    ann_threshold: int = 50_000,
+    ann_threshold: int,
     progress: Progress | None = None,
 ) -> BuildReport:
     started = time.perf_counter()

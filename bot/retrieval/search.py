@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from bot.indexing.chunking import SEP
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import Tokenizer
@@ -17,20 +15,21 @@ from bot.retrieval.fusion import rrf, weighted
 
 @dataclass(frozen=True)
 class SearchOptions:
-    k: int = 5
-    candidates: int = 50
-    fusion: str = "rrf"
-    rrf_k: int = 10
-    dense_weight: float = 0.5
-    per_section: int = 2
-    per_document: int = 3
+    """How many passages to return and how to merge and cap them; built from Settings."""
+
+    k: int
+    candidates: int
+    fusion: str
+    rrf_k: int
+    dense_weight: float
+    per_section: int
+    per_document: int
 
 
 @dataclass(frozen=True)
 class SearchResult:
     query: Query
     passages: tuple[Passage, ...]
-    query_vector: np.ndarray
 
 
 def hybrid_search(
@@ -61,7 +60,7 @@ def hybrid_search(
         )
         for rank, i in enumerate(ranked, start=1)
     )
-    return SearchResult(query, passages, vector)
+    return SearchResult(query, passages)
 
 
 def _diverse(index: LoadedIndex, ranked: list[int], options: SearchOptions) -> list[int]:

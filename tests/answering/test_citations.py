@@ -10,14 +10,15 @@ import pytest
 from bot.answering.citations import path_at, pinpoint
 from bot.answering.labels import source_label
 from bot.corpus.loaders import load_document
-from bot.indexing.chunking import ChunkerConfig, chunk_document
+from bot.indexing.chunking import chunk_document
 from bot.models import Chunk, Document
+from tests.helpers import default_chunker
 
 
 @pytest.fixture
 def regulation(knowledge_dir: Path) -> tuple[Document, list[Chunk]]:
     doc = load_document(knowledge_dir / "ecfr-part734-excerpt.md", knowledge_dir)[0]
-    return doc, chunk_document(doc, ChunkerConfig())
+    return doc, chunk_document(doc, default_chunker())
 
 
 @pytest.mark.parametrize(
@@ -61,7 +62,7 @@ def test_pinpoint_for_a_statute() -> None:
         source_type="statute",
         citation="50 U.S.C. ch. 58",
     )
-    chunk = chunk_document(doc, ChunkerConfig())[0]
+    chunk = chunk_document(doc, default_chunker())[0]
     assert pinpoint(doc, chunk, chunk.text.index("(1) The Secretary")) == "50 U.S.C. 4817(b)(1)"
 
 
@@ -73,7 +74,7 @@ def test_pinpoint_falls_back_to_the_document_citation(knowledge_dir: Path) -> No
         ("directive-2026.md", "Commerce letter of 2026-06-12 (unpublished)"),
     ]:
         doc = load_document(knowledge_dir / name, knowledge_dir)[0]
-        chunk = chunk_document(doc, ChunkerConfig())[0]
+        chunk = chunk_document(doc, default_chunker())[0]
         assert pinpoint(doc, chunk, 10) == expected
     untitled = replace(doc, citation="")
     assert pinpoint(untitled, chunk) == untitled.title

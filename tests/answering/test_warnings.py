@@ -10,8 +10,9 @@ import pytest
 
 from bot.answering.warnings import warnings_for
 from bot.corpus.knowledge import load_knowledge
-from bot.indexing.chunking import ChunkerConfig, chunk_document
+from bot.indexing.chunking import chunk_document
 from bot.models import Citation, Document, Passage, Status
+from tests.helpers import default_chunker
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def docs(knowledge_dir: Path) -> dict[str, Document]:
 
 
 def _passage(doc: Document, rank: int = 1) -> Passage:
-    chunk = chunk_document(doc, ChunkerConfig())[0]
+    chunk = chunk_document(doc, default_chunker())[0]
     return Passage(chunk=chunk, document=doc, rank=rank, score=1.0 / rank, dense=0.8)
 
 

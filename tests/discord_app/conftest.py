@@ -154,7 +154,13 @@ def make_settings(tmp_path: Path, emulator: DiscordEmulator) -> Callable[..., Se
         values.update(overrides)
         settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         if not (settings.index_dir / "current").exists():
-            build_index(knowledge, settings.index_dir, HashEmbedder(), chunker_config(settings))
+            build_index(
+                knowledge,
+                settings.index_dir,
+                HashEmbedder(),
+                chunker_config(settings),
+                settings.ann_threshold,
+            )
         return settings
 
     return make

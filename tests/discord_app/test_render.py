@@ -35,12 +35,12 @@ def citation(n: int, *, title: str = "Deemed exports", url: str = "https://examp
     return Citation(n, Passage(chunk, doc, n, 1.0), f"H.R. {n} § 2", "A release is an export.")
 
 
-def answer(text: str, citations: tuple[Citation, ...], **extra: object) -> Answer:
+def answer(text: str, citations: tuple[Citation, ...], mode: str = "extractive", **extra: object) -> Answer:
     return Answer(
         id="abc123",
         question="q",
         text=text,
-        mode="extractive",
+        mode=mode,  # type: ignore[arg-type]
         lang="en",
         citations=citations,
         footer="Not legal advice.",
@@ -81,7 +81,7 @@ def test_huge_answer_pages_fit_and_lose_nothing():
 
 
 def test_abstention_is_grey_and_has_no_sources():
-    abstained = answer("Not covered.", (), abstained=True, suggestions=("export",))
+    abstained = answer("Not covered.", (), mode="abstained", suggestions=("export",))
     (embed,) = answer_embeds(abstained, source_label)
     assert embed.description == "Not covered." and embed.footer.text == "Not legal advice."
 

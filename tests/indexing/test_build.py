@@ -10,7 +10,7 @@ import pytest
 from bot.errors import BasisError, BuildInProgressError, IndexMismatchError, IndexMissingError
 from bot.indexing import store
 from bot.indexing.build import BuildReport, build_index, manifest_settings, writer_lock
-from bot.indexing.chunking import ChunkerConfig, embed_text
+from bot.indexing.chunking import embed_text
 from bot.indexing.dense import DenseIndex
 from bot.indexing.loaded import LoadedIndex
 from bot.service import Basis, chunker_config
@@ -20,7 +20,9 @@ from tests.helpers import FIXTURE_IDS, front_matter_doc
 
 
 def _build(settings: Settings, embedder: HashEmbedder) -> BuildReport:
-    return build_index(settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings))
+    return build_index(
+        settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings), settings.ann_threshold
+    )
 
 
 def _open(settings: Settings, embedder: HashEmbedder) -> LoadedIndex:
@@ -200,7 +202,9 @@ def test_chunker_mismatch_asks_for_a_rebuild(settings: Settings, embedder: HashE
 def test_rebuild_after_a_mismatch_re_embeds_everything(settings: Settings, embedder: HashEmbedder) -> None:
     _build(settings, embedder)
     other = HashEmbedder(dimension=32)
-    report = build_index(settings.knowledge_dir, settings.index_dir, other, ChunkerConfig())
+    report = build_index(
+        settings.knowledge_dir, settings.index_dir, other, chunker_config(settings), settings.ann_threshold
+    )
     assert set(report.changed) == FIXTURE_IDS
     assert report.embedded == report.chunks == other.encoded_texts
     assert Basis.open(settings, embedder=other).index.dense.dimension == 32
@@ -236,7 +240,7 @@ def test_one_build_at_a_time(settings: Settings, embedder: HashEmbedder) -> None
 
 def test_approximate_index_past_the_threshold(settings: Settings, embedder: HashEmbedder) -> None:
     report = build_index(
-        settings.knowledge_dir, settings.index_dir, embedder, ChunkerConfig(), ann_threshold=5
+        settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings), ann_threshold=5
     )
     index = _open(settings, embedder)
     assert index.manifest["dense"]["kind"] == "hnsw"

@@ -11,6 +11,7 @@ from bot.corpus.loaders import load_document
 from bot.indexing.chunking import ChunkerConfig, chunk_document, embed_text
 from bot.indexing.tokens import count_tokens
 from bot.models import Chunk, Document
+from tests.helpers import default_chunker
 
 SEP = " › "
 
@@ -38,7 +39,7 @@ def _assert_well_formed(doc: Document, chunks: list[Chunk], config: ChunkerConfi
 
 def test_regulation_heading_paths(knowledge_dir: Path) -> None:
     doc = _regulation(knowledge_dir)
-    config = ChunkerConfig()
+    config = default_chunker()
     chunks = chunk_document(doc, config)
     _assert_well_formed(doc, chunks, config)
     headings = [c.heading for c in chunks]
@@ -56,7 +57,7 @@ def test_regulation_heading_paths(knowledge_dir: Path) -> None:
 
 def test_paragraph_paths_recorded_inside_a_chunk(knowledge_dir: Path) -> None:
     doc = _regulation(knowledge_dir)
-    first = chunk_document(doc, ChunkerConfig())[0]
+    first = chunk_document(doc, default_chunker())[0]
     assert [a.path for a in first.anchors] == [
         "§ 734.13 Export. › (a)",
         "§ 734.13 Export. › (a) › (1)",
@@ -73,7 +74,7 @@ def test_paragraph_paths_recorded_inside_a_chunk(knowledge_dir: Path) -> None:
 def test_sections_never_share_a_chunk(knowledge_dir: Path) -> None:
     doc = _regulation(knowledge_dir)
     release_start = doc.text.index("§ 734.15 Release.")
-    for config in (ChunkerConfig(), ChunkerConfig(max_tokens=60, overlap=8)):
+    for config in (default_chunker(), ChunkerConfig(max_tokens=60, overlap=8)):
         for chunk in chunk_document(doc, config):
             in_release = chunk.heading.startswith("§ 734.15")
             assert (chunk.start > release_start) == in_release
@@ -103,7 +104,7 @@ def test_markdown_headings_nest_and_reset() -> None:
         "## Penalties\n\nWhat happens on a violation.\n"
     )
     doc = _doc(text)
-    config = ChunkerConfig()
+    config = default_chunker()
     chunks = chunk_document(doc, config)
     _assert_well_formed(doc, chunks, config)
     assert [(c.heading, c.text) for c in chunks] == [
@@ -134,7 +135,7 @@ def test_markdown_section_headings_like_the_ecfr_mirror() -> None:
 
 def test_fixture_documents_chunk_on_their_sections(knowledge_dir: Path) -> None:
     doc = load_document(knowledge_dir / "deemed-export-explainer.md", knowledge_dir)[0]
-    config = ChunkerConfig()
+    config = default_chunker()
     chunks = chunk_document(doc, config)
     _assert_well_formed(doc, chunks, config)
     assert [c.heading for c in chunks] == ["What a deemed export is", "Who needs a licence"]
@@ -175,7 +176,7 @@ def test_text_without_sentence_ends_falls_back_to_token_windows() -> None:
 
 def test_chinese_and_special_token_text_is_counted_safely() -> None:
     doc = _doc("## 中文要点\n\n在美国境内向外国人释放受控技术视同出口。<|endoftext|> 不是特殊标记。\n")
-    config = ChunkerConfig()
+    config = default_chunker()
     chunks = chunk_document(doc, config)
     _assert_well_formed(doc, chunks, config)
     assert chunks[0].heading == "中文要点"
@@ -184,5 +185,5 @@ def test_chinese_and_special_token_text_is_counted_safely() -> None:
 
 def test_empty_sections_give_no_empty_chunks() -> None:
     doc = _doc("## Empty\n\n## Also empty\n\n## Full\n\nOnly this section has text.\n")
-    chunks = chunk_document(doc, ChunkerConfig())
+    chunks = chunk_document(doc, default_chunker())
     assert [(c.heading, c.text) for c in chunks] == [("Full", "Only this section has text.")]

@@ -66,7 +66,9 @@ def test_tokenizers_do_not_share_terms() -> None:
 
 def test_index_build_registers_the_glossary_terms(settings: Settings, embedder: HashEmbedder) -> None:
     assert "视为出口" not in Tokenizer().tokenize("视为出口")
-    build_index(settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings))
+    build_index(
+        settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings), settings.ann_threshold
+    )
     folder = store.current_folder(settings.index_dir)
     vocabulary = bm25s.BM25.load(str(folder / FOLDER)).vocab_dict
     assert {"视同出口", "视为出口", "实体清单", "许可证要求"} <= set(vocabulary)
@@ -106,7 +108,9 @@ def test_whole_term_outranks_its_parts(settings: Settings, embedder: HashEmbedde
         (settings.knowledge_dir / f"{doc_id}.md").write_text(
             front_matter_doc(doc_id, body="## Notes\n\nAn English note.\n", summary_zh=summary), "utf-8"
         )
-    build_index(settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings))
+    build_index(
+        settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings), settings.ann_threshold
+    )
     basis = Basis.open(settings, embedder=embedder)
     hits = basis.index.lexical.search("视同出口", k=5, tokenizer=basis.tokenizer)
     scores = {basis.index.chunks[i].doc_id: score for i, score in hits}

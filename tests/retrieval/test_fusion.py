@@ -22,12 +22,12 @@ def test_rrf_scores_are_reciprocal_ranks() -> None:
 
 def test_rrf_ignores_raw_scores() -> None:
     rescaled = [(i, s * 1000) for i, s in LEXICAL]
-    assert rrf([DENSE, rescaled]) == rrf([DENSE, LEXICAL])
+    assert rrf([DENSE, rescaled], k=60) == rrf([DENSE, LEXICAL], k=60)
 
 
 def test_rrf_with_an_empty_ranking() -> None:
     assert rrf([DENSE, []], k=60) == pytest.approx({1: 1 / 61, 2: 1 / 62, 3: 1 / 63})
-    assert rrf([[], []]) == {}
+    assert rrf([[], []], k=60) == {}
 
 
 def test_weighted_mixes_min_max_normalised_scores() -> None:
@@ -66,4 +66,4 @@ def test_rrf_weights_scale_each_ranking() -> None:
     only_lexical = rrf([DENSE, LEXICAL], k=60, weights=[0.0, 1.0])
     assert _order(only_lexical)[:3] == [3, 1, 4]
     with pytest.raises(ValueError):
-        rrf([DENSE, LEXICAL], weights=[1.0])
+        rrf([DENSE, LEXICAL], k=60, weights=[1.0])

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.indexing.build import build_index
 from bot.retrieval.expansion import expand
-from bot.retrieval.search import SearchOptions, hybrid_search
-from bot.service import Basis, chunker_config
+from bot.retrieval.search import hybrid_search
+from bot.service import Basis, chunker_config, search_options
 from bot.settings import Settings
 from tests.fakes import HashEmbedder
 from tests.helpers import front_matter_doc
@@ -73,7 +74,7 @@ def test_k_limits_the_number_of_passages(basis: Basis) -> None:
 
 def test_weighted_fusion_option(basis: Basis, embedder: HashEmbedder) -> None:
     query = expand("What would the bill on location tracking require?", basis.glossary, basis.tokenizer)
-    options = SearchOptions(k=4, fusion="weighted", dense_weight=0.5)
+    options = replace(search_options(basis.settings, k=4), fusion="weighted", dense_weight=0.5)
     result = hybrid_search(basis.index, basis.tokenizer, embedder, query, options)
     assert result.passages[0].document.id == "chip-tracking-bill"
     assert 0.0 <= result.passages[-1].score <= result.passages[0].score <= 1.0
@@ -101,7 +102,9 @@ def _long_section(doc_id: str, n: int) -> str:
 def _widget_basis(settings: Settings, embedder: HashEmbedder, extra: dict[str, str]) -> Basis:
     for name, text in extra.items():
         (settings.knowledge_dir / name).write_text(text, "utf-8")
-    build_index(settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings))
+    build_index(
+        settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings), settings.ann_threshold
+    )
     return Basis.open(settings, embedder=embedder)
 
 
@@ -110,10 +113,14 @@ def test_per_document_cap(settings: Settings, embedder: HashEmbedder) -> None:
     assert sum(c.doc_id == "widget-rules" for c in basis.index.chunks) >= 4
     query = expand("Do widget exports to Ruritania need a widget licence?", basis.glossary, basis.tokenizer)
     uncapped = hybrid_search(
-        basis.index, basis.tokenizer, embedder, query, SearchOptions(k=5, per_section=10, per_document=10)
+        basis.index,
+        basis.tokenizer,
+        embedder,
+        query,
+        replace(search_options(basis.settings, k=5), per_section=10, per_document=10),
     )
     assert sum(p.document.id == "widget-rules" for p in uncapped.passages) > 2  # the cap has work to do
-    capped = hybrid_search(basis.index, basis.tokenizer, embedder, query, SearchOptions(k=5))
+    capped = hybrid_search(basis.index, basis.tokenizer, embedder, query, search_options(basis.settings, k=5))
     ids = [p.document.id for p in capped.passages]
     assert ids.count("widget-rules") == 2
     assert all(ids.count(i) <= 2 for i in ids)
@@ -134,7 +141,13 @@ def test_duplicate_text_appears_once(settings: Settings, embedder: HashEmbedder)
         },
     )
     query = expand("Are gizmo exports to Ruritania banned?", basis.glossary, basis.tokenizer)
-    result = hybrid_search(basis.index, basis.tokenizer, embedder, query, SearchOptions(k=5, per_document=5))
+    result = hybrid_search(
+        basis.index,
+        basis.tokenizer,
+        embedder,
+        query,
+        replace(search_options(basis.settings, k=5), per_document=5),
+    )
     assert {c.doc_id for c in basis.index.chunks} >= {"gizmo-copy-a", "gizmo-copy-b"}
     texts = [" ".join(p.chunk.text.split()).casefold() for p in result.passages]
     assert texts.count("gizmo exports to ruritania are banned outright.") == 1
