@@ -9,7 +9,7 @@ from bot.answering.citations import pinpoint
 from bot.answering.extractive import Pick, choose_sentences
 from bot.answering.labels import message
 from bot.answering.llm import LlmClient, parse_generated, supported
-from bot.answering.warnings import warnings_for
+from bot.answering.notices import warnings_for
 from bot.glossary import Glossary
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import LexicalIndex, Tokenizer

@@ -129,7 +129,7 @@ def _load_text(data: bytes, path: Path, name: str) -> tuple[Document, list[Probl
 
 
 def _load_html(data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
-    from bot.corpus.html import html_to_text
+    from bot.corpus.webpage import html_to_text
 
     title, text = html_to_text(_decode(data, name))
     if not text.strip():

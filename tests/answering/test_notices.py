@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.warnings import warnings_for
+from bot.answering.notices import warnings_for
 from bot.corpus.knowledge import load_knowledge
 from bot.indexing.chunking import chunk_document
 from bot.models import Citation, Document, Passage, Status

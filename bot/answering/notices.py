@@ -1,4 +1,7 @@
-"""Warnings shown before an answer: what kind of ground the answer stands on."""
+"""Warnings shown before an answer: what kind of ground the answer stands on.
+
+Named `notices` (the `Notice` they produce) so it never shadows the standard `warnings` module.
+"""
 
 from __future__ import annotations
 

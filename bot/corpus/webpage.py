@@ -1,6 +1,7 @@
 """Main text of a web page: no navigation, scripts, styles or page furniture.
 
-Headings become Markdown headings so the chunker can split on them.
+Headings become Markdown headings so the chunker can split on them. Named `webpage`
+so it never shadows the standard `html` module.
 """
 
 from __future__ import annotations
