@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import uuid
 
-from bot.answering.citations import pinpoint
-from bot.answering.extractive import Pick, choose_sentences
+from bot.answering.citations import number_citations
+from bot.answering.extractive import choose_sentences
 from bot.answering.labels import message
 from bot.answering.llm import LlmClient, parse_generated, supported
 from bot.answering.notices import warnings_for
@@ -51,7 +51,7 @@ def compose_answer(
     if not picks:
         return _abstain(answer_id, query.original, lang, result, glossary)
     mode = "extractive"
-    text, citations = _extractive(picks)
+    text, citations = number_citations((p.passage, p.text, p.start) for p in picks)
     if llm is not None:
         generated = _generate(llm, query.original, result.passages, embedder, tokenizer)
         if generated is not None:
@@ -92,26 +92,6 @@ def _asked_to_define(query: Query, glossary: Glossary) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _extractive(picks: list[Pick]) -> tuple[str, tuple[Citation, ...]]:
-    numbers: dict[str, int] = {}
-    citations: list[Citation] = []
-    parts: list[str] = []
-    for pick in picks:
-        chunk_id = pick.passage.chunk.id
-        if chunk_id not in numbers:
-            numbers[chunk_id] = len(numbers) + 1
-            citations.append(
-                Citation(
-                    n=numbers[chunk_id],
-                    passage=pick.passage,
-                    pinpoint=pinpoint(pick.passage.document, pick.passage.chunk, pick.start),
-                    quote=pick.text,
-                )
-            )
-        parts.append(f"{' '.join(pick.text.split())} [{numbers[chunk_id]}]")
-    return " ".join(parts), tuple(citations)
-
-
 def _generate(
     llm: LlmClient,
     question: str,
@@ -122,28 +102,16 @@ def _generate(
     reply = llm.complete(llm.prompt(question, passages))
     if reply is None:
         return None
-    kept: list[tuple[str, Passage]] = []
+    kept: list[tuple[Passage, str, int]] = []
     for item in parse_generated(reply):
         if not 1 <= item.passage <= len(passages):
             continue
         passage = passages[item.passage - 1]
         if supported(item.sentence, passage, embedder, tokenizer):
-            kept.append((item.sentence, passage))
+            kept.append((passage, item.sentence, 0))
     if not kept:
         return None
-    numbers: dict[str, int] = {}
-    citations: list[Citation] = []
-    parts: list[str] = []
-    for sentence, passage in kept:
-        if passage.chunk.id not in numbers:
-            numbers[passage.chunk.id] = len(numbers) + 1
-            citations.append(
-                Citation(
-                    numbers[passage.chunk.id], passage, pinpoint(passage.document, passage.chunk), sentence
-                )
-            )
-        parts.append(f"{sentence} [{numbers[passage.chunk.id]}]")
-    return " ".join(parts), tuple(citations)
+    return number_citations(kept)
 
 
 def _defined_terms(citations: tuple[Citation, ...], glossary: Glossary) -> tuple[str, ...]:

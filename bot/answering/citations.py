@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.indexing.chunking import SEP
-from bot.models import Chunk, Document
+from bot.models import Chunk, Citation, Document, Passage
 
 SECTION = re.compile(r"^§\s*(\d+(?:\.\d+)?)")
 MARKER = re.compile(r"^\((\w{1,4})\)")
@@ -44,3 +45,28 @@ def pinpoint(document: Document, chunk: Chunk, offset: int = 0) -> str:
     if not section:
         return document.citation
     return f"{prefix.group(1)} {section}{''.join(markers)}"
+
+
+def number_citations(quotes: Iterable[tuple[Passage, str, int]]) -> tuple[str, tuple[Citation, ...]]:
+    """Answer text and its citations from (passage, quote, offset of the quote in the passage).
+
+    Each quote is followed by `[n]`; a passage gets one number, in the order it is
+    first cited, and its pinpoint is that of the paragraph its first quote sits in.
+    """
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for passage, quote, offset in quotes:
+        chunk_id = passage.chunk.id
+        if chunk_id not in numbers:
+            numbers[chunk_id] = len(numbers) + 1
+            citations.append(
+                Citation(
+                    n=numbers[chunk_id],
+                    passage=passage,
+                    pinpoint=pinpoint(passage.document, passage.chunk, offset),
+                    quote=quote,
+                )
+            )
+        parts.append(f"{' '.join(quote.split())} [{numbers[chunk_id]}]")
+    return " ".join(parts), tuple(citations)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.answering.answer import _extractive
+from bot.answering.citations import number_citations
 from bot.answering.extractive import Pick
 from bot.models import Answer
 from bot.service import Basis
@@ -73,7 +73,8 @@ def test_citations_are_deduplicated_by_passage(basis: Basis) -> None:
         start, end = split_sentences(passage.chunk.text)[sentence_index]
         return Pick(passage, start, end, 1.0)
 
-    text, citations = _extractive([pick(first, 0), pick(second, 0), pick(first, 1)])
+    picks = [pick(first, 0), pick(second, 0), pick(first, 1)]
+    text, citations = number_citations((p.passage, p.text, p.start) for p in picks)
     assert [(c.n, c.passage.chunk.id) for c in citations] == [(1, first.chunk.id), (2, second.chunk.id)]
     marks = [int(n) for n in re.findall(r"\[(\d+)\]", text)]
     assert marks == [1, 2, 1]

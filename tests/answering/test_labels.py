@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from string import Formatter
 
 import pytest
@@ -17,6 +18,7 @@ from bot.answering.labels import (
     summary_lines,
     terms_line,
 )
+from bot.glossary import Glossary
 from bot.models import SOURCE_TYPES, Answer, Chunk, Citation, Document, Passage
 from bot.service import Basis
 
@@ -142,10 +144,10 @@ def test_terms_beside_the_english_quotes(answer: Answer) -> None:
         assert HAN.search(chinese)
 
 
-def test_a_term_before_a_full_stop_is_mentioned(basis: Basis) -> None:
+def test_a_term_before_a_full_stop_is_mentioned(knowledge_dir: Path) -> None:
     """`Glossary.mentioned` keeps full stops (for "U.S." and "734.13") and then looks for
     " deemed export ", so a term right before a full stop is never found."""
-    mentioned = basis.glossary.mentioned
+    mentioned = Glossary.load(knowledge_dir).mentioned
     assert [e.term for e in mentioned("Is it a deemed export?")] == ["deemed export"]  # works
     assert [e.term for e in mentioned("Releasing it is a deemed export.")] == ["deemed export"]
     assert [e.term for e in mentioned("Add them to the Entity List.")] == ["Entity List"]

@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from bot.errors import BasisError, BuildInProgressError, IndexMismatchError, IndexMissingError
+from bot.errors import BuildInProgressError, IndexMismatchError, IndexMissingError, KnowledgeBaseError
+from bot.glossary import Glossary
 from bot.indexing import store
 from bot.indexing.build import BuildReport, build_index, manifest_settings, writer_lock
 from bot.indexing.chunking import embed_text
@@ -124,7 +125,7 @@ def test_removed_and_added_documents(settings: Settings, embedder: HashEmbedder)
     assert "chip-tracking-bill" not in index.documents
     assert all(c.doc_id != "chip-tracking-bill" for c in index.chunks)
     assert _embedded_doc_ids(embedder, index) == {"new-note"}
-    basis = Basis(settings, embedder, index, Basis.open(settings, embedder=embedder).glossary)
+    basis = Basis(settings, embedder, index, Glossary.load(settings.knowledge_dir))
     ids = {
         p.document.id for p in basis.search("location tracking of advanced processors bill", k=10).passages
     }
@@ -245,7 +246,7 @@ def test_approximate_index_past_the_threshold(settings: Settings, embedder: Hash
     index = _open(settings, embedder)
     assert index.manifest["dense"]["kind"] == "hnsw"
     assert len(index.dense) == report.chunks
-    basis = Basis(settings, embedder, index, Basis.open(settings, embedder=embedder).glossary)
+    basis = Basis(settings, embedder, index, Glossary.load(settings.knowledge_dir))
     assert (
         basis.search("location tracking of advanced processors").passages[0].document.id
         == "chip-tracking-bill"
@@ -253,19 +254,12 @@ def test_approximate_index_past_the_threshold(settings: Settings, embedder: Hash
 
 
 def test_knowledge_dir_without_documents(settings: Settings, embedder: HashEmbedder) -> None:
-    """Removing the last document must not crash with a library error: either an empty index is
-    published, or the build is refused with a readable BasisError and the live index is kept."""
+    """Removing the last document is refused with a readable error, and the live index is kept."""
     _build(settings, embedder)
     live = (settings.index_dir / "current").resolve()
     for path in settings.knowledge_dir.iterdir():
         path.unlink()
-    try:
-        report = _build(settings, embedder)
-    except BasisError as exc:
-        assert "document" in str(exc).lower()
-        assert (settings.index_dir / "current").resolve() == live
-        return
-    assert report.documents == report.chunks == 0
-    assert sorted(report.removed) == sorted(FIXTURE_IDS)
-    index = _open(settings, embedder)
-    assert index.chunks == [] and len(index.dense) == 0
+    with pytest.raises(KnowledgeBaseError, match=r"No usable documents in .*; the index was left as it was"):
+        _build(settings, embedder)
+    assert (settings.index_dir / "current").resolve() == live
+    assert set(_open(settings, embedder).documents) == FIXTURE_IDS
