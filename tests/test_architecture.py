@@ -1,0 +1,110 @@
+"""Imports point down the data path: no module imports a package in its own layer or above.
+
+The layers are the table in the README's Development section, so the rule that
+is written down and the rule that is checked are the same text. Every import in
+`bot/` counts, including those inside functions (the lazy imports of the CLI).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BOT = ROOT / "bot"
+README = ROOT / "README.md"
+ROW = re.compile(r"^\|\s*(\d+)\s*\|([^|]*)\|")
+
+
+def _layers() -> dict[str, int]:
+    """Package → layer, read from the README's table (`| 3 | `glossary` | … |`)."""
+    section = README.read_text("utf-8").split("### Which package may import which", 1)[1]
+    layers: dict[str, int] = {}
+    for line in section.splitlines():
+        row = ROW.match(line)
+        if row:
+            for package in re.findall(r"`([^`]+)`", row.group(2)):
+                layers[package] = int(row.group(1))
+    return layers
+
+
+def _package(module: str) -> str | None:
+    """`bot.indexing.lexical` → `indexing`, `bot.cli` → `cli`, `bot` → `__init__`; None outside `bot`."""
+    parts = module.split(".")
+    if parts[0] != "bot":
+        return None
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _imports(source: str, module: str, is_package: bool) -> list[tuple[int, str]]:
+    """(line, imported module) for every import in `source`, relative imports resolved."""
+    here = module.split(".") if is_package else module.split(".")[:-1]
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            parts = here[: len(here) - node.level + 1] if node.level else []
+            base = ".".join([*parts, *([node.module] if node.module else [])])
+            if base == "bot":
+                found.extend((node.lineno, f"bot.{alias.name}") for alias in node.names)
+            else:
+                found.append((node.lineno, base))
+    return found
+
+
+def _violations(where: str, module: str, imports: list[tuple[int, str]], layers: dict[str, int]) -> list[str]:
+    source = _package(module)
+    if source not in layers:
+        return [f"{where}: package {source!r} is not in the README's layer table"]
+    problems = []
+    for line, imported in imports:
+        target = _package(imported)
+        if target is None or target == source:
+            continue
+        if target not in layers:
+            problems.append(f"{where}:{line}: imports {imported}, whose package is not in the layer table")
+        elif layers[target] >= layers[source]:
+            problems.append(
+                f"{where}:{line}: {source} (layer {layers[source]}) "
+                f"imports {imported} (layer {layers[target]})"
+            )
+    return problems
+
+
+def test_the_readme_table_orders_the_core() -> None:
+    layers = _layers()
+    order = ["text", "corpus", "indexing", "glossary", "retrieval", "answering", "service", "cli"]
+    assert [layers[p] for p in order] == sorted(layers[p] for p in order)
+    assert len({layers[p] for p in order}) == len(order)
+
+
+def test_no_module_imports_its_own_layer_or_above() -> None:
+    layers = _layers()
+    problems = []
+    for path in sorted(BOT.rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+        imports = _imports(path.read_text("utf-8"), module, path.name == "__init__.py")
+        problems.extend(_violations(str(relative), module, imports, layers))
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("module", "statement", "upward"),
+    [
+        ("bot.retrieval.probe", "from bot.answering.answer import compose_answer", True),
+        ("bot.corpus.probe", "def f():\n    from bot.glossary import Glossary", True),
+        ("bot.models", "import bot.text", True),
+        ("bot.indexing.probe", "from .. import retrieval", True),
+        ("bot.answering.probe", "from bot.retrieval import search", False),
+        ("bot.answering.probe", "from . import labels", False),
+        ("bot.cli", "from bot import service", False),
+    ],
+)
+def test_the_check_sees_every_import_form(module: str, statement: str, upward: bool) -> None:
+    imports = _imports(statement + "\n", module, is_package=False)
+    assert bool(_violations(module, module, imports, _layers())) == upward
