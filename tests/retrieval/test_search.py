@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.indexing.build import build_index
 from bot.retrieval.expansion import expand
-from bot.retrieval.search import hybrid_search
+from bot.retrieval.search import SearchResult, hybrid_search
 from bot.service import Basis, chunker_config, search_options
 from bot.settings import Settings
 from tests.fakes import HashEmbedder
@@ -72,10 +73,16 @@ def test_k_limits_the_number_of_passages(basis: Basis) -> None:
     assert len(basis.search("export", k=8).passages) == 8
 
 
+def _search(basis: Basis, embedder: HashEmbedder, question: str, k: int, **options: Any) -> SearchResult:
+    """hybrid_search on the basis's own index and glossary, with some options changed."""
+    query = expand(question, basis.glossary, basis.tokenizer)
+    chosen = replace(search_options(basis.settings, k), **options)
+    return hybrid_search(basis.index, basis.tokenizer, embedder, query, chosen)
+
+
 def test_weighted_fusion_option(basis: Basis, embedder: HashEmbedder) -> None:
-    query = expand("What would the bill on location tracking require?", basis.glossary, basis.tokenizer)
-    options = replace(search_options(basis.settings, k=4), fusion="weighted", dense_weight=0.5)
-    result = hybrid_search(basis.index, basis.tokenizer, embedder, query, options)
+    question = "What would the bill on location tracking require?"
+    result = _search(basis, embedder, question, 4, fusion="weighted", dense_weight=0.5)
     assert result.passages[0].document.id == "chip-tracking-bill"
     assert 0.0 <= result.passages[-1].score <= result.passages[0].score <= 1.0
 
@@ -111,16 +118,10 @@ def _widget_basis(settings: Settings, embedder: HashEmbedder, extra: dict[str, s
 def test_per_document_cap(settings: Settings, embedder: HashEmbedder) -> None:
     basis = _widget_basis(settings, embedder, {"widget-rules.md": _long_section("widget-rules", 24)})
     assert sum(c.doc_id == "widget-rules" for c in basis.index.chunks) >= 4
-    query = expand("Do widget exports to Ruritania need a widget licence?", basis.glossary, basis.tokenizer)
-    uncapped = hybrid_search(
-        basis.index,
-        basis.tokenizer,
-        embedder,
-        query,
-        replace(search_options(basis.settings, k=5), per_section=10, per_document=10),
-    )
+    question = "Do widget exports to Ruritania need a widget licence?"
+    uncapped = _search(basis, embedder, question, 5, per_section=10, per_document=10)
     assert sum(p.document.id == "widget-rules" for p in uncapped.passages) > 2  # the cap has work to do
-    capped = hybrid_search(basis.index, basis.tokenizer, embedder, query, search_options(basis.settings, k=5))
+    capped = _search(basis, embedder, question, 5)
     ids = [p.document.id for p in capped.passages]
     assert ids.count("widget-rules") == 2
     assert all(ids.count(i) <= 2 for i in ids)
@@ -140,14 +141,7 @@ def test_duplicate_text_appears_once(settings: Settings, embedder: HashEmbedder)
             ),
         },
     )
-    query = expand("Are gizmo exports to Ruritania banned?", basis.glossary, basis.tokenizer)
-    result = hybrid_search(
-        basis.index,
-        basis.tokenizer,
-        embedder,
-        query,
-        replace(search_options(basis.settings, k=5), per_document=5),
-    )
+    result = _search(basis, embedder, "Are gizmo exports to Ruritania banned?", 5, per_document=5)
     assert {c.doc_id for c in basis.index.chunks} >= {"gizmo-copy-a", "gizmo-copy-b"}
     texts = [" ".join(p.chunk.text.split()).casefold() for p in result.passages]
     assert texts.count("gizmo exports to ruritania are banned outright.") == 1
