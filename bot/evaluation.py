@@ -41,6 +41,12 @@ def first_hit(result: SearchResult, evidence: list[str]) -> int | None:
     return None
 
 
+def holds_key_fact(answer: Answer, facts: list[str]) -> bool:
+    """The answer's own text states one of the key facts; an abstention never counts."""
+    text = normalise(answer.text)
+    return not answer.abstained and any(normalise(f) in text for f in facts)
+
+
 def faithful_sentences(answer: Answer) -> tuple[int, int]:
     """(verified, total) answer quotes found verbatim in the passage they cite."""
     total = verified = 0
@@ -70,6 +76,8 @@ class Bucket:
     abstain_right: int = 0
     answer_rows: int = 0
     false_abstentions: int = 0
+    fact_rows: int = 0
+    fact_hits: int = 0
     quotes: int = 0
     quotes_verified: int = 0
     passages: int = 0
@@ -86,6 +94,7 @@ class Bucket:
             "warning_accuracy": ratio(self.warning_right, self.warning_rows),
             "abstention_accuracy": ratio(self.abstain_right, self.abstain_rows),
             "false_abstention_rate": ratio(self.false_abstentions, self.answer_rows),
+            "answer_has_key_fact": ratio(self.fact_hits, self.fact_rows),
             "citation_faithfulness": ratio(self.quotes_verified, self.quotes),
             "passages_in_source": ratio(self.passages_verified, self.passages),
         }
@@ -120,6 +129,11 @@ class Report:
             elif "expect_abstain" in row:
                 bucket.answer_rows += 1
                 bucket.false_abstentions += answer.abstained
+            facts = row.get("answer_any") or []
+            if facts:
+                bucket.fact_rows += 1
+                bucket.fact_hits += holds_key_fact(answer, facts)
+                out["key_fact"] = holds_key_fact(answer, facts)
             verified, total = faithful_sentences(answer)
             bucket.quotes += total
             bucket.quotes_verified += verified
@@ -131,3 +145,28 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {"metrics": {k: b.as_dict() for k, b in self.buckets.items()}, "rows": self.rows}
+
+
+TABLE_COLUMNS = (
+    ("Recall@k", "recall_at_k"),
+    ("MRR", "mrr"),
+    ("key fact", "answer_has_key_fact"),
+    ("warning", "warning_accuracy"),
+    ("declined", "abstention_accuracy"),
+    ("false declines", "false_abstention_rate"),
+    ("faithful", "citation_faithfulness"),
+)
+
+
+def eval_table(results: dict[str, dict[str, Any]]) -> str:
+    """One Markdown table: a row per set and language (en, zh), a column per metric."""
+    header = "| set | lang | n | " + " | ".join(name for name, _ in TABLE_COLUMNS) + " |"
+    lines = [header, "|" + "---|" * (3 + len(TABLE_COLUMNS))]
+    for name, data in results.items():
+        for lang in ("en", "zh"):
+            metrics = data["metrics"].get(lang)
+            if not metrics:
+                continue
+            cells = ["—" if metrics[key] is None else f"{metrics[key]:.2f}" for _, key in TABLE_COLUMNS]
+            lines.append(f"| {name} | {lang} | {metrics['questions']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

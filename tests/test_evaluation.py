@@ -12,6 +12,7 @@ from bot.evaluation import (
     Report,
     faithful_sentences,
     first_hit,
+    holds_key_fact,
     load_questions,
     normalise,
     passages_in_source,
@@ -75,3 +76,19 @@ def test_load_questions_errors(tmp_path: Path) -> None:
     good = tmp_path / "good.jsonl"
     good.write_text('{"id": "a", "question": "q"}\n\n', "utf-8")
     assert load_questions(good) == [{"id": "a", "question": "q"}]
+
+
+def test_key_fact_is_read_from_the_answer_text_and_never_from_an_abstention(basis: Basis) -> None:
+    answer = replace(basis.answer("What is a deemed export?"), text="It is a “Release” of technology [1].")
+    assert holds_key_fact(answer, ['"release"', "nothing"])
+    assert not holds_key_fact(answer, ["foreign person"])
+    abstained = replace(answer, mode="abstained")
+    assert not holds_key_fact(abstained, ["release"])
+    report = Report()
+    row = {"id": "a", "question": "q", "answer_any": ["release"], "expect_abstain": False}
+    report.add("en", row, basis.search("What is a deemed export?"), answer)
+    report.add("zh", {**row, "id": "b"}, basis.search("What is a deemed export?"), abstained)
+    metrics = report.as_dict()["metrics"]
+    assert metrics["en"]["answer_has_key_fact"] == 1.0
+    assert metrics["zh"]["answer_has_key_fact"] == 0.0
+    assert metrics["all"]["answer_has_key_fact"] == 0.5
