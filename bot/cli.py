@@ -24,6 +24,8 @@ index_app = typer.Typer(help="Build and inspect the index.", no_args_is_help=Tru
 kb_app = typer.Typer(help="Check and change the knowledge base.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(kb_app, name="kb")
+ranker_app = typer.Typer(help="Train the learned ranking stage.", no_args_is_help=True)
+app.add_typer(ranker_app, name="ranker")
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
 
@@ -41,10 +43,10 @@ def _settings(index: Path | None = None, knowledge: Path | None = None) -> Setti
     return load_settings(**overrides)
 
 
-def _open(settings: Settings):
+def _open(settings: Settings, ranker=None):
     from bot.service import Basis
 
-    return Basis.open(settings)
+    return Basis.open(settings, ranker=ranker)
 
 
 def _questions(question: str) -> Iterator[str]:
@@ -63,11 +65,19 @@ def index_build(
     strict: Annotated[bool, typer.Option(help="Exit non-zero when any file was skipped.")] = False,
 ) -> None:
     """Build (or incrementally update) the index from the knowledge directory."""
+    report = _build(_settings(index, knowledge))
+    for _, reason in report.skipped:
+        errors.print(f"[yellow]skipped[/] {reason}", highlight=False)
+    console.print(report.summary(), highlight=False)
+    if strict and report.skipped:
+        raise typer.Exit(1)
+
+
+def _build(settings: Settings):
     from bot.indexing.build import build_index
     from bot.indexing.embedder import load_embedder
     from bot.service import chunker_config
 
-    settings = _settings(index, knowledge)
     embedder = load_embedder(settings.model, settings.device)
     columns = (TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, transient=True) as progress:
@@ -80,11 +90,7 @@ def index_build(
             settings.ann_threshold,
             lambda done, total: progress.update(task, completed=done, total=total),
         )
-    for _, reason in report.skipped:
-        errors.print(f"[yellow]skipped[/] {reason}", highlight=False)
-    console.print(report.summary(), highlight=False)
-    if strict and report.skipped:
-        raise typer.Exit(1)
+    return report
 
 
 @index_app.command("status")
@@ -181,23 +187,62 @@ def define(term: str, json_out: JsonOpt = False, knowledge: KnowledgeOpt = None)
     console.print(f"[dim]Source: {e.citation}. Related: {', '.join(e.related)}[/]", highlight=False)
 
 
-@app.command("eval")
-def evaluate(
-    file: Path,
-    index: IndexOpt = None,
-    json_out: JsonOpt = False,
-    answers: Annotated[bool, typer.Option(help="Also compose answers and score them.")] = True,
-) -> None:
-    """Score retrieval (Recall@k, MRR) and answers (warnings, abstention, faithfulness)."""
+def _evaluate(basis, file: Path, answers: bool = True) -> dict[str, Any]:
     from bot.evaluation import Report, load_questions
 
-    basis = _open(_settings(index))
     report = Report()
     for row in load_questions(file):
         result = basis.search(row["question"], k=int(row.get("k", 5)))
         answer = basis.answer(row["question"]) if answers else None
         report.add(row.get("lang", "en"), row, result, answer)
-    data = report.as_dict()
+    return report.as_dict()
+
+
+def _corpus_basis(settings: Settings, ranker=None):
+    """The index of the shared official-text corpus (built first when missing), read with the
+    curated glossary for query expansion, as a moderator's import of those texts would be."""
+    from bot.errors import IndexMissingError
+
+    reader = settings.model_copy(update={"index_dir": settings.corpus_index_dir})
+    try:
+        return _open(reader, ranker)
+    except IndexMissingError:
+        errors.print(f"Building the index of {settings.shared_corpus_dir} in {settings.corpus_index_dir} …")
+        _build(reader.model_copy(update={"knowledge_dir": settings.shared_corpus_dir}))
+        return _open(reader, ranker)
+
+
+@app.command("eval")
+def evaluate(
+    file: Annotated[Path | None, typer.Argument(help="A JSON Lines question set.")] = None,
+    index: IndexOpt = None,
+    json_out: JsonOpt = False,
+    answers: Annotated[bool, typer.Option(help="Also compose answers and score them.")] = True,
+    all_sets: Annotated[
+        bool, typer.Option("--all", help="Every set in BASIS_EVAL_DIR, each against its own index.")
+    ] = False,
+) -> None:
+    """Score retrieval (Recall@k, MRR) and answers (key facts, warnings, declines, faithfulness)."""
+    from bot.evaluation import eval_table
+
+    settings = _settings(index)
+    if all_sets:
+        sets = sorted(settings.eval_dir.glob("*.jsonl"))
+        if not sets:
+            raise BasisError(f"No question sets (*.jsonl) in {settings.eval_dir}; set BASIS_EVAL_DIR.")
+        knowledge = _open(settings)
+        corpus = _corpus_basis(settings) if any(p.name.startswith("dev-corpus") for p in sets) else None
+        results = {
+            p.stem: _evaluate(corpus if p.name.startswith("dev-corpus") else knowledge, p) for p in sets
+        }
+        if json_out:
+            print(json.dumps({k: v["metrics"] for k, v in results.items()}, ensure_ascii=False, indent=2))
+            return
+        console.print(eval_table(results), highlight=False)
+        return
+    if file is None:
+        raise BasisError("Give a question set, or --all for every set in BASIS_EVAL_DIR.")
+    data = _evaluate(_open(settings), file, answers)
     if json_out:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -207,6 +252,26 @@ def evaluate(
     misses = [r["id"] for r in data["rows"] if r.get("rank", 0) is None]
     if misses:
         console.print(f"missed: {', '.join(misses)}", highlight=False)
+
+
+@ranker_app.command("train")
+def ranker_train(index: IndexOpt = None) -> None:
+    """Fit the passage and sentence models from bot/ranking/data (seeded; writes bot/ranking/models)."""
+    from bot.ranking.ranker import Ranker
+    from bot.training import train
+
+    settings = _settings(index)
+    neutral = Ranker.neutral()
+    knowledge = _open(settings, neutral)
+    corpus = _corpus_basis(settings, neutral)
+    report = train({"knowledge": knowledge, "shared-corpus": corpus})
+    console.print(
+        f"Trained on {report.passages} passage and {report.sentences} sentence examples; "
+        f"wrote {', '.join(report.paths)}.",
+        highlight=False,
+    )
+    for name, recall in report.recall.items():
+        console.print(f"Recall@5 {name}: {recall}", highlight=False)
 
 
 @kb_app.command("check")

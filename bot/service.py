@@ -27,9 +27,10 @@ from bot.indexing.embedder import Embedder, load_embedder
 from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
 from bot.models import Answer
-from bot.retrieval.expansion import expand
+from bot.ranking.ranker import Ranker
+from bot.retrieval.expansion import Query, expand
 from bot.retrieval.instructions import strip_instructions
-from bot.retrieval.search import SearchOptions, SearchResult, hybrid_search
+from bot.retrieval.search import Pool, SearchOptions, SearchResult, candidate_pool, hybrid_search
 from bot.settings import Settings
 
 
@@ -93,20 +94,28 @@ def search_options(settings: Settings, k: int | None = None) -> SearchOptions:
 
 class Basis:
     def __init__(
-        self, settings: Settings, embedder: Embedder, index: LoadedIndex, glossary: Glossary
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        index: LoadedIndex,
+        glossary: Glossary,
+        ranker: Ranker | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self._live = _Live.of(index, glossary)
         self._llm = LlmClient.from_settings(settings)
+        self.ranker = ranker or Ranker.load()
         self._write_lock = threading.Lock()
 
     @classmethod
-    def open(cls, settings: Settings, embedder: Embedder | None = None) -> Basis:
+    def open(
+        cls, settings: Settings, embedder: Embedder | None = None, ranker: Ranker | None = None
+    ) -> Basis:
         """Load the model and the live index; slow, so front ends call it off the event loop."""
         embedder = embedder or load_embedder(settings.model, settings.device)
         index = LoadedIndex.open(settings.index_dir, manifest_settings(embedder, chunker_config(settings)))
-        return cls(settings, embedder, index, Glossary.load(settings.knowledge_dir))
+        return cls(settings, embedder, index, Glossary.load(settings.knowledge_dir), ranker)
 
     @property
     def index(self) -> LoadedIndex:
@@ -123,13 +132,22 @@ class Basis:
     def search(self, question: str, k: int | None = None, context: str | None = None) -> SearchResult:
         return self._search(self._live, question, k, context)
 
-    def _search(self, live: _Live, question: str, k: int | None, context: str | None) -> SearchResult:
+    def pool(self, question: str) -> Pool:
+        """The fused candidates and their features before re-ranking (for training the ranker)."""
+        live = self._live
+        query = self._query(live, question, None)
+        return candidate_pool(live.index, live.tokenizer, self.embedder, query, search_options(self.settings))
+
+    def _query(self, live: _Live, question: str, context: str | None) -> Query:
         question = self.check_question(question)
-        query = replace(
+        return replace(
             expand(strip_instructions(question), live.glossary, live.tokenizer, context), original=question
         )
+
+    def _search(self, live: _Live, question: str, k: int | None, context: str | None) -> SearchResult:
+        query = self._query(live, question, context)
         return hybrid_search(
-            live.index, live.tokenizer, self.embedder, query, search_options(self.settings, k)
+            live.index, live.tokenizer, self.embedder, query, search_options(self.settings, k), self.ranker
         )
 
     def answer(self, question: str, *, context: str | None = None) -> Answer:
@@ -139,10 +157,10 @@ class Basis:
         searched = time.perf_counter()
         answer = compose_answer(
             result,
-            live.index.lexical,
             live.glossary,
             live.tokenizer,
             self.embedder,
+            self.ranker,
             self.settings.abstain_threshold,
             self._llm,
         )

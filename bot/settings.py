@@ -31,16 +31,23 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(24, description="Tokens repeated between size-split pieces.")
     ann_threshold: int = Field(50_000, description="Chunks past which faiss uses HNSW, not flat.")
 
+    shared_corpus_dir: Path = Field(
+        Path("../shared/corpus"),
+        description="Official texts indexed separately, for evaluation and training.",
+    )
+    corpus_index_dir: Path = Field(Path("index/shared-corpus"), description="Where that index lives.")
+    eval_dir: Path = Field(Path("../shared/eval"), description="Question sets `basis eval --all` runs.")
+
     # Retrieval
     fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and lexical ranks merge.")
     rrf_k: int = Field(10, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(0.5, description="Dense share of the weighted fusion score.")
     candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
     top_k: int = Field(5, description="Passages handed to the answer composer.")
-    per_section: int = Field(2, description="Most passages taken from one document section.")
-    per_document: int = Field(3, description="Most passages taken from one document.")
+    per_section: int = Field(5, description="Most passages taken from one document section.")
+    per_document: int = Field(5, description="Most passages taken from one document.")
     abstain_threshold: float = Field(
-        0.43, description="Relevance below which Basis says the question is not covered."
+        0.45, description="Relevance below which Basis says the question is not covered."
     )
     max_question_chars: int = Field(600, description="Longer questions are refused politely.")
 

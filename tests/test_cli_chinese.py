@@ -19,7 +19,8 @@ from bot.service import Basis
 runner = CliRunner()
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
-BILL_QUESTION = "location tracking 法案和视同出口的 licence 是什么？"
+BILL_QUESTION = "location tracking 法案要求出口商做什么？"
+TERM_QUESTION = "视同出口的 licence 是什么？"
 DEFINE_QUESTION = "什么是视同出口？"  # cites the deemed-export explainer twice
 
 
@@ -41,7 +42,7 @@ def _summarised_docs(answer: Answer) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("question", [BILL_QUESTION, DEFINE_QUESTION])
+@pytest.mark.parametrize("question", [TERM_QUESTION, DEFINE_QUESTION])
 def test_printed_answer_speaks_chinese_around_english_quotes(basis: Basis, question: str) -> None:
     answer = basis.answer(question)
     assert answer.lang == "zh" and answer.citations
@@ -97,7 +98,8 @@ def test_json_answer_in_chinese(basis: Basis) -> None:
     assert data["footer"] == "这不是法律意见——请先阅读所引来源再作判断。"
     assert [w["code"] for w in data["warnings"]] == ["not_law"]
     assert "是法案，不是法律" in data["warnings"][0]["message"]
-    assert {"en": "deemed export", "zh": "视同出口"} in data["terms"]
+    terms = answer_json(basis.answer(TERM_QUESTION))["terms"]
+    assert {"en": "deemed export", "zh": "视同出口"} in terms
     by_doc = {c["doc_id"]: c for c in data["citations"]}
     assert by_doc["chip-tracking-bill"]["source_label"] == "法案——不是法律"
     assert by_doc["chip-tracking-bill"]["summary_zh"] == "一项要求对先进处理器进行位置追踪的法案。"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import uuid
+
+import numpy as np
 
 from bot.answering.citations import number_citations
 from bot.answering.extractive import choose_sentences
@@ -12,42 +13,49 @@ from bot.answering.llm import LlmClient, parse_generated, supported
 from bot.answering.notices import warnings_for
 from bot.glossary import Glossary
 from bot.indexing.embedder import Embedder
-from bot.indexing.lexical import LexicalIndex, Tokenizer
+from bot.indexing.lexical import Tokenizer
 from bot.models import Answer, Citation, Passage
-from bot.retrieval.expansion import Query
+from bot.ranking.ranker import Ranker
+from bot.ranking.scope import request_kind
+from bot.retrieval.instructions import only_instructions, strip_instructions
 from bot.retrieval.search import SearchResult
 
 
-def relevance(result: SearchResult) -> float:
-    """How well the best passage matches: its cosine similarity to the (English form of the) question."""
-    return max((p.dense or 0.0 for p in result.passages), default=0.0)
+def relevance(result: SearchResult, ranker: Ranker) -> float:
+    """How likely the knowledge base covers the question: the learned scope model over the top
+    passages' best cosine, key-term coverage and proximity, BM25 and re-ranker probability.
+    (The re-ranker's probabilities alone are relative to the pool: its best candidate always
+    looks good, even for a question about pizza.)"""
+    if not result.passages:
+        return 0.0
+    return float(ranker.scope.scores(np.asarray([result.scope]))[0])
 
 
 def compose_answer(
     result: SearchResult,
-    lexical: LexicalIndex,
     glossary: Glossary,
     tokenizer: Tokenizer,
     embedder: Embedder,
+    ranker: Ranker,
     abstain_threshold: float,
     llm: LlmClient | None = None,
 ) -> Answer:
-    """The answer to a search result: abstain below `abstain_threshold`, else quote the best
-    sentences (IDF from `lexical`), replaced by LLM prose when `llm` is set and its sentences
-    are supported by the passages they cite (checked with `embedder`)."""
+    """The answer to a search result, or a decline: for a request that is not Basis's job, for a
+    question naming something no retrieved passage mentions, or below `abstain_threshold`.
+    Otherwise the best sentences are quoted (scored by `ranker`), replaced by LLM prose when
+    `llm` is set and its sentences are supported by the passages they cite (checked with `embedder`)."""
     query = result.query
     lang = query.lang
     answer_id = uuid.uuid4().hex[:12]
-    if not result.passages or relevance(result) < abstain_threshold:
+    asked = strip_instructions(query.original)  # an instruction inside a question changes nothing
+    if request_kind(asked) or only_instructions(query.original):
+        return _decline(answer_id, query.original, lang, message("decline_request", lang))
+    if result.uncovered:
+        names = ", ".join(result.uncovered)
+        return _decline(answer_id, query.original, lang, message("decline_uncovered", lang, names=names))
+    if not result.passages or relevance(result, ranker) < abstain_threshold:
         return _abstain(answer_id, query.original, lang, result, glossary)
-    terms = tokenizer.tokenize(query.lexical)
-    picks = choose_sentences(
-        terms,
-        result.passages,
-        lexical.idf_table(terms),
-        tokenizer,
-        _asked_to_define(query, glossary),
-    )
+    picks = choose_sentences(result.scoring, result.passages, ranker.sentences)
     if not picks:
         return _abstain(answer_id, query.original, lang, result, glossary)
     mode = "extractive"
@@ -58,7 +66,7 @@ def compose_answer(
             text, citations = generated
             mode = "llm"
     warnings = warnings_for(query.original, citations, result.passages, lang)
-    terms = tuple((e.term, e.zh[0]) for e in glossary.mentioned(text) if e.zh and e.zh[0] != e.term)
+    terms_shown = tuple((e.term, e.zh[0]) for e in glossary.mentioned(text) if e.zh and e.zh[0] != e.term)
     return Answer(
         id=answer_id,
         question=query.original,
@@ -69,27 +77,8 @@ def compose_answer(
         warnings=warnings,
         footer=message("footer", lang),
         suggestions=_defined_terms(citations, glossary),
-        terms=terms,
+        terms=terms_shown,
     )
-
-
-ASKS_DEFINITION = re.compile(
-    r"^\s*(?:what\s+(?:is|are|does|do)\b|what's\b|define\b|meaning of\b|who is\b)"
-    r"|什么是|是什么|什么意思|定义",
-    re.IGNORECASE,
-)
-
-
-def _asked_to_define(query: Query, glossary: Glossary) -> tuple[str, ...]:
-    """Names (term and aliases) of the glossary terms a "what is X?" question asks about."""
-    if not ASKS_DEFINITION.search(query.original):
-        return ()
-    names: list[str] = []
-    for term in query.terms:
-        entry = glossary.get(term)
-        if entry:
-            names.extend([entry.term, *entry.aliases])
-    return tuple(names)
 
 
 def _generate(
@@ -123,6 +112,18 @@ def _defined_terms(citations: tuple[Citation, ...], glossary: Glossary) -> tuple
             if entry and entry.term not in terms:
                 terms.append(entry.term)
     return tuple(terms)
+
+
+def _decline(answer_id: str, question: str, lang: str, reason: str) -> Answer:
+    """A short, polite decline that says what Basis does instead."""
+    return Answer(
+        id=answer_id,
+        question=question,
+        text=f"{reason} {message('covers', lang)}",
+        mode="abstained",
+        lang=lang,
+        footer=message("footer", lang),
+    )
 
 
 def _abstain(answer_id: str, question: str, lang: str, result: SearchResult, glossary: Glossary) -> Answer:

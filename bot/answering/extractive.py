@@ -1,34 +1,34 @@
-"""The offline answer: the few source sentences that best answer the question.
+"""The offline answer: the source sentence that answers the question first, then a few that support it.
 
 Each chosen sentence is an exact substring of its passage, so citation
-faithfulness holds by construction. Sentences are scored by how much of the
-question's rarer vocabulary they carry (IDF-weighted overlap) plus how well
-their passage ranked, and near-duplicates of an already chosen sentence are
-skipped so the answer covers more ground.
+faithfulness holds by construction. Sentences are scored by the same feature
+extractor as passages (key-term coverage and proximity, definition for "what
+is", the kind of fact asked for: an amount for "how much", a date for "when",
+a person or body for "who", a deciding sentence for yes/no) plus their
+passage's score, weighed by the learned sentence model. The best becomes the
+lead; near-duplicates of a chosen sentence are skipped so the rest add ground.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
-from bot.indexing.lexical import Tokenizer
+import numpy as np
+
 from bot.models import Passage
+from bot.ranking.features import Candidate, Pool
+from bot.ranking.model import LinearModel
+from bot.ranking.ranker import Scoring, sentence_rows
 from bot.text import split_sentences
 
 MAX_SENTENCES = 4
 MAX_CHARS = 900
 MIN_CHARS = 30
 REDUNDANT = 0.6
-KEEP_RATIO = 0.45
+KEEP_RATIO = 0.5
 NOT_PROSE = re.compile(
     r"^(?:#|\||Citation:|URL:|Note:|Also called:|中文：|-\s*\w+:|This (?:explainer|document|page|section)\b)"
-)
-DEFINITION_BONUS = 0.35
-DEFINES = (
-    r"(?:\)|\s)*[”\"]?,?\s+(?:(?:is|are)\s+(?:the|a|an|any|when|what)\b|means\b|refers to\b"
-    r"|happens when\b|occurs when\b|covers\b|describes\b)"
 )
 
 
@@ -44,40 +44,66 @@ class Pick:
         return self.passage.chunk.text[self.start : self.end]
 
 
-def choose_sentences(
-    question_terms: list[str],
-    passages: tuple[Passage, ...],
-    idf: dict[str, float],
-    tokenizer: Tokenizer,
-    defined: tuple[str, ...] = (),
-) -> list[Pick]:
-    """Best sentences for the question; `defined` names terms the question asks to define,
-    whose defining sentences ("A deemed export is …") are preferred."""
-    wanted = set(question_terms)
-    definition = _definition_pattern(defined)
-    weight = sum(idf.get(t, 1.0) for t in wanted) or 1.0
-    candidates: list[tuple[Pick, set[str]]] = []
+def sentence_candidates(passages: tuple[Passage, ...]) -> list[tuple[Passage, int, int, bool]]:
+    """Every prose sentence of the passages: (passage, start, end, first in its passage)."""
+    found: list[tuple[Passage, int, int, bool]] = []
     for passage in passages:
-        prior = 1.0 / (1 + passage.rank)
-        for start, end in split_sentences(passage.chunk.text):
-            text = passage.chunk.text[start:end]
-            if len(text) < MIN_CHARS or NOT_PROSE.match(text):
-                continue
-            tokens = set(tokenizer.tokenize(text))
-            overlap = sum(idf.get(t, 1.0) for t in wanted & tokens) / weight
-            length = min(1.0, math.log(len(text)) / math.log(120))
-            score = overlap * length + 0.5 * prior
-            if definition and definition.search(text[:160]):
-                score += DEFINITION_BONUS
-            candidates.append((Pick(passage, start, end, score), tokens))
-    candidates.sort(key=lambda c: -c[0].score)
+        spans = [
+            (a, b)
+            for a, b in split_sentences(passage.chunk.text)
+            if b - a >= MIN_CHARS and not NOT_PROSE.match(passage.chunk.text[a:b])
+        ]
+        found.extend((passage, a, b, n == 0) for n, (a, b) in enumerate(spans))
+    return found
+
+
+def sentence_features(scoring: Scoring, passages: tuple[Passage, ...]) -> tuple[list[Pick], np.ndarray]:
+    """The candidate sentences (unscored) and their feature rows."""
+    candidates = sentence_candidates(passages)
+    pool = Pool(
+        best_dense=max((p.dense or 0.0 for p in passages), default=0.0),
+        best_lexical=max((p.lexical or 0.0 for p in passages), default=0.0),
+        best_doc_dense={},
+    )
+    items = [
+        (
+            passage.document.id,
+            Candidate(
+                text=passage.chunk.text[a:b],
+                heading=f"{passage.document.title} {passage.chunk.heading}",
+                source_type=passage.document.source_type,
+                dense=passage.dense or 0.0,
+                lexical=passage.lexical or 0.0,
+                fused_rank=passage.rank,
+                dense_rank=None,
+                lexical_rank=None,
+                doc_rank=1,
+            ),
+            passage.score,
+            first,
+        )
+        for passage, a, b, first in candidates
+    ]
+    picks = [Pick(passage, a, b, 0.0) for passage, a, b, _ in candidates]
+    return picks, sentence_rows(scoring, items, pool)
+
+
+def choose_sentences(scoring: Scoring, passages: tuple[Passage, ...], model: LinearModel) -> list[Pick]:
+    """The lead sentence and up to three supporting ones, best first, within `MAX_CHARS`."""
+    picks, rows = sentence_features(scoring, passages)
+    if not picks:
+        return []
+    scores = model.scores(rows)
+    ranked = sorted(
+        (Pick(p.passage, p.start, p.end, float(s)) for p, s in zip(picks, scores, strict=True)),
+        key=lambda p: -p.score,
+    )
     chosen: list[tuple[Pick, set[str]]] = []
     used = 0
-    for pick, tokens in candidates:
-        if len(chosen) == MAX_SENTENCES:
+    for pick in ranked:
+        if len(chosen) == MAX_SENTENCES or (chosen and pick.score < KEEP_RATIO * chosen[0][0].score):
             break
-        if chosen and pick.score < KEEP_RATIO * chosen[0][0].score:
-            break
+        tokens = set(scoring.tokenize(pick.text))
         if any(_jaccard(tokens, other) > REDUNDANT for _, other in chosen):
             continue
         if used + len(pick.text) > MAX_CHARS and chosen:
@@ -85,13 +111,6 @@ def choose_sentences(
         chosen.append((pick, tokens))
         used += len(pick.text) + 5
     return [pick for pick, _ in chosen]
-
-
-def _definition_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    names = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"^(?:an?\s+|the\s+|[“\"*]+)?(?:{names})(?:\s*\([^)]*\))?{DEFINES}", re.IGNORECASE)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -47,6 +47,20 @@ MESSAGES = {
         "My knowledge base does not cover this question, so I will not guess.",
         "我的知识库没有涵盖这个问题，所以我不作猜测。",
     ),
+    "decline_request": (
+        "That is not something I do: I answer questions about export controls, with the sources.",
+        "这不是我能做的事：我只回答关于出口管制的问题，并给出来源。",
+    ),
+    "decline_uncovered": (
+        "My knowledge base has nothing on {names}, so I will not guess.",
+        "我的知识库里没有关于 {names} 的资料，所以我不作猜测。",
+    ),
+    "covers": (
+        "It covers US export controls — the EAR, ECRA, IEEPA, BIS rules and lists, bills in Congress — "
+        "and the 2026 directive to Anthropic. Try /define for a term.",
+        "它涵盖美国出口管制（EAR、ECRA、IEEPA、BIS 的规则和清单、国会法案）以及 2026 年对 Anthropic 的指令。"
+        "可以用 /define 查询术语。",
+    ),
     "abstain_hint": (
         "Closest glossary terms: {terms}. Try /define, or ask a moderator to add a source.",
         "最接近的术语：{terms}。可以试试 /define，或请管理员添加资料来源。",

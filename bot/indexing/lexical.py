@@ -219,6 +219,10 @@ class LexicalIndex:
     def load(cls, folder: Path) -> LexicalIndex:
         return cls(bm25s.BM25.load(str(folder / FOLDER), mmap=True, show_progress=False))
 
+    def knows(self, token: str) -> bool:
+        """Whether any indexed chunk contains this (already tokenized) token."""
+        return token in self._vocab
+
     def idf_table(self, tokens: list[str]) -> dict[str, float]:
         """Inverse document frequency of each token, for weighting sentence overlap."""
         indptr = self._retriever.scores["indptr"]

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from bot.glossary import Glossary
 from bot.indexing.lexical import Tokenizer
+from bot.retrieval import cedict
+from bot.retrieval.cedict import gloss
 from bot.text import CJK, detect_language, split_sentences
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,'’&()§/-]*[A-Za-z0-9)]|[A-Za-z0-9]")
@@ -55,11 +57,12 @@ def _english_date(match: re.Match[str]) -> str:
 
 
 def translate(question: str, glossary: Glossary, tokenizer: Tokenizer) -> tuple[str, list[str]]:
-    """English form of a Chinese question: glossary terms found plus any Latin words kept.
+    """English form of a Chinese question: glossary terms, Latin words kept, other words glossed.
 
     Terms are matched on the tokenizer's word boundaries (it knows the glossary's
     Chinese terms), so 公开发布 is not misread as containing 开发; dates such as
-    2026年6月30日 become "June 30, 2026".
+    2026年6月30日 become "June 30, 2026"; words the glossary does not know get their
+    CC-CEDICT meaning (see `cedict.py`).
     """
     terms = glossary.chinese_terms()
     words = [w for w in tokenizer.words(CHINESE_DATE.sub(_english_date, question)) if w.strip()]
@@ -82,7 +85,8 @@ def translate(question: str, glossary: Glossary, tokenizer: Tokenizer) -> tuple[
             rest.append(words[i])
             i += 1
     latin = " ".join(m.group(0) for m in LATIN_RUN.finditer(" ".join(rest)))
-    english = " ".join(dict.fromkeys([*found, latin])).strip()
+    glosses = [g for g in (gloss(w, cedict.dictionary()) for w in rest) if g]
+    english = " ".join(dict.fromkeys([*found, latin, *glosses])).strip()
     return english, list(dict.fromkeys(found))
 
 
@@ -93,11 +97,12 @@ def _first_sentence(text: str) -> str:
 
 def expand(question: str, glossary: Glossary, tokenizer: Tokenizer, context: str | None = None) -> Query:
     lang = detect_language(question)
-    english, translated = translate(question, glossary, tokenizer) if CJK.search(question) else (question, [])
+    chinese = CJK.search(question) is not None
+    english, translated = translate(question, glossary, tokenizer) if chinese else (question, [])
     named = [e for e in glossary.mentioned(english or question)]
     definitions = " ".join(_first_sentence(e.definition) for e in named[:DEFINED_TERMS])
     dense = f"{english or question} {definitions}".strip()
-    lexical = f"{question} {' '.join(translated)}".strip()
+    lexical = f"{question} {english}".strip() if chinese else question
     if context:
         dense = f"{context} {dense}"
         lexical = f"{context} {lexical}"

@@ -24,6 +24,12 @@ INSTRUCTION = re.compile(
 )
 
 
+def only_instructions(question: str) -> bool:
+    """True when every sentence of the message instructs the bot and none asks anything."""
+    spans = split_sentences(question)
+    return bool(spans) and all(INSTRUCTION.search(question[a:b]) for a, b in spans)
+
+
 def strip_instructions(question: str) -> str:
     """The question without sentences that instruct the bot; unchanged if that would leave nothing."""
     kept = [question[a:b] for a, b in split_sentences(question) if not INSTRUCTION.search(question[a:b])]

@@ -1,16 +1,31 @@
-"""Hybrid search: dense and lexical candidates, fused, returned as passages."""
+"""Hybrid search: dense and lexical candidates, fused, re-ranked by a learned model, returned as passages.
+
+The fused top `candidates` are scored for this question by `bot.ranking` (features
+such as key-term coverage and proximity, heading match and answer type, weighed
+by a model trained on labelled questions) before the caps per section and
+document choose the top k. The fused rank is one of the features, so the second
+stage refines the first rather than replacing it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from bot.indexing.chunking import SEP
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
 from bot.models import Passage
+from bot.ranking.features import Candidate
+from bot.ranking.features import Pool as FeaturePool
+from bot.ranking.question import analyse
+from bot.ranking.ranker import Ranker, Scoring, passage_rows
+from bot.ranking.scope import JURISDICTIONS, scope_features, uncovered_names
 from bot.retrieval.expansion import Query
 from bot.retrieval.fusion import rrf, weighted
+from bot.retrieval.instructions import strip_instructions
 
 
 @dataclass(frozen=True)
@@ -30,11 +45,26 @@ class SearchOptions:
 class SearchResult:
     query: Query
     passages: tuple[Passage, ...]
+    scoring: Scoring
+    uncovered: tuple[str, ...] = ()
+    scope: tuple[float, ...] = ()
 
 
-def hybrid_search(
+@dataclass(frozen=True)
+class Pool:
+    """The fused candidates of one question with their feature rows, before the second stage."""
+
+    ids: list[int]
+    rows: np.ndarray
+    dense: dict[int, float]
+    lexical: dict[int, float]
+    scoring: Scoring
+
+
+def candidate_pool(
     index: LoadedIndex, tokenizer: Tokenizer, embedder: Embedder, query: Query, options: SearchOptions
-) -> SearchResult:
+) -> Pool:
+    """Dense and lexical candidates fused, the best `options.candidates` kept, each with its features."""
     vector = embedder.encode_query(query.dense)
     dense = index.dense.search(vector, options.candidates)
     lexical = index.lexical.search(query.lexical, options.candidates, tokenizer)
@@ -44,23 +74,95 @@ def hybrid_search(
         fused = rrf([dense, lexical], options.rrf_k, [options.dense_weight, 1.0 - options.dense_weight])
     dense_scores = dict(dense)
     lexical_scores = dict(lexical)
-    missing = [i for i in fused if i not in dense_scores]
+    ids = sorted(fused, key=lambda i: (-fused[i], i))[: options.candidates]
+    missing = [i for i in ids if i not in dense_scores]
     if missing:
         rows = index.dense.vectors(missing)
         dense_scores.update(zip(missing, (rows @ vector).tolist(), strict=True))
-    ranked = _diverse(index, sorted(fused, key=lambda i: (-fused[i], i)), options)
+    terms = tokenizer.tokenize(query.lexical)
+    idf = index.lexical.idf_table(terms)
+    scoring = Scoring(
+        analyse(strip_instructions(query.original)), {t: idf.get(t, 1.0) for t in terms}, tokenizer.tokenize
+    )
+    dense_rank = {i: r for r, (i, _) in enumerate(dense, start=1)}
+    lexical_rank = {i: r for r, (i, _) in enumerate(lexical, start=1)}
+    best_doc: dict[str, float] = {}
+    for i in ids:
+        doc_id = index.chunks[i].doc_id
+        best_doc[doc_id] = max(best_doc.get(doc_id, -1.0), dense_scores[i])
+    pool = FeaturePool(
+        best_dense=max((dense_scores[i] for i in ids), default=0.0),
+        best_lexical=max((lexical_scores.get(i, 0.0) for i in ids), default=0.0),
+        best_doc_dense=best_doc,
+    )
+    seen_in_doc: dict[str, int] = {}
+    items: list[tuple[str, Candidate]] = []
+    for rank, i in enumerate(ids, start=1):
+        chunk = index.chunks[i]
+        document = index.documents[chunk.doc_id]
+        seen_in_doc[chunk.doc_id] = seen_in_doc.get(chunk.doc_id, 0) + 1
+        candidate = Candidate(
+            text=chunk.text,
+            heading=f"{document.title} {chunk.heading}",
+            source_type=document.source_type,
+            dense=dense_scores[i],
+            lexical=lexical_scores.get(i, 0.0),
+            fused_rank=rank,
+            dense_rank=dense_rank.get(i),
+            lexical_rank=lexical_rank.get(i),
+            doc_rank=seen_in_doc[chunk.doc_id],
+        )
+        items.append((chunk.doc_id, candidate))
+    return Pool(ids, passage_rows(scoring, items, pool), dense_scores, lexical_scores, scoring)
+
+
+def hybrid_search(
+    index: LoadedIndex,
+    tokenizer: Tokenizer,
+    embedder: Embedder,
+    query: Query,
+    options: SearchOptions,
+    ranker: Ranker,
+) -> SearchResult:
+    """Fused candidates re-ranked by the learned model, then capped per section and document."""
+    pool = candidate_pool(index, tokenizer, embedder, query, options)
+    scores = dict(zip(pool.ids, ranker.passages.scores(pool.rows).tolist(), strict=True))
+    ranked = _diverse(index, sorted(pool.ids, key=lambda i: (-scores[i], i)), options)
     passages = tuple(
         Passage(
             chunk=index.chunks[i],
             document=index.documents[index.chunks[i].doc_id],
             rank=rank,
-            score=fused[i],
-            dense=dense_scores.get(i),
-            lexical=lexical_scores.get(i),
+            score=scores[i],
+            dense=pool.dense.get(i),
+            lexical=pool.lexical.get(i),
         )
         for rank, i in enumerate(ranked, start=1)
     )
-    return SearchResult(query, passages)
+    top = [pool.ids.index(i) for i in ranked]
+    scope = scope_features(
+        pool.rows[top],
+        np.asarray([scores[i] for i in ranked]),
+        max(pool.lexical.values(), default=0.0),
+        len(pool.scoring.terms),
+    )
+    uncovered = _uncovered(index, tokenizer, query, passages)
+    return SearchResult(query, passages, pool.scoring, uncovered, tuple(scope))
+
+
+def _uncovered(
+    index: LoadedIndex, tokenizer: Tokenizer, query: Query, passages: tuple[Passage, ...]
+) -> tuple[str, ...]:
+    """Names in the question that no indexed text contains, and foreign jurisdictions whose own
+    rules it asks about when no retrieved document is of that jurisdiction."""
+
+    def known(word: str) -> bool:
+        tokens = tokenizer.tokenize(word)
+        return bool(tokens) and all(index.lexical.knows(t) for t in tokens)
+
+    covered = {JURISDICTIONS.get(p.document.jurisdiction.casefold(), "") for p in passages}
+    question = strip_instructions(query.original)
+    return uncovered_names(analyse(question), question, covered, known)
 
 
 def _diverse(index: LoadedIndex, ranked: list[int], options: SearchOptions) -> list[int]:

@@ -77,7 +77,7 @@ def _search(basis: Basis, embedder: HashEmbedder, question: str, k: int, **optio
     """hybrid_search on the basis's own index and glossary, with some options changed."""
     query = expand(question, basis.glossary, basis.tokenizer)
     chosen = replace(search_options(basis.settings, k), **options)
-    return hybrid_search(basis.index, basis.tokenizer, embedder, query, chosen)
+    return hybrid_search(basis.index, basis.tokenizer, embedder, query, chosen, basis.ranker)
 
 
 def test_weighted_fusion_option(basis: Basis, embedder: HashEmbedder) -> None:
@@ -121,7 +121,7 @@ def test_per_document_cap(settings: Settings, embedder: HashEmbedder) -> None:
     question = "Do widget exports to Ruritania need a widget licence?"
     uncapped = _search(basis, embedder, question, 5, per_section=10, per_document=10)
     assert sum(p.document.id == "widget-rules" for p in uncapped.passages) > 2  # the cap has work to do
-    capped = _search(basis, embedder, question, 5)
+    capped = _search(basis, embedder, question, 5, per_section=2, per_document=3)
     ids = [p.document.id for p in capped.passages]
     assert ids.count("widget-rules") == 2
     assert all(ids.count(i) <= 2 for i in ids)
