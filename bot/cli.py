@@ -256,7 +256,7 @@ def evaluate(
 
 @ranker_app.command("train")
 def ranker_train(index: IndexOpt = None) -> None:
-    """Fit the passage and sentence models from bot/ranking/data (seeded; writes bot/ranking/models)."""
+    """Fit the passage and sentence models from bot/ranking/questions (seeded; writes bot/ranking/models)."""
     from bot.ranking.ranker import Ranker
     from bot.training import train
 

@@ -1,6 +1,6 @@
 """`basis ranker train`: fit the passage and sentence models from the committed labelled questions.
 
-The questions in `bot/ranking/data/` were written for training only, never taken
+The questions in `bot/ranking/questions/` were written for training only, never taken
 from the development sets. Each names the phrases of the passage that answers
 it (`evidence_any`) and the key facts a good answer states (`answer_any`). A
 candidate passage is positive when it holds an evidence phrase; a sentence of
@@ -29,7 +29,7 @@ from bot.ranking.ranker import PASSAGE_MODEL, SCOPE_MODEL, SENTENCE_MODEL, SENTE
 from bot.ranking.scope import SCOPE_NAMES
 from bot.service import Basis
 
-DATA = Path(__file__).parent / "ranking" / "data"
+DATA = Path(__file__).parent / "ranking" / "questions"
 HELD_OUT = 3  # of 10 hash buckets
 SEED = 0
 
