@@ -255,7 +255,12 @@ def evaluate(
 
 
 @ranker_app.command("train")
-def ranker_train(index: IndexOpt = None) -> None:
+def ranker_train(
+    index: IndexOpt = None,
+    distant: Annotated[
+        bool, typer.Option(help="Add distant-supervision pairs (explainer sentences citing a paragraph).")
+    ] = False,
+) -> None:
     """Fit the passage and sentence models from bot/ranking/questions (seeded; writes bot/ranking/models)."""
     from bot.ranking.ranker import Ranker
     from bot.training import train
@@ -264,7 +269,7 @@ def ranker_train(index: IndexOpt = None) -> None:
     neutral = Ranker.neutral()
     knowledge = _open(settings, neutral)
     corpus = _corpus_basis(settings, neutral)
-    report = train({"knowledge": knowledge, "shared-corpus": corpus})
+    report = train({"knowledge": knowledge, "shared-corpus": corpus}, distant)
     console.print(
         f"Trained on {report.passages} passage and {report.sentences} sentence examples; "
         f"wrote {', '.join(report.paths)}.",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.answering.citations import pinpoint
 from bot.answering.extractive import sentence_features
 from bot.evaluation import first_hit, normalise
 from bot.ranking.features import NAMES
@@ -28,6 +30,7 @@ from bot.ranking.model import LinearModel, save_model
 from bot.ranking.ranker import PASSAGE_MODEL, SCOPE_MODEL, SENTENCE_MODEL, SENTENCE_NAMES, Ranker
 from bot.ranking.scope import SCOPE_NAMES
 from bot.service import Basis
+from bot.text import split_sentences
 
 DATA = Path(__file__).parent / "ranking" / "questions"
 HELD_OUT = 3  # of 10 hash buckets
@@ -98,6 +101,44 @@ def scope_examples(basis: Basis, rows: list[dict[str, Any]]) -> Iterator[tuple[n
         yield np.asarray([result.scope]), np.asarray([0 if row.get("expect_abstain") else 1])
 
 
+CITED = re.compile(r"15 CFR \d{3}\.\d+(?:\([a-z0-9]+\))*|50 U\.S\.C\. \d{4}(?:\([a-z0-9]+\))*")
+MAX_PARAGRAPHS = 3  # a citation that fits more chunks than this is too broad to label one
+
+
+def paragraph_chunks(basis: Basis) -> dict[str, set[int]]:
+    """Pinpoint (`15 CFR 734.13(b)`) → the chunks of the index that hold that paragraph."""
+    found: dict[str, set[int]] = {}
+    for i, chunk in enumerate(basis.index.chunks):
+        document = basis.index.documents[chunk.doc_id]
+        for offset in [0, *(a.offset for a in chunk.anchors)]:
+            found.setdefault(pinpoint(document, chunk, offset), set()).add(i)
+    return found
+
+
+def distant_examples(knowledge: Basis, corpus: Basis) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Distant supervision: a sentence of a curated explainer that cites a paragraph of an official
+    text (`… 15 CFR 734.13(b) …`), with the citation removed, is a question that paragraph answers."""
+    paragraphs = paragraph_chunks(corpus)
+    for document in knowledge.index.documents.values():
+        for start, end in split_sentences(document.text):
+            sentence = document.text[start:end]
+            cited = [m.group(0) for m in CITED.finditer(sentence)]
+            positives = set().union(*(paragraphs.get(c, set()) for c in cited)) if cited else set()
+            question = " ".join(CITED.sub(" ", sentence).split())
+            key = f"{document.id}:{start}"
+            if (
+                not positives
+                or len(positives) > MAX_PARAGRAPHS
+                or len(question) < 30
+                or split(key) != "train"
+            ):
+                continue
+            pool = corpus.pool(question[: corpus.settings.max_question_chars])
+            labels = np.asarray([i in positives for i in pool.ids], dtype=np.int64)
+            if labels.any():
+                yield pool.rows, labels
+
+
 def fit(blocks: list[tuple[np.ndarray, np.ndarray]], names: list[str]) -> LinearModel:
     """Standardised, class-balanced, L2-regularised logistic regression (scikit-learn), seeded."""
     from sklearn.linear_model import LogisticRegression
@@ -130,12 +171,14 @@ def recall_at_k(basis: Basis, rows: list[dict[str, Any]]) -> dict[str, float]:
     return {lang: round(sum(v) / len(v), 3) for lang, v in sorted(hits.items())}
 
 
-def train(indexes: dict[str, Basis]) -> TrainReport:
+def train(indexes: dict[str, Basis], distant: bool = False) -> TrainReport:
     """Fit both models from the questions of each corpus, searched on that corpus's index."""
     report = TrainReport()
     rows = {corpus: load_rows(corpus) for corpus in indexes}
     train_rows = {c: [r for r in rs if split(r["id"]) == "train"] for c, rs in rows.items()}
     blocks = [b for c, basis in indexes.items() for b in passage_examples(basis, train_rows[c])]
+    if distant:
+        blocks.extend(distant_examples(indexes["knowledge"], indexes["shared-corpus"]))
     passages = fit(blocks, NAMES)
     report.passages = sum(len(labels) for _, labels in blocks)
     for basis in indexes.values():

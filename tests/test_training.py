@@ -6,7 +6,8 @@ import numpy as np
 
 from bot.ranking.features import NAMES
 from bot.ranking.ranker import Ranker
-from bot.training import data_hash, fit, load_rows, split
+from bot.service import Basis
+from bot.training import CITED, data_hash, fit, load_rows, paragraph_chunks, split
 
 
 def test_the_labelled_questions_are_enough_and_well_formed() -> None:
@@ -40,3 +41,12 @@ def test_fit_is_deterministic_and_learns_the_signal() -> None:
 def test_committed_models_were_trained_on_the_committed_questions() -> None:
     ranker = Ranker.load()
     assert ranker.passages.trained_on == ranker.sentences.trained_on == ranker.scope.trained_on == data_hash()
+
+
+def test_distant_supervision_finds_the_paragraph_an_explainer_cites(basis: Basis) -> None:
+    paragraphs = paragraph_chunks(basis)
+    assert paragraphs["15 CFR 734.13(b)"]
+    assert CITED.findall("Under 15 CFR 734.13(b)(1) and 50 U.S.C. 4817(b), a release") == [
+        "15 CFR 734.13(b)(1)",
+        "50 U.S.C. 4817(b)",
+    ]
