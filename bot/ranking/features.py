@@ -109,6 +109,7 @@ def features(
     heading_tokens: set[str],
     pool: Pool,
     doc_id: str,
+    defined: tuple[str, ...] = (),
 ) -> list[float]:
     """The feature row of one candidate, in the order of `NAMES`."""
     token_set = set(tokens)
@@ -118,6 +119,7 @@ def features(
     section = float(any(s in candidate.heading or s in candidate.text[:200] for s in analysis.sections))
     defines = float(bool(DEFINES.match(candidate.text)))
     asked = float(analysis.answer_type == "definition")
+    defines_asked = float(defines_term(candidate.text, defined)) if defined else defines
     glossary = float(candidate.source_type == "glossary")
     row = [
         candidate.dense,
@@ -134,7 +136,7 @@ def features(
         named,
         section,
         defines,
-        defines * asked,
+        defines_asked * asked,
         glossary,
         glossary * asked,
         float(candidate.source_type in ("statute", "regulation", "rule")),
@@ -144,6 +146,16 @@ def features(
     chinese = float(analysis.lang == "zh")
     row.extend(chinese * row[NAMES.index(n)] for n in CROSS_LINGUAL)
     return row
+
+
+def defines_term(text: str, names: tuple[str, ...]) -> bool:
+    """Whether `text` opens by defining one of `names` ("A deemed export is a …", "X means …")."""
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = (
+        rf"^\s*(?:\(\w{{1,4}}\)\s*)*(?:an?\s+|the\s+|[“\"*]+)?(?:{alternatives})(?:\s*\([^)]*\))?[”\"*]*,?\s+"
+        r"(?:(?:is|are)\s+(?:the|a|an|any|when|what)\b|means\b|refers to\b|happens when\b|occurs when\b)"
+    )
+    return re.match(pattern, text, re.IGNORECASE) is not None
 
 
 def _asks(analysis: QuestionAnalysis, kind: str) -> bool:

@@ -32,6 +32,7 @@ class Scoring:
     analysis: QuestionAnalysis
     terms: dict[str, float]
     tokenize: Tokenize
+    defined: tuple[str, ...] = ()  # glossary terms a "what is" question asks about
 
 
 def passage_rows(scoring: Scoring, items: list[tuple[str, Candidate]], pool: Pool) -> np.ndarray:
@@ -45,6 +46,7 @@ def passage_rows(scoring: Scoring, items: list[tuple[str, Candidate]], pool: Poo
             set(scoring.tokenize(candidate.heading)),
             pool,
             doc_id,
+            scoring.defined,
         )
         for doc_id, candidate in items
     ]

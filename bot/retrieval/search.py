@@ -81,9 +81,9 @@ def candidate_pool(
         dense_scores.update(zip(missing, (rows @ vector).tolist(), strict=True))
     terms = tokenizer.tokenize(query.lexical)
     idf = index.lexical.idf_table(terms)
-    scoring = Scoring(
-        analyse(strip_instructions(query.original)), {t: idf.get(t, 1.0) for t in terms}, tokenizer.tokenize
-    )
+    analysis = analyse(strip_instructions(query.original))
+    defined = query.terms if analysis.answer_type == "definition" else ()
+    scoring = Scoring(analysis, {t: idf.get(t, 1.0) for t in terms}, tokenizer.tokenize, defined)
     dense_rank = {i: r for r, (i, _) in enumerate(dense, start=1)}
     lexical_rank = {i: r for r, (i, _) in enumerate(lexical, start=1)}
     best_doc: dict[str, float] = {}

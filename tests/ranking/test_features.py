@@ -9,7 +9,7 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.ranking.facts import holds
-from bot.ranking.features import NAMES, Candidate, Pool, features, proximity
+from bot.ranking.features import NAMES, Candidate, Pool, defines_term, features, proximity
 from bot.ranking.model import LinearModel, load_model
 from bot.ranking.question import analyse
 from bot.ranking.ranker import SENTENCE_NAMES, Ranker
@@ -112,3 +112,12 @@ def test_neutral_ranker_keeps_the_fused_order() -> None:
     rows[1, NAMES.index("fused")] = 0.5
     first, second = neutral.passages.scores(rows)
     assert first > second
+
+
+def test_defining_the_asked_term_is_told_apart_from_merely_mentioning_it() -> None:
+    assert defines_term("A deemed export is a release of technology.", ("deemed export",))
+    assert defines_term("“Deemed export” means a release.", ("deemed export",))
+    assert not defines_term("A deemed export is only a problem when it is controlled.", ("deemed export",))
+    assert not defines_term("An export is a shipment.", ("deemed export",))
+    asked = _row("What is a deemed export?", "A deemed export is only a problem here.", {})
+    assert asked["defines"] == 1.0  # without named terms, any opening definition counts
