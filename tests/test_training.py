@@ -24,8 +24,9 @@ def test_the_hold_out_split_is_stable_and_about_thirty_percent() -> None:
     ids = [r["id"] for r in load_rows("knowledge") + load_rows("shared-corpus")]
     held = [i for i in ids if split(i) == "heldout"]
     assert 0.22 < len(held) / len(ids) < 0.38
-    assert [split(i) for i in ids] == [split(i) for i in ids]
-    assert split("tk-001") == split("tk-001")
+    # Pinned: the split is a hash of the id, the same on every machine and run.
+    pinned = ["tk-001", "tk-002", "tk-003", "tc-001", "tc-002", "tc-003", "tk-oos-001"]
+    assert [split(i) for i in pinned] == ["train", "train", "heldout", "train", "train", "heldout", "heldout"]
 
 
 def test_fit_is_deterministic_and_learns_the_signal() -> None:

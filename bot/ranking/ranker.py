@@ -2,7 +2,8 @@
 
 Passages and sentences go through the same feature extractor; each has its own
 model because "holds the answer somewhere" and "is the sentence that states it"
-are different targets. Both models are trained by `basis ranker train`.
+are different targets; a third model judges whether the knowledge base covers the
+question at all. All three are trained by `basis ranker train`.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def sentence_rows(
 
 @dataclass(frozen=True)
 class Ranker:
-    """The two committed models."""
+    """The three committed models: passages, sentences and scope."""
 
     passages: LinearModel
     sentences: LinearModel

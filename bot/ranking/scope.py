@@ -90,13 +90,6 @@ JURISDICTIONS = {
     "wassenaar": "the Wassenaar Arrangement",
     "瓦森纳": "the Wassenaar Arrangement",
 }
-_JURISDICTION = re.compile(
-    "|".join(
-        rf"\b{re.escape(k)}(?![a-z])" if k.isascii() else re.escape(k)
-        for k in sorted(JURISDICTIONS, key=len, reverse=True)
-    ),
-    re.IGNORECASE,
-)
 
 
 _PLACE = "|".join(
@@ -141,13 +134,6 @@ def request_kind(question: str) -> str | None:
     if CREATIVE.search(question):
         return "creative"
     return None
-
-
-def jurisdictions(question: str) -> tuple[str, ...]:
-    """Non-US jurisdictions the question names, by their English names."""
-    return tuple(
-        dict.fromkeys(JURISDICTIONS[m.group(0).casefold()] for m in _JURISDICTION.finditer(question))
-    )
 
 
 def foreign_law(question: str) -> tuple[str, ...]:

@@ -139,19 +139,20 @@ def hybrid_search(
         )
         for rank, i in enumerate(ranked, start=1)
     )
-    top = [pool.ids.index(i) for i in ranked]
+    position = {i: n for n, i in enumerate(pool.ids)}
+    top = [position[i] for i in ranked]
     scope = scope_features(
         pool.rows[top],
         np.asarray([scores[i] for i in ranked]),
         max(pool.lexical.values(), default=0.0),
         len(pool.scoring.terms),
     )
-    uncovered = _uncovered(index, tokenizer, query, passages)
+    uncovered = _uncovered(index, tokenizer, query, pool.scoring, passages)
     return SearchResult(query, passages, pool.scoring, uncovered, tuple(scope))
 
 
 def _uncovered(
-    index: LoadedIndex, tokenizer: Tokenizer, query: Query, passages: tuple[Passage, ...]
+    index: LoadedIndex, tokenizer: Tokenizer, query: Query, scoring: Scoring, passages: tuple[Passage, ...]
 ) -> tuple[str, ...]:
     """Names in the question that no indexed text contains, and foreign jurisdictions whose own
     rules it asks about when no retrieved document is of that jurisdiction."""
@@ -161,8 +162,7 @@ def _uncovered(
         return bool(tokens) and all(index.lexical.knows(t) for t in tokens)
 
     covered = {JURISDICTIONS.get(p.document.jurisdiction.casefold(), "") for p in passages}
-    question = strip_instructions(query.original)
-    return uncovered_names(analyse(question), question, covered, known)
+    return uncovered_names(scoring.analysis, strip_instructions(query.original), covered, known)
 
 
 def _diverse(index: LoadedIndex, ranked: list[int], options: SearchOptions) -> list[int]:

@@ -1,0 +1,37 @@
+"""Integration tests: the real offline model on real files, one index built per module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.indexing.build import BuildReport, build_index
+from bot.indexing.embedder import Embedder, load_embedder
+from bot.service import Basis, chunker_config
+from bot.settings import Settings, load_settings
+
+
+@dataclass
+class RealIndex:
+    settings: Settings
+    embedder: Embedder
+    report: BuildReport
+    basis: Basis
+
+
+def build_real(knowledge: Path, tmp_path_factory: pytest.TempPathFactory) -> RealIndex:
+    """`knowledge` indexed with the real model in a temporary folder, opened as a `Basis`."""
+    settings = load_settings(
+        knowledge_dir=knowledge,
+        index_dir=tmp_path_factory.mktemp("index"),
+        data_dir=tmp_path_factory.mktemp("data"),
+        llm_url=None,
+        _env_file=None,
+    )
+    embedder = load_embedder(settings.model, settings.device)
+    report = build_index(
+        knowledge, settings.index_dir, embedder, chunker_config(settings), settings.ann_threshold
+    )
+    return RealIndex(settings, embedder, report, Basis.open(settings, embedder=embedder))

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from bot.corpus.knowledge import document_files
 from bot.corpus.loaders import load_document
-from bot.indexing.build import BuildReport, build_index
 from bot.indexing.chunking import embed_text
-from bot.indexing.embedder import Embedder, load_embedder
-from bot.service import Basis, chunker_config
-from bot.settings import Settings, load_settings
+from tests.integration import RealIndex, build_real
 
 pytestmark = pytest.mark.integration
-
-
-@dataclass
-class RealIndex:
-    settings: Settings
-    embedder: Embedder
-    report: BuildReport
-    basis: Basis
 
 
 @pytest.fixture(scope="module")
@@ -34,18 +22,7 @@ def corpus(shared_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def real(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> RealIndex:
-    settings = load_settings(
-        knowledge_dir=corpus,
-        index_dir=tmp_path_factory.mktemp("shared-index"),
-        data_dir=tmp_path_factory.mktemp("data"),
-        llm_url=None,
-        _env_file=None,
-    )
-    embedder = load_embedder(settings.model, settings.device)
-    report = build_index(
-        corpus, settings.index_dir, embedder, chunker_config(settings), settings.ann_threshold
-    )
-    return RealIndex(settings, embedder, report, Basis.open(settings, embedder=embedder))
+    return build_real(corpus, tmp_path_factory)
 
 
 def test_every_shared_file_is_plain_markdown_with_title_and_provenance(corpus: Path) -> None:

@@ -8,14 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot.evaluation import first_hit
-from bot.indexing.build import build_index
-from bot.indexing.embedder import load_embedder
 from bot.ranking.facts import holds
 from bot.ranking.ranker import Ranker
-from bot.service import Basis, chunker_config
-from bot.settings import load_settings
+from bot.service import Basis
 from bot.text import split_sentences
 from bot.training import load_rows, split
+from tests.integration import build_real
 
 pytestmark = pytest.mark.integration
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
@@ -23,16 +21,7 @@ KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
 @pytest.fixture(scope="module")
 def basis(tmp_path_factory: pytest.TempPathFactory) -> Basis:
-    settings = load_settings(
-        knowledge_dir=KNOWLEDGE,
-        index_dir=tmp_path_factory.mktemp("knowledge-index"),
-        data_dir=tmp_path_factory.mktemp("data"),
-        llm_url=None,
-        _env_file=None,
-    )
-    embedder = load_embedder(settings.model, settings.device)
-    build_index(KNOWLEDGE, settings.index_dir, embedder, chunker_config(settings), settings.ann_threshold)
-    return Basis.open(settings, embedder=embedder)
+    return build_real(KNOWLEDGE, tmp_path_factory).basis
 
 
 def _lead(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.ranking.question import analyse
-from bot.ranking.scope import foreign_law, jurisdictions, request_kind, uncovered_names
+from bot.ranking.scope import foreign_law, request_kind, uncovered_names
 
 
 @pytest.mark.parametrize(
@@ -28,10 +28,10 @@ def test_request_kind(message: str, kind: str | None) -> None:
     assert request_kind(message) == kind
 
 
-def test_jurisdictions_in_both_languages() -> None:
-    assert jurisdictions("What are the UK's export control rules for AI models?") == ("the United Kingdom",)
-    assert jurisdictions("日本和欧盟的规定呢？") == ("Japan", "the European Union")
-    assert jurisdictions("Does the EAR apply to US persons?") == ()
+def test_foreign_law_in_both_languages() -> None:
+    assert foreign_law("What are the UK's export control rules for AI models?") == ("the United Kingdom",)
+    assert foreign_law("日本的规定和欧盟的法律呢？") == ("Japan", "the European Union")
+    assert foreign_law("Does the EAR apply to US persons?") == ()
     assert foreign_law("what are japan's METI rules for exporting chips?") == ("Japan",)
     assert foreign_law("our office in Germany shares drawings") == ()
 
