@@ -62,35 +62,38 @@ def _questions(question: str) -> Iterator[str]:
 def index_build(
     knowledge: KnowledgeOpt = None,
     index: IndexOpt = None,
-    strict: Annotated[bool, typer.Option(help="Exit non-zero when any file was skipped.")] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Publish nothing and exit non-zero when any file would be skipped.")
+    ] = False,
 ) -> None:
     """Build (or incrementally update) the index from the knowledge directory."""
-    report = _build(_settings(index, knowledge))
+    report = _build(_settings(index, knowledge), strict)
     for _, reason in report.skipped:
         errors.print(f"[yellow]skipped[/] {reason}", highlight=False)
     console.print(report.summary(), highlight=False)
-    if strict and report.skipped:
-        raise typer.Exit(1)
 
 
-def _build(settings: Settings):
-    from bot.indexing.build import build_index
+def _build(settings: Settings, strict: bool = False):
     from bot.indexing.embedder import load_embedder
-    from bot.service import chunker_config
+    from bot.indexing.progress import ProgressLines
+    from bot.service import build
 
     embedder = load_embedder(settings.model, settings.device)
-    columns = (TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=errors, transient=True) as progress:
-        task = progress.add_task("embed", total=None)
-        report = build_index(
-            settings.knowledge_dir,
-            settings.index_dir,
-            embedder,
-            chunker_config(settings),
-            settings.ann_threshold,
-            lambda done, total: progress.update(task, completed=done, total=total),
+    if not errors.is_terminal:
+        return build(
+            settings, embedder, ProgressLines(lambda line: errors.print(line, highlight=False)), strict=strict
         )
-    return report
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        task = progress.add_task("reading", total=None)
+        return build(
+            settings,
+            embedder,
+            lambda stage, done, total: progress.update(
+                task, description=stage, completed=done, total=total or None
+            ),
+            strict=strict,
+        )
 
 
 @index_app.command("status")

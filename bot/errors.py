@@ -43,3 +43,7 @@ class QuestionError(BasisError):
 
 class BuildInProgressError(BasisError):
     """Another knowledge-base change is still running."""
+
+
+class IndexWriteError(BasisError):
+    """Writing a new index failed (a full disk, permissions); the live index is unchanged."""

@@ -92,6 +92,23 @@ def search_options(settings: Settings, k: int | None = None) -> SearchOptions:
     )
 
 
+def build(
+    settings: Settings, embedder: Embedder, progress: Progress | None = None, *, strict: bool = False
+) -> BuildReport:
+    """Build and publish the index the settings describe (the CLI's and the bot's one way to build)."""
+    return build_index(
+        settings.knowledge_dir,
+        settings.index_dir,
+        embedder,
+        chunker_config(settings),
+        settings.ann_threshold,
+        progress,
+        keep_seconds=settings.build_keep_seconds,
+        max_document_bytes=settings.max_document_bytes,
+        strict=strict,
+    )
+
+
 class Basis:
     def __init__(
         self,
@@ -191,14 +208,7 @@ class Basis:
     # Knowledge-base changes: one writer at a time, readers never blocked.
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
-        report = build_index(
-            self.settings.knowledge_dir,
-            self.settings.index_dir,
-            self.embedder,
-            chunker_config(self.settings),
-            self.settings.ann_threshold,
-            progress,
-        )
+        report = build(self.settings, self.embedder, progress)
         glossary = Glossary.load(self.settings.knowledge_dir)
         index = LoadedIndex.open(
             self.settings.index_dir, manifest_settings(self.embedder, chunker_config(self.settings))

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(200, description="Max tiktoken tokens per chunk (fits 256 word pieces).")
     chunk_overlap: int = Field(24, description="Tokens repeated between size-split pieces.")
     ann_threshold: int = Field(50_000, description="Chunks past which faiss uses HNSW, not flat.")
+    max_document_bytes: int = Field(
+        5_000_000, description="Larger knowledge files are skipped at build time, with the reason."
+    )
+    build_keep_seconds: float = Field(
+        300.0, description="How long a replaced index build is kept for readers still opening it."
+    )
 
     shared_corpus_dir: Path = Field(
         Path("../shared/corpus"),

@@ -76,9 +76,9 @@ def test_index_build_skips_bad_files_and_strict_fails(
     assert "broken.md: front matter: malformed YAML" in _one_line(lenient.stderr)
     strict = runner.invoke(app, [*args, "--strict"])
     assert strict.exit_code == 1
-    assert "broken.md: front matter: malformed YAML" in _one_line(strict.stderr)
-    # Even a strict failure publishes the good documents.
-    assert "7 unchanged" in _one_line(strict.stdout)
+    assert "broken.md: front matter: malformed YAML" in str(strict.exception)
+    # A strict failure publishes nothing (tests/faults/test_index_strict.py).
+    assert "unchanged" not in strict.stdout
 
 
 def test_index_build_strict_passes_on_a_clean_knowledge_base(

@@ -26,6 +26,8 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "chunk_tokens": ("180", 180),
     "chunk_overlap": ("16", 16),
     "ann_threshold": ("1000", 1000),
+    "max_document_bytes": ("50000", 50000),
+    "build_keep_seconds": ("30", 30.0),
     "fusion": ("weighted", "weighted"),
     "rrf_k": ("60", 60),
     "dense_weight": ("0.7", 0.7),

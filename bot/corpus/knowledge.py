@@ -36,14 +36,23 @@ def document_files(knowledge_dir: Path) -> Iterator[Path]:
             yield path
 
 
-def load_knowledge(knowledge_dir: Path) -> LoadedKnowledge:
-    """Load every document and the glossary, collecting problems instead of stopping."""
+def load_knowledge(knowledge_dir: Path, max_bytes: int | None = None) -> LoadedKnowledge:
+    """Load every document and the glossary, collecting problems instead of stopping.
+
+    Files over `max_bytes` are skipped unread: one huge file must not hold a build for hours.
+    """
     result = LoadedKnowledge()
     if not knowledge_dir.is_dir():
         raise DocumentError(f"The knowledge directory {knowledge_dir} does not exist.")
     seen: dict[str, str] = {}
     for path in document_files(knowledge_dir):
         name = str(path.relative_to(knowledge_dir))
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            reason = f"{size:,} bytes is over the {max_bytes:,}-byte limit for one document"
+            result.skipped.append((name, f"{name}: file: {reason}"))
+            result.problems.append(Problem(name, "file", reason))
+            continue
         try:
             doc, problems = load_document(path, knowledge_dir)
         except DocumentError as exc:

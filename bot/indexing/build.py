@@ -8,6 +8,7 @@ or is interrupted leaves the live index exactly as it was.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import time
 from collections.abc import Callable, Iterator
@@ -21,17 +22,17 @@ import numpy as np
 from bot.corpus.glossary_file import DOC_ID as GLOSSARY_ID
 from bot.corpus.glossary_file import GlossaryEntry
 from bot.corpus.knowledge import load_knowledge
-from bot.errors import BuildInProgressError, IndexMissingError, KnowledgeBaseError
-from bot.indexing import store
+from bot.errors import BuildInProgressError, IndexMissingError, IndexWriteError, KnowledgeBaseError
+from bot.indexing import builds, store
 from bot.indexing.chunking import ChunkerConfig, chunk_document, embed_text
 from bot.indexing.dense import DenseIndex
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import LexicalIndex, Tokenizer
 from bot.models import Chunk, Document
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[str, int, int], None]  # stage, done, total (0 when unknown)
 LOCK_FILE = ".build.lock"
-SLICE = 256  # texts per encode call: few calls, yet a progress update every few seconds
+SLICE = 64  # texts per encode call: few calls, yet a progress update every few seconds on a slow CPU
 
 
 @dataclass
@@ -98,22 +99,41 @@ def build_index(
     config: ChunkerConfig,
     ann_threshold: int,
     progress: Progress | None = None,
+    *,
+    keep_seconds: float = 300.0,
+    max_document_bytes: int | None = None,
+    strict: bool = False,
 ) -> BuildReport:
+    """Build and publish a new index; superseded builds are kept `keep_seconds` for other readers.
+
+    Files over `max_document_bytes` are skipped with the reason. With `strict`, any
+    skipped file stops the build before anything is written.
+    """
     started = time.perf_counter()
+    report_progress = progress or _silent
     with writer_lock(index_dir):
-        loaded = load_knowledge(knowledge_dir)
+        builds.remove_debris(index_dir)
+        report_progress("reading", 0, 0)
+        loaded = load_knowledge(knowledge_dir, max_document_bytes)
+        if strict and loaded.skipped:
+            raise KnowledgeBaseError(
+                f"--strict: {len(loaded.skipped)} file(s) skipped, so nothing was published and the live "
+                f"index is unchanged: {'; '.join(reason for _, reason in loaded.skipped)}"
+            )
         report = BuildReport(skipped=loaded.skipped)
         previous = _previous(index_dir, manifest_settings(embedder, config))
         docs = loaded.documents
         if not docs:
             raise KnowledgeBaseError(f"No usable documents in {knowledge_dir}; the index was left as it was.")
         chunks, vectors = _chunks_and_vectors(
-            docs, loaded.glossary.entries, previous, embedder, config, report, progress
+            docs, loaded.glossary.entries, previous, embedder, config, report, report_progress
         )
         current_ids = {d.id for d in docs}
         report.removed = sorted(set(previous.hashes) - current_ids)
-        folder = store.new_build_folder(index_dir, datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f"))
+        report_progress("writing", 0, 0)
+        folder: Path | None = None
         try:
+            folder = builds.new_build_folder(index_dir, datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f"))
             store.write_documents(folder, docs)
             store.write_chunks(folder, chunks, vectors)
             DenseIndex.build(vectors, ann_threshold).save(folder)
@@ -123,12 +143,33 @@ def build_index(
             report.documents, report.chunks = len(docs), len(chunks)
             report.seconds = time.perf_counter() - started
             store.write_manifest(folder, _manifest(docs, chunks, embedder, config, ann_threshold, report))
-            report.folder = store.publish(index_dir, folder)
-        except BaseException:
-            store.discard(folder)
+            report.folder = builds.publish(index_dir, folder, keep_seconds)
+        except BaseException as exc:
+            if folder is not None:
+                builds.discard(folder)
+            if isinstance(exc, OSError):
+                raise IndexWriteError(_write_failure(exc, index_dir)) from exc
             raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """The progress callback of a build nobody watches."""
+
+
+def _write_failure(exc: OSError, index_dir: Path) -> str:
+    """One line for a failed write: what failed, that nothing changed, what to do."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        advice = f"free some disk space for {index_dir} and build again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        advice = f"make {index_dir} writable and build again"
+    else:
+        advice = "fix the cause and build again"
+    return (
+        f"Could not write the new index: {exc.strerror or exc}{where}. The live index is unchanged; {advice}."
+    )
 
 
 def _lexical_text(doc: Document, chunk: Chunk) -> str:
@@ -168,12 +209,13 @@ def _chunks_and_vectors(
     embedder: Embedder,
     config: ChunkerConfig,
     report: BuildReport,
-    progress: Progress | None,
+    progress: Progress,
 ) -> tuple[list[Chunk], np.ndarray]:
     chunks: list[Chunk] = []
     pieces: list[np.ndarray | None] = []
     to_embed: list[tuple[int, str]] = []
-    for doc in docs:
+    for done, doc in enumerate(docs):
+        progress("chunking", done, len(docs))
         old_hash = previous.hashes.get(doc.id)
         reusable = old_hash == doc.sha256 and doc.id in previous.chunks and previous.vectors is not None
         if reusable:
@@ -192,8 +234,7 @@ def _chunks_and_vectors(
         batch = to_embed[start : start + SLICE]
         for (slot, _), vector in zip(batch, embedder.encode([t for _, t in batch]), strict=True):
             pieces[slot] = vector
-        if progress:
-            progress(min(start + SLICE, total), total)
+        progress("embedding", min(start + SLICE, total), total)
     report.embedded = total
     if not pieces:
         return chunks, np.zeros((0, embedder.dimension), dtype=np.float32)

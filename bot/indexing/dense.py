@@ -62,7 +62,9 @@ class DenseIndex:
         return np.vstack([self._index.reconstruct(i) for i in ids])
 
     def save(self, folder: Path) -> None:
-        faiss.write_index(self._index, str(folder / FILE))
+        """Written by Python, not faiss: faiss only logs a failed close (a full disk), leaving a torn
+        file, whereas this raises the OSError with its errno."""
+        (folder / FILE).write_bytes(faiss.serialize_index(self._index))
 
     @classmethod
     def load(cls, folder: Path) -> DenseIndex:

@@ -1,15 +1,12 @@
-"""Reading and writing one built index folder, and the `current` pointer to it.
+"""Reading and writing the files of one built index folder, and finding the live one.
 
-A build writes a complete folder under `builds/` and then repoints the
-`current` symlink with one `os.replace`, so a reader sees the old index or the
-new one, never half of either. Old folders are removed after the swap.
+`current` is a symlink to the live folder under `builds/`; how folders are
+created, published and removed is `bot.indexing.builds`.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -33,31 +30,6 @@ def current_folder(index_dir: Path) -> Path:
     if not (link / MANIFEST).is_file():
         raise IndexMissingError(f"No index has been built in {index_dir}. Run `basis index build` first.")
     return link.resolve()
-
-
-def new_build_folder(index_dir: Path, stamp: str) -> Path:
-    folder = index_dir / BUILDS / f".tmp-{stamp}-{os.getpid()}"
-    folder.mkdir(parents=True)
-    return folder
-
-
-def publish(index_dir: Path, folder: Path) -> Path:
-    """Make `folder` the live index with one atomic rename; drop older builds."""
-    final = folder.with_name(folder.name.removeprefix(".tmp-"))
-    folder.rename(final)
-    tmp_link = index_dir / f".{CURRENT}.tmp-{os.getpid()}"
-    if tmp_link.is_symlink() or tmp_link.exists():
-        tmp_link.unlink()
-    tmp_link.symlink_to(Path(BUILDS) / final.name)
-    os.replace(tmp_link, index_dir / CURRENT)
-    for old in (index_dir / BUILDS).iterdir():
-        if old != final and not old.name.startswith(".tmp-"):
-            shutil.rmtree(old, ignore_errors=True)
-    return final
-
-
-def discard(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _json_default(value: object) -> str:
