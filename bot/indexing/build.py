@@ -162,13 +162,14 @@ def _write_failure(exc: OSError, index_dir: Path) -> str:
     """One line for a failed write: what failed, that nothing changed, what to do."""
     where = f" ({exc.filename})" if exc.filename else ""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        advice = f"free some disk space for {index_dir} and build again"
+        advice = "free some disk space"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        advice = f"make {index_dir} writable and build again"
+        advice = "make it writable"
     else:
-        advice = "fix the cause and build again"
+        advice = "fix the cause"
     return (
-        f"Could not write the new index: {exc.strerror or exc}{where}. The live index is unchanged; {advice}."
+        f"Could not write the new index in {index_dir}: {exc.strerror or exc}{where}. "
+        f"The live index is unchanged; {advice} and build again."
     )
 
 
@@ -228,6 +229,7 @@ def _chunks_and_vectors(
             to_embed.append((len(chunks), embed_text(doc, chunk)))
             chunks.append(chunk)
             pieces.append(None)
+    progress("chunking", len(docs), len(docs))
     total = len(to_embed)
     to_embed.sort(key=lambda item: len(item[1]))  # similar lengths per batch: less padding
     for start in range(0, total, SLICE):

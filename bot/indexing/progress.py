@@ -19,12 +19,12 @@ class ProgressLines:
         self,
         write: Callable[[str], None],
         interval: float = INTERVAL,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self._write = write
         self._interval = interval
-        self._clock = clock
-        self._started = clock()
+        self._clock = clock or time.monotonic
+        self._started = self._clock()
         self._stage = ""
         self._last = self._started
 
