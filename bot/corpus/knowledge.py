@@ -47,8 +47,7 @@ def load_knowledge(knowledge_dir: Path, max_bytes: int | None = None) -> LoadedK
     seen: dict[str, str] = {}
     for path in document_files(knowledge_dir):
         name = str(path.relative_to(knowledge_dir))
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
+        if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
             reason = f"{size:,} bytes is over the {max_bytes:,}-byte limit for one document"
             result.skipped.append((name, f"{name}: file: {reason}"))
             result.problems.append(Problem(name, "file", reason))
