@@ -93,7 +93,7 @@ async def test_list_autocomplete_and_remove(emulator: DiscordEmulator, run_bot):
     (embed,) = (await emulator.callback(listed)).body["data"]["embeds"]
     assert "`deemed-export` — Deemed exports" in embed["description"]
 
-    choices = await emulator.autocomplete("kb remove", "doc_id", user=mod, doc_id="deem")
+    choices = await emulator.autocomplete("kb remove", "doc_id", user=mod, roles=roles, doc_id="deem")
     assert choices == [
         {
             "name": "deemed-export — Deemed exports: releasing technology to foreign persons",

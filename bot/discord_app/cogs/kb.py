@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering.labels import source_label
-from bot.discord_app.checks import NotModerator, is_moderator
+from bot.discord_app.checks import moderators_only, require_moderator
 from bot.discord_app.render import SOURCES_COLOUR, block_embeds, paginate
 from bot.discord_app.replies import send_pages, send_text
 from bot.errors import KnowledgeBaseError
@@ -35,10 +35,7 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         super().__init__()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        role_ids = self.bot.settings.moderator_role_ids
-        if is_moderator(interaction.user, interaction.permissions, role_ids):
-            return True
-        raise NotModerator()
+        return require_moderator(interaction)
 
     @app_commands.command(name="add")
     @app_commands.describe(
@@ -77,6 +74,7 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         await send_text(interaction, change.summary, ephemeral=True)
 
     @remove.autocomplete("doc_id")
+    @moderators_only
     async def complete_doc(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
