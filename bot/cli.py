@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.answering.labels import source_label
@@ -26,8 +27,8 @@ app.add_typer(index_app, name="index")
 app.add_typer(kb_app, name="kb")
 ranker_app = typer.Typer(help="Train the learned ranking stage.", no_args_is_help=True)
 app.add_typer(ranker_app, name="ranker")
-console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
+console = Console(soft_wrap=True, emoji=False)
+errors = Console(stderr=True, soft_wrap=True, emoji=False)
 
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index directory.")]
 KnowledgeOpt = Annotated[Path | None, typer.Option("--knowledge", help="Knowledge directory.")]
@@ -67,8 +68,8 @@ def index_build(
     """Build (or incrementally update) the index from the knowledge directory."""
     report = _build(_settings(index, knowledge))
     for _, reason in report.skipped:
-        errors.print(f"[yellow]skipped[/] {reason}", highlight=False)
-    console.print(report.summary(), highlight=False)
+        errors.print(f"[yellow]skipped[/] {escape(reason)}", highlight=False)
+    console.print(escape(report.summary()), highlight=False)
     if strict and report.skipped:
         raise typer.Exit(1)
 
@@ -105,14 +106,16 @@ def index_status(index: IndexOpt = None, json_out: JsonOpt = False) -> None:
         return
     counts = manifest["counts"]
     console.print(
-        f"Index {settings.index_dir}: {counts['documents']} documents, {counts['chunks']} chunks; "
-        f"model {manifest['model']['name']} ({manifest['model']['dimension']}-d); "
-        f"{manifest['dense']['kind']} dense index; built {manifest['built_at']} in "
-        f"{manifest['build_seconds']} s; knowledge as of {manifest.get('knowledge_as_of') or 'unknown'}.",
+        escape(
+            f"Index {settings.index_dir}: {counts['documents']} documents, {counts['chunks']} chunks; "
+            f"model {manifest['model']['name']} ({manifest['model']['dimension']}-d); "
+            f"{manifest['dense']['kind']} dense index; built {manifest['built_at']} in "
+            f"{manifest['build_seconds']} s; knowledge as of {manifest.get('knowledge_as_of') or 'unknown'}."
+        ),
         highlight=False,
     )
     for skipped in manifest.get("skipped", []):
-        console.print(f"[yellow]skipped at build[/] {skipped['reason']}", highlight=False)
+        console.print(f"[yellow]skipped at build[/] {escape(skipped['reason'])}", highlight=False)
 
 
 @app.command()
@@ -131,11 +134,11 @@ def search(
             continue
         for p in result.passages:
             console.print(
-                f"[bold]{p.rank}.[/] {p.document.title} — {p.chunk.heading or '(top)'} "
+                f"[bold]{p.rank}.[/] {escape(p.document.title)} — {escape(p.chunk.heading or '(top)')} "
                 f"[dim]({source_label(p.document.source_type)}, score {p.score:.4f})[/]",
                 highlight=False,
             )
-            console.print(f"   {p.chunk.text[:300]}", highlight=False)
+            console.print(f"   {escape(p.chunk.text[:300])}", highlight=False)
 
 
 @app.command()
@@ -177,14 +180,15 @@ def define(term: str, json_out: JsonOpt = False, knowledge: KnowledgeOpt = None)
         return
     if result.entry is None:
         hint = f" Did you mean: {', '.join(result.suggestions)}?" if result.suggestions else ""
-        console.print(f"No glossary entry for {term!r}.{hint}", highlight=False)
+        console.print(escape(f"No glossary entry for {term!r}.{hint}"), highlight=False)
         raise typer.Exit(1)
     e = result.entry
-    console.print(f"[bold]{e.term}[/] — {' / '.join(e.zh)}", highlight=False)
-    console.print(e.definition, highlight=False)
+    console.print(f"[bold]{escape(e.term)}[/] — {escape(' / '.join(e.zh))}", highlight=False)
+    console.print(escape(e.definition), highlight=False)
     if e.definition_zh:
-        console.print(e.definition_zh, highlight=False)
-    console.print(f"[dim]Source: {e.citation}. Related: {', '.join(e.related)}[/]", highlight=False)
+        console.print(escape(e.definition_zh), highlight=False)
+    related = escape(", ".join(e.related))
+    console.print(f"[dim]Source: {escape(e.citation)}. Related: {related}[/]", highlight=False)
 
 
 def _evaluate(basis, file: Path, answers: bool = True) -> dict[str, Any]:
@@ -207,7 +211,10 @@ def _corpus_basis(settings: Settings, ranker=None):
     try:
         return _open(reader, ranker)
     except IndexMissingError:
-        errors.print(f"Building the index of {settings.shared_corpus_dir} in {settings.corpus_index_dir} …")
+        errors.print(
+            escape(f"Building the index of {settings.shared_corpus_dir} in {settings.corpus_index_dir} …"),
+            highlight=False,
+        )
         _build(reader.model_copy(update={"knowledge_dir": settings.shared_corpus_dir}))
         return _open(reader, ranker)
 
@@ -238,7 +245,7 @@ def evaluate(
         if json_out:
             print(json.dumps({k: v["metrics"] for k, v in results.items()}, ensure_ascii=False, indent=2))
             return
-        console.print(eval_table(results), highlight=False)
+        console.print(escape(eval_table(results)), highlight=False)
         return
     if file is None:
         raise BasisError("Give a question set, or --all for every set in BASIS_EVAL_DIR.")
@@ -248,10 +255,10 @@ def evaluate(
         return
     for name, metrics in data["metrics"].items():
         shown = ", ".join(f"{k} {v}" for k, v in metrics.items() if v is not None)
-        console.print(f"[bold]{name}[/]: {shown}", highlight=False)
+        console.print(f"[bold]{escape(name)}[/]: {escape(shown)}", highlight=False)
     misses = [r["id"] for r in data["rows"] if r.get("rank", 0) is None]
     if misses:
-        console.print(f"missed: {', '.join(misses)}", highlight=False)
+        console.print(escape(f"missed: {', '.join(misses)}"), highlight=False)
 
 
 @ranker_app.command("train")
@@ -271,8 +278,10 @@ def ranker_train(
     corpus = _corpus_basis(settings, neutral)
     report = train({"knowledge": knowledge, "shared-corpus": corpus}, distant)
     console.print(
-        f"Trained on {report.passages} passage and {report.sentences} sentence examples; "
-        f"wrote {', '.join(report.paths)}.",
+        escape(
+            f"Trained on {report.passages} passage and {report.sentences} sentence examples; "
+            f"wrote {', '.join(report.paths)}."
+        ),
         highlight=False,
     )
     for name, recall in report.recall.items():
@@ -287,7 +296,7 @@ def kb_check(directory: Annotated[Path | None, typer.Argument(help="Knowledge di
     problems = check_knowledge(directory or _settings().knowledge_dir)
     for p in problems:
         style = "red" if p.severity == "error" else "yellow"
-        console.print(f"[{style}]{p.severity}[/] {p}", highlight=False)
+        console.print(f"[{style}]{p.severity}[/] {escape(str(p))}", highlight=False)
     errors_found = sum(p.severity == "error" for p in problems)
     console.print(f"{errors_found} errors, {len(problems) - errors_found} warnings.", highlight=False)
     if errors_found:
@@ -304,21 +313,23 @@ def kb_add(source: str, index: IndexOpt = None, knowledge: KnowledgeOpt = None) 
     else:
         path = Path(source)
         change = basis.kb_add_file(path.name, path.read_bytes(), actor=actor)
-    console.print(change.summary, highlight=False)
+    console.print(escape(change.summary), highlight=False)
 
 
 @kb_app.command("remove")
 def kb_remove(doc_id: str, index: IndexOpt = None, knowledge: KnowledgeOpt = None) -> None:
     """Remove a document by id, then rebuild."""
     change = _open(_settings(index, knowledge)).kb_remove(doc_id, actor="cli")
-    console.print(change.summary, highlight=False)
+    console.print(escape(change.summary), highlight=False)
 
 
 @kb_app.command("list")
 def kb_list(index: IndexOpt = None) -> None:
     """List the indexed documents."""
     for doc in _open(_settings(index)).kb_list():
-        console.print(f"{doc.id}  [dim]{source_label(doc.source_type)}[/]  {doc.title}", highlight=False)
+        console.print(
+            f"{escape(doc.id)}  [dim]{source_label(doc.source_type)}[/]  {escape(doc.title)}", highlight=False
+        )
 
 
 @app.command()
@@ -334,5 +345,5 @@ def main() -> None:
     try:
         app()
     except BasisError as exc:
-        errors.print(f"[red]Error:[/] {exc}", highlight=False)
+        errors.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(1)
