@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.answering.labels import source_label
-from bot.cli_render import answer_json, print_answer, search_json
+from bot.cli_render import answer_json, error_json, print_answer, search_json
 from bot.errors import BasisError
 from bot.settings import Settings, load_settings
 
@@ -50,13 +50,36 @@ def _open(settings: Settings, ranker=None):
     return Basis.open(settings, ranker=ranker)
 
 
-def _questions(question: str) -> Iterator[str]:
-    if question == "-":
-        for line in sys.stdin:
-            if line.strip():
-                yield line.strip()
-    else:
-        yield question
+def _questions(question: str) -> Iterator[tuple[int, str]]:
+    """(line number, question): the argument, or each non-blank stdin line for `-`.
+
+    Stdin is read as bytes; undecodable bytes survive as lone surrogates, which
+    `Basis.check_question` refuses with a readable error for that line alone.
+    """
+    if question != "-":
+        yield 1, question
+        return
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        line = raw.decode("utf-8", "surrogateescape").strip()
+        if line:
+            yield number, line
+
+
+def _each_question(question: str, handle: Callable[[str], None]) -> None:
+    """Run `handle` on each question. In batch mode (`-`) a refused line prints a JSON object
+    with an `error` field and the batch goes on; the exit code is 1 when any line failed."""
+    failed = 0
+    for number, text in _questions(question):
+        try:
+            handle(text)
+        except BasisError as exc:
+            if question != "-":
+                raise
+            failed += 1
+            print(json.dumps(error_json(number, text, exc), ensure_ascii=False), flush=True)
+    if failed:
+        errors.print(f"{failed} line(s) could not be answered; see their `error` fields.", highlight=False)
+        raise typer.Exit(1)
 
 
 @index_app.command("build")
@@ -127,11 +150,12 @@ def search(
 ) -> None:
     """Show the passages retrieved for a question."""
     basis = _open(_settings(index))
-    for q in _questions(question):
+
+    def show(q: str) -> None:
         result = basis.search(q, k=k)
         if json_out or question == "-":
-            print(json.dumps(search_json(result), ensure_ascii=False))
-            continue
+            print(json.dumps(search_json(result), ensure_ascii=False), flush=True)
+            return
         for p in result.passages:
             console.print(
                 f"[bold]{p.rank}.[/] {escape(p.document.title)} — {escape(p.chunk.heading or '(top)')} "
@@ -139,6 +163,8 @@ def search(
                 highlight=False,
             )
             console.print(f"   {escape(p.chunk.text[:300])}", highlight=False)
+
+    _each_question(question, show)
 
 
 @app.command()
@@ -151,13 +177,16 @@ def ask(
     started = time.perf_counter()
     basis = _open(_settings(index))
     load_ms = (time.perf_counter() - started) * 1000
-    for q in _questions(question):
+
+    def show(q: str) -> None:
         answer = basis.answer(q)
         answer = replace(answer, timings_ms={**answer.timings_ms, "load": round(load_ms, 1)})
         if json_out or question == "-":
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
             print_answer(console, answer)
+
+    _each_question(question, show)
 
 
 @app.command()

@@ -63,6 +63,15 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
+def error_json(line: int, question: str, error: Exception) -> dict[str, Any]:
+    """A batch line that could not be answered; undecodable bytes and lone surrogates as escapes."""
+    try:  # bytes that were not UTF-8 come back as \xff escapes
+        shown = question.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # other lone surrogates as \ud800 escapes
+        shown = question.encode("utf-8", "backslashreplace").decode("utf-8")
+    return {"line": line, "question": shown, "error": str(error)}
+
+
 def print_answer(console: Console, answer: Answer) -> None:
     """Rich text for people; every text from a document or the asker is escaped, never markup."""
     for warning in answer.warnings:

@@ -32,6 +32,7 @@ from bot.retrieval.expansion import Query, expand
 from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import Pool, SearchOptions, SearchResult, candidate_pool, hybrid_search
 from bot.settings import Settings
+from bot.text import not_text
 
 
 class _Live(NamedTuple):
@@ -177,8 +178,10 @@ class Basis:
         return self.glossary.complete(text, limit)
 
     def check_question(self, question: str) -> str:
-        """The question with whitespace folded; QuestionError when empty or too long."""
+        """The question with whitespace folded; QuestionError when empty, too long or not text."""
         question = " ".join(question.split())
+        if bad := not_text(question):
+            raise QuestionError(bad)
         if not question:
             raise QuestionError("Please ask a question — the message was empty.")
         if len(question) > self.settings.max_question_chars:
