@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.answering.labels import source_label
 from bot.cli_render import answer_json, error_json, print_answer, search_json
+from bot.corpus.knowledge_store import unaudited
 from bot.errors import BasisError
 from bot.settings import Settings, load_settings
 
@@ -89,9 +90,12 @@ def index_build(
     strict: Annotated[bool, typer.Option(help="Exit non-zero when any file was skipped.")] = False,
 ) -> None:
     """Build (or incrementally update) the index from the knowledge directory."""
-    report = _build(_settings(index, knowledge))
+    settings = _settings(index, knowledge)
+    report = _build(settings)
     for _, reason in report.skipped:
         errors.print(f"[yellow]skipped[/] {escape(reason)}", highlight=False)
+    for problem in unaudited(settings.knowledge_dir, settings.data_dir):
+        errors.print(f"[yellow]warning[/] {escape(str(problem))}", highlight=False)
     console.print(escape(report.summary()), highlight=False)
     if strict and report.skipped:
         raise typer.Exit(1)
@@ -322,7 +326,8 @@ def kb_check(directory: Annotated[Path | None, typer.Argument(help="Knowledge di
     """Validate every document and the glossary; list problems as `file: field: what is wrong`."""
     from bot.corpus.check import check_knowledge
 
-    problems = check_knowledge(directory or _settings().knowledge_dir)
+    settings = _settings()
+    problems = check_knowledge(directory or settings.knowledge_dir, settings.data_dir)
     for p in problems:
         style = "red" if p.severity == "error" else "yellow"
         console.print(f"[{style}]{p.severity}[/] {escape(str(p))}", highlight=False)

@@ -29,7 +29,8 @@ async def test_moderator_adds_attachment_then_it_answers(emulator: DiscordEmulat
     assert summary.body["content"].startswith("Added quantum-widget-act.md: Documents: 1 added")
     assert summary.response["flags"] & EPHEMERAL
 
-    (entry,) = [json.loads(line) for line in (settings.data_dir / "audit.jsonl").open()]
+    intent, entry = [json.loads(line) for line in (settings.data_dir / "audit.jsonl").open()]
+    assert intent["outcome"] == "intent" and entry["change"] == intent["change"]
     assert entry["actor"] == f"mod (discord:{mod['id']})" and len(entry["sha256"]) == 64
 
     asked = await emulator.slash("ask", user=emulator.make_user("ada"), question=WIDGET_QUESTION)
@@ -46,7 +47,9 @@ async def test_non_moderator_is_refused_when_the_command_runs(emulator: DiscordE
     assert reply["data"]["content"].startswith("Only moderators can change the knowledge base")
     assert emulator.downloads == []  # refused before the file was even fetched
     assert not (settings.knowledge_dir / "imported").exists()
-    assert not (settings.data_dir / "audit.jsonl").exists()
+    (refusal,) = [json.loads(line) for line in (settings.data_dir / "audit.jsonl").open()]  # audited
+    assert refusal["action"] == "add" and refusal["target"] == "quantum-widget-act.md"
+    assert refusal["outcome"].startswith("refused: Only moderators")
 
 
 async def test_manage_server_is_enough(emulator: DiscordEmulator, run_bot):
