@@ -17,12 +17,13 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.corpus.knowledge import IMPORTED, document_files
 from bot.corpus.loaders import SUFFIXES, document_from_bytes, slugify
+from bot.corpus.screening import injection_problem
 from bot.errors import BuildInProgressError, KnowledgeBaseError
 from bot.models import Document, Problem
 
@@ -115,7 +116,9 @@ def add_file(
         tmp.write_bytes(data)
         os.replace(tmp, target)
 
-    return Edit(record("add", relative, actor, doc.sha256, source_url), save, _restorer(target))
+    problem = injection_problem(replace(doc, path=relative))
+    notes = (f"warning: {problem}",) if problem else ()
+    return Edit(record("add", relative, actor, doc.sha256, source_url), save, _restorer(target), notes)
 
 
 def _refuse_collision(name: str, doc_id: str, relative: str, documents: dict[str, Document]) -> None:
