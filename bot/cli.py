@@ -17,7 +17,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.answering.labels import source_label
 from bot.cli_render import answer_json, error_json, print_answer, search_json
-from bot.corpus.knowledge_store import unaudited
 from bot.errors import BasisError
 from bot.settings import Settings, load_settings
 
@@ -90,6 +89,8 @@ def index_build(
     strict: Annotated[bool, typer.Option(help="Exit non-zero when any file was skipped.")] = False,
 ) -> None:
     """Build (or incrementally update) the index from the knowledge directory."""
+    from bot.corpus.knowledge_store import unaudited
+
     settings = _settings(index, knowledge)
     report = _build(settings)
     for _, reason in report.skipped:
