@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.answering.labels import source_label
-from bot.cli_render import answer_json, print_answer, search_json
+from bot.cli_render import answer_json, error_json, print_answer, search_json
 from bot.errors import BasisError
 from bot.settings import Settings, load_settings
 
@@ -26,8 +27,8 @@ app.add_typer(index_app, name="index")
 app.add_typer(kb_app, name="kb")
 ranker_app = typer.Typer(help="Train the learned ranking stage.", no_args_is_help=True)
 app.add_typer(ranker_app, name="ranker")
-console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
+console = Console(soft_wrap=True, emoji=False)
+errors = Console(stderr=True, soft_wrap=True, emoji=False)
 
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index directory.")]
 KnowledgeOpt = Annotated[Path | None, typer.Option("--knowledge", help="Knowledge directory.")]
@@ -49,13 +50,36 @@ def _open(settings: Settings, ranker=None):
     return Basis.open(settings, ranker=ranker)
 
 
-def _questions(question: str) -> Iterator[str]:
-    if question == "-":
-        for line in sys.stdin:
-            if line.strip():
-                yield line.strip()
-    else:
-        yield question
+def _questions(question: str) -> Iterator[tuple[int, str]]:
+    """(line number, question): the argument, or each non-blank stdin line for `-`.
+
+    Stdin is read as bytes; undecodable bytes survive as lone surrogates, which
+    `Basis.check_question` refuses with a readable error for that line alone.
+    """
+    if question != "-":
+        yield 1, question
+        return
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        line = raw.decode("utf-8", "surrogateescape").strip()
+        if line:
+            yield number, line
+
+
+def _each_question(question: str, handle: Callable[[str], None]) -> None:
+    """Run `handle` on each question. In batch mode (`-`) a refused line prints a JSON object
+    with an `error` field and the batch goes on; the exit code is 1 when any line failed."""
+    failed = 0
+    for number, text in _questions(question):
+        try:
+            handle(text)
+        except BasisError as exc:
+            if question != "-":
+                raise
+            failed += 1
+            print(json.dumps(error_json(number, text, exc), ensure_ascii=False), flush=True)
+    if failed:
+        errors.print(f"{failed} line(s) could not be answered; see their `error` fields.", highlight=False)
+        raise typer.Exit(1)
 
 
 @index_app.command("build")
@@ -67,10 +91,15 @@ def index_build(
     ] = False,
 ) -> None:
     """Build (or incrementally update) the index from the knowledge directory."""
-    report = _build(_settings(index, knowledge), strict)
+    from bot.corpus.knowledge_store import unaudited
+
+    settings = _settings(index, knowledge)
+    report = _build(settings, strict)
     for _, reason in report.skipped:
-        errors.print(f"[yellow]skipped[/] {reason}", highlight=False)
-    console.print(report.summary(), highlight=False)
+        errors.print(f"[yellow]skipped[/] {escape(reason)}", highlight=False)
+    for problem in unaudited(settings.knowledge_dir, settings.data_dir):
+        errors.print(f"[yellow]warning[/] {escape(str(problem))}", highlight=False)
+    console.print(escape(report.summary()), highlight=False)
 
 
 def _build(settings: Settings, strict: bool = False):
@@ -108,14 +137,16 @@ def index_status(index: IndexOpt = None, json_out: JsonOpt = False) -> None:
         return
     counts = manifest["counts"]
     console.print(
-        f"Index {settings.index_dir}: {counts['documents']} documents, {counts['chunks']} chunks; "
-        f"model {manifest['model']['name']} ({manifest['model']['dimension']}-d); "
-        f"{manifest['dense']['kind']} dense index; built {manifest['built_at']} in "
-        f"{manifest['build_seconds']} s; knowledge as of {manifest.get('knowledge_as_of') or 'unknown'}.",
+        escape(
+            f"Index {settings.index_dir}: {counts['documents']} documents, {counts['chunks']} chunks; "
+            f"model {manifest['model']['name']} ({manifest['model']['dimension']}-d); "
+            f"{manifest['dense']['kind']} dense index; built {manifest['built_at']} in "
+            f"{manifest['build_seconds']} s; knowledge as of {manifest.get('knowledge_as_of') or 'unknown'}."
+        ),
         highlight=False,
     )
     for skipped in manifest.get("skipped", []):
-        console.print(f"[yellow]skipped at build[/] {skipped['reason']}", highlight=False)
+        console.print(f"[yellow]skipped at build[/] {escape(skipped['reason'])}", highlight=False)
 
 
 @app.command()
@@ -127,18 +158,21 @@ def search(
 ) -> None:
     """Show the passages retrieved for a question."""
     basis = _open(_settings(index))
-    for q in _questions(question):
+
+    def show(q: str) -> None:
         result = basis.search(q, k=k)
         if json_out or question == "-":
-            print(json.dumps(search_json(result), ensure_ascii=False))
-            continue
+            print(json.dumps(search_json(result), ensure_ascii=False), flush=True)
+            return
         for p in result.passages:
             console.print(
-                f"[bold]{p.rank}.[/] {p.document.title} — {p.chunk.heading or '(top)'} "
+                f"[bold]{p.rank}.[/] {escape(p.document.title)} — {escape(p.chunk.heading or '(top)')} "
                 f"[dim]({source_label(p.document.source_type)}, score {p.score:.4f})[/]",
                 highlight=False,
             )
-            console.print(f"   {p.chunk.text[:300]}", highlight=False)
+            console.print(f"   {escape(p.chunk.text[:300])}", highlight=False)
+
+    _each_question(question, show)
 
 
 @app.command()
@@ -151,13 +185,16 @@ def ask(
     started = time.perf_counter()
     basis = _open(_settings(index))
     load_ms = (time.perf_counter() - started) * 1000
-    for q in _questions(question):
+
+    def show(q: str) -> None:
         answer = basis.answer(q)
         answer = replace(answer, timings_ms={**answer.timings_ms, "load": round(load_ms, 1)})
         if json_out or question == "-":
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
             print_answer(console, answer)
+
+    _each_question(question, show)
 
 
 @app.command()
@@ -180,14 +217,15 @@ def define(term: str, json_out: JsonOpt = False, knowledge: KnowledgeOpt = None)
         return
     if result.entry is None:
         hint = f" Did you mean: {', '.join(result.suggestions)}?" if result.suggestions else ""
-        console.print(f"No glossary entry for {term!r}.{hint}", highlight=False)
+        console.print(escape(f"No glossary entry for {term!r}.{hint}"), highlight=False)
         raise typer.Exit(1)
     e = result.entry
-    console.print(f"[bold]{e.term}[/] — {' / '.join(e.zh)}", highlight=False)
-    console.print(e.definition, highlight=False)
+    console.print(f"[bold]{escape(e.term)}[/] — {escape(' / '.join(e.zh))}", highlight=False)
+    console.print(escape(e.definition), highlight=False)
     if e.definition_zh:
-        console.print(e.definition_zh, highlight=False)
-    console.print(f"[dim]Source: {e.citation}. Related: {', '.join(e.related)}[/]", highlight=False)
+        console.print(escape(e.definition_zh), highlight=False)
+    related = escape(", ".join(e.related))
+    console.print(f"[dim]Source: {escape(e.citation)}. Related: {related}[/]", highlight=False)
 
 
 def _evaluate(basis, file: Path, answers: bool = True) -> dict[str, Any]:
@@ -210,7 +248,10 @@ def _corpus_basis(settings: Settings, ranker=None):
     try:
         return _open(reader, ranker)
     except IndexMissingError:
-        errors.print(f"Building the index of {settings.shared_corpus_dir} in {settings.corpus_index_dir} …")
+        errors.print(
+            escape(f"Building the index of {settings.shared_corpus_dir} in {settings.corpus_index_dir} …"),
+            highlight=False,
+        )
         _build(reader.model_copy(update={"knowledge_dir": settings.shared_corpus_dir}))
         return _open(reader, ranker)
 
@@ -241,7 +282,7 @@ def evaluate(
         if json_out:
             print(json.dumps({k: v["metrics"] for k, v in results.items()}, ensure_ascii=False, indent=2))
             return
-        console.print(eval_table(results), highlight=False)
+        console.print(escape(eval_table(results)), highlight=False)
         return
     if file is None:
         raise BasisError("Give a question set, or --all for every set in BASIS_EVAL_DIR.")
@@ -251,10 +292,10 @@ def evaluate(
         return
     for name, metrics in data["metrics"].items():
         shown = ", ".join(f"{k} {v}" for k, v in metrics.items() if v is not None)
-        console.print(f"[bold]{name}[/]: {shown}", highlight=False)
+        console.print(f"[bold]{escape(name)}[/]: {escape(shown)}", highlight=False)
     misses = [r["id"] for r in data["rows"] if r.get("rank", 0) is None]
     if misses:
-        console.print(f"missed: {', '.join(misses)}", highlight=False)
+        console.print(escape(f"missed: {', '.join(misses)}"), highlight=False)
 
 
 @ranker_app.command("train")
@@ -274,8 +315,10 @@ def ranker_train(
     corpus = _corpus_basis(settings, neutral)
     report = train({"knowledge": knowledge, "shared-corpus": corpus}, distant)
     console.print(
-        f"Trained on {report.passages} passage and {report.sentences} sentence examples; "
-        f"wrote {', '.join(report.paths)}.",
+        escape(
+            f"Trained on {report.passages} passage and {report.sentences} sentence examples; "
+            f"wrote {', '.join(report.paths)}."
+        ),
         highlight=False,
     )
     for name, recall in report.recall.items():
@@ -287,10 +330,11 @@ def kb_check(directory: Annotated[Path | None, typer.Argument(help="Knowledge di
     """Validate every document and the glossary; list problems as `file: field: what is wrong`."""
     from bot.corpus.check import check_knowledge
 
-    problems = check_knowledge(directory or _settings().knowledge_dir)
+    settings = _settings()
+    problems = check_knowledge(directory or settings.knowledge_dir, settings.data_dir)
     for p in problems:
         style = "red" if p.severity == "error" else "yellow"
-        console.print(f"[{style}]{p.severity}[/] {p}", highlight=False)
+        console.print(f"[{style}]{p.severity}[/] {escape(str(p))}", highlight=False)
     errors_found = sum(p.severity == "error" for p in problems)
     console.print(f"{errors_found} errors, {len(problems) - errors_found} warnings.", highlight=False)
     if errors_found:
@@ -307,21 +351,23 @@ def kb_add(source: str, index: IndexOpt = None, knowledge: KnowledgeOpt = None) 
     else:
         path = Path(source)
         change = basis.kb_add_file(path.name, path.read_bytes(), actor=actor)
-    console.print(change.summary, highlight=False)
+    console.print(escape(change.summary), highlight=False)
 
 
 @kb_app.command("remove")
 def kb_remove(doc_id: str, index: IndexOpt = None, knowledge: KnowledgeOpt = None) -> None:
     """Remove a document by id, then rebuild."""
     change = _open(_settings(index, knowledge)).kb_remove(doc_id, actor="cli")
-    console.print(change.summary, highlight=False)
+    console.print(escape(change.summary), highlight=False)
 
 
 @kb_app.command("list")
 def kb_list(index: IndexOpt = None) -> None:
     """List the indexed documents."""
     for doc in _open(_settings(index)).kb_list():
-        console.print(f"{doc.id}  [dim]{source_label(doc.source_type)}[/]  {doc.title}", highlight=False)
+        console.print(
+            f"{escape(doc.id)}  [dim]{source_label(doc.source_type)}[/]  {escape(doc.title)}", highlight=False
+        )
 
 
 @app.command()
@@ -337,5 +383,5 @@ def main() -> None:
     try:
         app()
     except BasisError as exc:
-        errors.print(f"[red]Error:[/] {exc}", highlight=False)
+        errors.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from bot.answering.labels import message, source_label, summary_lines, terms_line
 from bot.models import Answer
@@ -62,12 +63,22 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
+def error_json(line: int, question: str, error: Exception) -> dict[str, Any]:
+    """A batch line that could not be answered; undecodable bytes and lone surrogates as escapes."""
+    try:  # bytes that were not UTF-8 come back as \xff escapes
+        shown = question.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # other lone surrogates as \ud800 escapes
+        shown = question.encode("utf-8", "backslashreplace").decode("utf-8")
+    return {"line": line, "question": shown, "error": str(error)}
+
+
 def print_answer(console: Console, answer: Answer) -> None:
+    """Rich text for people; every text from a document or the asker is escaped, never markup."""
     for warning in answer.warnings:
-        console.print(f"[bold yellow]⚠ {warning.message}[/]", highlight=False)
-    console.print(answer.text, highlight=False)
+        console.print(f"[bold yellow]⚠ {escape(warning.message)}[/]", highlight=False)
+    console.print(escape(answer.text), highlight=False)
     if terms := terms_line(answer.terms, answer.lang):
-        console.print(terms, highlight=False)
+        console.print(escape(terms), highlight=False)
     if answer.citations:
         console.print(f"[bold]{message('sources', answer.lang)}[/]")
     summaries = summary_lines(answer)
@@ -76,9 +87,9 @@ def print_answer(console: Console, answer: Answer) -> None:
         date = f", {doc.published.isoformat()}" if doc.published else ""
         label = source_label(doc.source_type, answer.lang)
         console.print(
-            f"  [{c.n}] {c.pinpoint} — {doc.title} [dim]({label}{date})[/]"
-            + (f"\n      {doc.url}" if doc.url else "")
-            + (f"\n      {summaries[c.n]}" if c.n in summaries else ""),
+            f"  [{c.n}] {escape(c.pinpoint)} — {escape(doc.title)} [dim]({label}{date})[/]"
+            + (f"\n      {escape(doc.url)}" if doc.url else "")
+            + (f"\n      {escape(summaries[c.n])}" if c.n in summaries else ""),
             highlight=False,
         )
-    console.print(f"[dim]{answer.footer}[/]", highlight=False)
+    console.print(f"[dim]{escape(answer.footer)}[/]", highlight=False)

@@ -8,9 +8,11 @@ assignment, so questions asked meanwhile are answered from the old index.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -19,19 +21,22 @@ from bot.answering.answer import compose_answer
 from bot.answering.llm import LlmClient
 from bot.corpus import knowledge_store
 from bot.corpus.knowledge_store import Edit
-from bot.errors import QuestionError
+from bot.errors import BasisError, QuestionError
 from bot.glossary import DefineResult, Glossary
 from bot.indexing.build import BuildReport, Progress, build_index, manifest_settings
 from bot.indexing.chunking import ChunkerConfig
 from bot.indexing.embedder import Embedder, load_embedder
 from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
-from bot.models import Answer
+from bot.models import Answer, Problem
 from bot.ranking.ranker import Ranker
 from bot.retrieval.expansion import Query, expand
 from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import Pool, SearchOptions, SearchResult, candidate_pool, hybrid_search
 from bot.settings import Settings
+from bot.text import not_text
+
+log = logging.getLogger(__name__)
 
 
 class _Live(NamedTuple):
@@ -52,10 +57,12 @@ class KbChange:
     action: str
     target: str
     report: BuildReport
+    notes: tuple[str, ...] = ()  # what the moderator should know besides the build summary
 
     @property
     def summary(self) -> str:
-        return f"{self.action} {self.target}: {self.report.summary()}"
+        done = {"add": "Added", "import": "Imported", "remove": "Removed", "reload": "Reloaded"}
+        return "\n".join([f"{done[self.action]} {self.target}: {self.report.summary()}", *self.notes])
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class KbStatus:
     model: str
     as_of: str | None
     folder: str
+    unaudited: tuple[str, ...] = ()
 
 
 def chunker_config(settings: Settings) -> ChunkerConfig:
@@ -132,7 +140,10 @@ class Basis:
         """Load the model and the live index; slow, so front ends call it off the event loop."""
         embedder = embedder or load_embedder(settings.model, settings.device)
         index = LoadedIndex.open(settings.index_dir, manifest_settings(embedder, chunker_config(settings)))
-        return cls(settings, embedder, index, Glossary.load(settings.knowledge_dir), ranker)
+        basis = cls(settings, embedder, index, Glossary.load(settings.knowledge_dir), ranker)
+        for problem in basis.unaudited():
+            log.warning("%s", problem)
+        return basis
 
     @property
     def index(self) -> LoadedIndex:
@@ -194,8 +205,10 @@ class Basis:
         return self.glossary.complete(text, limit)
 
     def check_question(self, question: str) -> str:
-        """The question with whitespace folded; QuestionError when empty or too long."""
+        """The question with whitespace folded; QuestionError when empty, too long or not text."""
         question = " ".join(question.split())
+        if bad := not_text(question):
+            raise QuestionError(bad)
         if not question:
             raise QuestionError("Please ask a question — the message was empty.")
         if len(question) > self.settings.max_question_chars:
@@ -216,10 +229,16 @@ class Basis:
         self._live = _Live.of(index, glossary)
         return report
 
-    def _change(self, action: str, target: str, apply: Callable[[], Edit]) -> KbChange:
-        """Apply one edit and rebuild; if the rebuild fails, the edit is undone and the old index stays."""
-        with knowledge_store.exclusive(self._write_lock):
-            edit = apply()
+    def _change(self, action: str, target: str, actor: str, plan: Callable[[], Edit]) -> KbChange:
+        """Plan one edit, log its intent (on disk), apply it and rebuild, then log the outcome; if
+        the rebuild fails the edit is undone and the old index stays. A refusal is logged too."""
+        with self._refusals_logged(action, target, actor), ExitStack() as held:
+            held.enter_context(knowledge_store.exclusive(self._write_lock))
+            edit = plan()
+            held = held.pop_all()  # keep the writer lock past the refusal window
+        with held:
+            knowledge_store.audit(self.settings.data_dir, edit.record, knowledge_store.INTENT)
+            edit.apply()
             try:
                 report = self.rebuild()
             except Exception as exc:
@@ -227,46 +246,65 @@ class Basis:
                 knowledge_store.audit(self.settings.data_dir, edit.record, f"failed and undone: {exc}")
                 raise
             knowledge_store.audit(self.settings.data_dir, edit.record, report.summary())
-        return KbChange(action, target, report)
+        return KbChange(action, target, report, edit.notes + self._unaudited_notes())
+
+    @contextmanager
+    def _refusals_logged(self, action: str, target: str, actor: str) -> Iterator[None]:
+        try:
+            yield
+        except BasisError as exc:
+            self.kb_refused(action, target, actor, str(exc))
+            raise
+
+    def kb_refused(self, action: str, target: str, actor: str, reason: str) -> None:
+        """Audit a /kb attempt that was refused (not a moderator, bad upload, busy, …)."""
+        knowledge_store.refused(self.settings.data_dir, action, target, actor, reason)
+
+    def unaudited(self) -> list[Problem]:
+        """Imported files with no finished audit record (see `knowledge_store.unaudited`)."""
+        return knowledge_store.unaudited(self.settings.knowledge_dir, self.settings.data_dir)
+
+    def _unaudited_notes(self) -> tuple[str, ...]:
+        return tuple(f"warning: {p}" for p in self.unaudited())
 
     def kb_add_file(self, filename: str, data: bytes, *, actor: str) -> KbChange:
-        limit = self.settings.max_upload_bytes
-        return self._change(
-            "Added",
-            filename,
-            lambda: knowledge_store.add_file(self.settings.knowledge_dir, filename, data, actor, limit),
-        )
+        return self._change("add", filename, actor, lambda: self._plan_add(filename, data, actor))
 
     def kb_add_url(self, url: str, *, actor: str) -> KbChange:
         from bot.corpus.fetch import fetch_url
 
-        fetched = fetch_url(url, self.settings.max_upload_bytes, self.settings.fetch_timeout)
+        with self._refusals_logged("import", url, actor):
+            fetched = fetch_url(url, self.settings.max_upload_bytes, self.settings.fetch_timeout)
         return self._change(
-            "Imported",
-            url,
-            lambda: knowledge_store.add_file(
-                self.settings.knowledge_dir,
-                fetched.filename,
-                fetched.data,
-                actor,
-                self.settings.max_upload_bytes,
-                source_url=url,
-            ),
+            "import", url, actor, lambda: self._plan_add(fetched.filename, fetched.data, actor, url)
+        )
+
+    def _plan_add(self, filename: str, data: bytes, actor: str, source_url: str = "") -> Edit:
+        return knowledge_store.add_file(
+            self.settings.knowledge_dir,
+            filename,
+            data,
+            actor,
+            self.settings.max_upload_bytes,
+            self.index.documents,
+            source_url,
         )
 
     def kb_remove(self, doc_id: str, *, actor: str) -> KbChange:
         documents = self.index.documents
         return self._change(
-            "Removed",
+            "remove",
             doc_id,
+            actor,
             lambda: knowledge_store.remove(self.settings.knowledge_dir, doc_id, documents, actor),
         )
 
     def kb_reload(self, *, actor: str) -> KbChange:
         return self._change(
-            "Reloaded",
+            "reload",
             str(self.settings.knowledge_dir),
-            lambda: Edit(knowledge_store.record("reload", "", actor, ""), lambda: None),
+            actor,
+            lambda: Edit(knowledge_store.record("reload", "", actor, ""), lambda: None, lambda: None),
         )
 
     def kb_list(self) -> list[DocSummary]:
@@ -284,4 +322,5 @@ class Basis:
             model=manifest["model"]["name"],
             as_of=manifest.get("knowledge_as_of"),
             folder=str(Path(self.index.folder)),
+            unaudited=tuple(str(p) for p in self.unaudited()),
         )

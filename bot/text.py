@@ -157,3 +157,18 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return (start, end) if end > start else None
+
+
+def not_text(text: str) -> str | None:
+    """Why `text` is not valid Unicode text (an undecodable byte or a lone surrogate), else None.
+
+    Such strings cannot be encoded, so tokenizers, JSON and terminals would fail on them later.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"Character {exc.start + 1} is not valid text (an undecodable byte or a lone "
+            "surrogate); please retype it."
+        )
+    return None

@@ -31,9 +31,10 @@ def test_add_file_rebuilds_and_audits(basis: Basis, settings: Settings) -> None:
     top = basis.search("mass-market encryption licence exception").passages[0]
     assert top.document.id == "encryption-note"
     assert "encryption-note" in {d.id for d in basis.kb_list()}
-    (row,) = [
+    intent, row = [
         json.loads(line) for line in (settings.data_dir / "audit.jsonl").read_text("utf-8").splitlines()
     ]
+    assert intent["outcome"] == "intent" and intent["change"] == row["change"]
     assert row["action"] == "add" and row["actor"] == "mod#1" and row["outcome"] == change.report.summary()
 
 
@@ -49,7 +50,9 @@ def test_refused_upload_changes_nothing(basis: Basis, settings: Settings) -> Non
     with pytest.raises(DocumentError):
         basis.kb_add_file("broken.md", b'---\nid: x\ntitle: "open\n---\nbody\n', actor="m")
     assert basis.index.folder == folder
-    assert not (settings.data_dir / "audit.jsonl").exists()
+    (refusal,) = [json.loads(line) for line in (settings.data_dir / "audit.jsonl").open(encoding="utf-8")]
+    assert refusal["action"] == "add" and refusal["target"] == "broken.md" and refusal["actor"] == "m"
+    assert refusal["outcome"].startswith("refused: broken.md")
 
 
 def test_readers_keep_the_old_index_while_a_change_is_refused(
@@ -102,7 +105,7 @@ def test_add_url_imports_through_the_checked_fetch(
         change = basis.kb_add_url(server.url("/guidance/widgets"), actor="mod#1")
     assert change.report.added == ["127-0-0-1-guidance-widgets"]
     assert basis.search("widget licence Ruritania").passages[0].document.title == "Widget guidance"
-    row = json.loads((settings.data_dir / "audit.jsonl").read_text("utf-8"))
+    row = json.loads((settings.data_dir / "audit.jsonl").read_text("utf-8").splitlines()[-1])
     assert row["source_url"] == server.url("/guidance/widgets")
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.injection import addresses_assistant
 from bot.models import Passage
 from bot.ranking.features import Candidate, Pool
 from bot.ranking.model import LinearModel
@@ -45,13 +46,17 @@ class Pick:
 
 
 def sentence_candidates(passages: tuple[Passage, ...]) -> list[tuple[Passage, int, int, bool]]:
-    """Every prose sentence of the passages: (passage, start, end, first in its passage)."""
+    """Every prose sentence of the passages: (passage, start, end, first in its passage).
+
+    A sentence that instructs an AI assistant is evidence of nothing and is never a candidate."""
     found: list[tuple[Passage, int, int, bool]] = []
     for passage in passages:
         spans = [
             (a, b)
             for a, b in split_sentences(passage.chunk.text)
-            if b - a >= MIN_CHARS and not NOT_PROSE.match(passage.chunk.text[a:b])
+            if b - a >= MIN_CHARS
+            and not NOT_PROSE.match(passage.chunk.text[a:b])
+            and not addresses_assistant(passage.chunk.text[a:b])
         ]
         found.extend((passage, a, b, n == 0) for n, (a, b) in enumerate(spans))
     return found

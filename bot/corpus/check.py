@@ -6,12 +6,19 @@ from pathlib import Path
 
 from bot.corpus.glossary_file import FILE_NAME, parse_glossary
 from bot.corpus.knowledge import load_knowledge
+from bot.corpus.knowledge_store import unaudited
+from bot.corpus.screening import injection_problem
 from bot.models import Problem
 
 
-def check_knowledge(directory: Path) -> list[Problem]:
+def check_knowledge(directory: Path, data_dir: Path | None = None) -> list[Problem]:
+    """Problems of every file and the glossary; with `data_dir`, also imported files the audit
+    log cannot vouch for. Sentences instructing an AI are warnings too."""
     loaded = load_knowledge(directory)
     problems = list(loaded.problems)
+    problems.extend(p for doc in loaded.documents if (p := injection_problem(doc)))
+    if data_dir is not None:
+        problems.extend(unaudited(directory, data_dir))
     glossary = directory / FILE_NAME
     if glossary.is_file():
         _, glossary_problems = parse_glossary(glossary.read_bytes(), FILE_NAME)

@@ -17,6 +17,7 @@ from bot.errors import DocumentError
 from bot.models import Document, Problem
 
 IGNORED_NAMES = {"readme.md", "sources.tsv", GLOSSARY_FILE}
+IMPORTED = "imported"  # where moderators' uploads are saved
 
 
 @dataclass
@@ -28,12 +29,17 @@ class LoadedKnowledge:
 
 
 def document_files(knowledge_dir: Path) -> Iterator[Path]:
-    for path in sorted(knowledge_dir.rglob("*")):
+    """Every document file; uploads under `imported/` last, so a curated file keeps a shared id."""
+    for path in sorted(knowledge_dir.rglob("*"), key=lambda p: (_imported(knowledge_dir, p), p)):
         relative = path.relative_to(knowledge_dir)
         if any(part.startswith(".") for part in relative.parts):
             continue
         if path.is_file() and path.suffix.lower() in SUFFIXES and path.name.lower() not in IGNORED_NAMES:
             yield path
+
+
+def _imported(knowledge_dir: Path, path: Path) -> bool:
+    return path.relative_to(knowledge_dir).parts[0] == IMPORTED
 
 
 def load_knowledge(knowledge_dir: Path, max_bytes: int | None = None) -> LoadedKnowledge:

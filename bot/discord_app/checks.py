@@ -7,12 +7,11 @@ actually refuse a request.
 from __future__ import annotations
 
 import math
-import time
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -33,32 +32,37 @@ def is_moderator(user: discord.abc.User, permissions: discord.Permissions, role_
     return not roles.isdisjoint(role_ids)
 
 
-class RateLimiter:
-    """A sliding window per user: at most `count` questions in any `seconds`."""
+def require_moderator(interaction: discord.Interaction) -> bool:
+    """The /kb permission check, shared by its commands and their autocompletes; NotModerator if not."""
+    role_ids = interaction.client.settings.moderator_role_ids  # type: ignore[attr-defined]
+    if is_moderator(interaction.user, interaction.permissions, role_ids):
+        return True
+    raise NotModerator()
 
-    def __init__(self, count: int, seconds: float, clock: Callable[[], float] = time.monotonic):
-        self.count = count
-        self.seconds = seconds
-        self._clock = clock
-        self._asked: defaultdict[int, deque[float]] = defaultdict(deque)
 
-    def retry_after(self, user_id: int) -> float:
-        """Seconds until `user_id` may ask again (0 means go ahead, and the question is counted)."""
-        now = self._clock()
-        asked = self._asked[user_id]
-        while asked and now - asked[0] >= self.seconds:
-            asked.popleft()
-        if len(asked) >= self.count:
-            return self.seconds - (now - asked[0])
-        asked.append(now)
-        return 0.0
+# For autocomplete callbacks: discord.py runs the checks attached to them (not the group's
+# interaction_check) before suggesting anything, so a non-moderator gets no choices.
+moderators_only = app_commands.check(require_moderator)
 
-    def refusal(self, user_id: int) -> str | None:
-        """A polite refusal when over the limit; None means go ahead (and the question counts)."""
-        wait = self.retry_after(user_id)
-        if not wait:
-            return None
-        return (
-            f"You have asked {self.count} questions in the last {self.seconds:g} seconds. "
-            f"Please wait {math.ceil(wait)} s and ask again."
-        )
+
+def question_cooldown(count: int, seconds: float) -> commands.CooldownMapping[int]:
+    """discord.py's per-key cooldown mapping, keyed by user id: `count` questions per `seconds`."""
+    return commands.CooldownMapping.from_cooldown(count, seconds, _user_key)
+
+
+def _user_key(user_id: int) -> int:
+    return user_id
+
+
+def rate_refusal(
+    cooldown: commands.CooldownMapping[int], user_id: int, now: float | None = None
+) -> str | None:
+    """A polite refusal when `user_id` is over the budget; None means go ahead (and the question counts)."""
+    bucket = cooldown.get_bucket(user_id, now)
+    wait = bucket.update_rate_limit(now) if bucket else None
+    if wait is None:
+        return None
+    return (
+        f"You have asked {bucket.rate} questions in the last {bucket.per:g} seconds. "
+        f"Please wait {math.ceil(wait)} s and ask again."
+    )

@@ -21,7 +21,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.discord_app.checks import RateLimiter
+from bot.discord_app.checks import question_cooldown
 from bot.discord_app.cogs.ask import AskCog
 from bot.discord_app.cogs.define import DefineCog
 from bot.discord_app.cogs.kb import KbCog
@@ -55,7 +55,7 @@ INTENT_MISSING = (
 
 
 class BasisBot(commands.Bot):
-    """Owns the service, the feedback store and the rate limiter; cogs reach them through it."""
+    """Owns the service, the feedback store and the per-user question cooldown; cogs reach them through it."""
 
     basis: Basis
     feedback: FeedbackStore
@@ -70,7 +70,7 @@ class BasisBot(commands.Bot):
             tree_cls=BasisTree,
         )
         self.settings = settings
-        self.limiter = RateLimiter(settings.rate_limit_count, settings.rate_limit_seconds)
+        self.cooldown = question_cooldown(settings.rate_limit_count, settings.rate_limit_seconds)
         self._embedder = embedder
 
     async def setup_hook(self) -> None:

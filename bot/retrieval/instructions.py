@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.injection import addresses_assistant
 from bot.text import split_sentences
 
 INSTRUCTION = re.compile(
@@ -24,14 +25,20 @@ INSTRUCTION = re.compile(
 )
 
 
+def instructs(sentence: str) -> bool:
+    """A sentence of a question that orders the bot about: in a question "you" is the bot, so
+    this is wider than `addresses_assistant`, which is also applied to documents."""
+    return INSTRUCTION.search(sentence) is not None or addresses_assistant(sentence)
+
+
 def only_instructions(question: str) -> bool:
     """True when every sentence of the message instructs the bot and none asks anything."""
     spans = split_sentences(question)
-    return bool(spans) and all(INSTRUCTION.search(question[a:b]) for a, b in spans)
+    return bool(spans) and all(instructs(question[a:b]) for a, b in spans)
 
 
 def strip_instructions(question: str) -> str:
     """The question without sentences that instruct the bot; unchanged if that would leave nothing."""
-    kept = [question[a:b] for a, b in split_sentences(question) if not INSTRUCTION.search(question[a:b])]
+    kept = [question[a:b] for a, b in split_sentences(question) if not instructs(question[a:b])]
     cleaned = " ".join(kept).strip()
     return cleaned or question

@@ -14,11 +14,18 @@ from bot.errors import BuildInProgressError, DocumentError, KnowledgeBaseError
 from tests.helpers import front_matter_doc, make_pdf
 
 
+def saved_upload(
+    knowledge_dir: Path, name: str, data: bytes, actor: str, max_bytes: int
+) -> knowledge_store.Edit:
+    """Plan an upload into a knowledge directory whose ids it does not collide with, and apply it."""
+    edit = knowledge_store.add_file(knowledge_dir, name, data, actor, max_bytes, {})
+    edit.apply()
+    return edit
+
+
 def test_add_file_saves_under_imported(knowledge_dir: Path) -> None:
     data = front_matter_doc("encryption-note").encode()
-    entry = knowledge_store.add_file(
-        knowledge_dir, "Encryption Note.md", data, "mod#1", max_bytes=10_000
-    ).record
+    entry = saved_upload(knowledge_dir, "Encryption Note.md", data, "mod#1", 10_000).record
     saved = knowledge_dir / "imported" / "encryption-note.md"
     assert saved.read_bytes() == data
     assert entry.action == "add" and entry.target == "imported/encryption-note.md" and entry.actor == "mod#1"
@@ -28,14 +35,14 @@ def test_add_file_saves_under_imported(knowledge_dir: Path) -> None:
 
 
 def test_add_pdf_and_text(knowledge_dir: Path) -> None:
-    knowledge_store.add_file(knowledge_dir, "guide.pdf", make_pdf(["A guide to releases."]), "m", 100_000)
-    knowledge_store.add_file(knowledge_dir, "notes.txt", b"Notes\n\nA release is an export.\n", "m", 100_000)
+    saved_upload(knowledge_dir, "guide.pdf", make_pdf(["A guide to releases."]), "m", 100_000)
+    saved_upload(knowledge_dir, "notes.txt", b"Notes\n\nA release is an export.\n", "m", 100_000)
     assert (knowledge_dir / "imported" / "guide.pdf").is_file()
     assert (knowledge_dir / "imported" / "notes.txt").is_file()
 
 
 def test_path_components_in_the_upload_name_are_ignored(knowledge_dir: Path) -> None:
-    entry = knowledge_store.add_file(knowledge_dir, "../../evil.txt", b"Evil\n\ntext\n", "m", 1000).record
+    entry = saved_upload(knowledge_dir, "../../evil.txt", b"Evil\n\ntext\n", "m", 1000).record
     assert entry.target == "imported/evil.txt"
     assert not (knowledge_dir.parent / "evil.txt").exists()
 
@@ -54,13 +61,16 @@ def test_bad_uploads_are_refused_and_never_saved(
     knowledge_dir: Path, filename: str, data: bytes, error: type[Exception], message: str
 ) -> None:
     with pytest.raises(error, match=message):
-        knowledge_store.add_file(knowledge_dir, filename, data, "m", max_bytes=2000)
+        knowledge_store.add_file(knowledge_dir, filename, data, "m", 2000, {})
     assert not (knowledge_dir / "imported").exists()
 
 
 def test_remove(knowledge_dir: Path) -> None:
     documents = {d.id: d for d in load_knowledge(knowledge_dir).documents}
-    entry = knowledge_store.remove(knowledge_dir, "smuggling-report", documents, "mod#2").record
+    edit = knowledge_store.remove(knowledge_dir, "smuggling-report", documents, "mod#2")
+    assert (knowledge_dir / "smuggling-report.md").exists()  # planned, not yet applied
+    edit.apply()
+    entry = edit.record
     assert entry.action == "remove" and entry.target == "smuggling-report.md"
     assert not (knowledge_dir / "smuggling-report.md").exists()
     with pytest.raises(KnowledgeBaseError, match="no document with id 'nope'"):
@@ -100,8 +110,10 @@ def test_one_writer_at_a_time() -> None:
 def test_undo_puts_back_what_an_edit_changed(knowledge_dir: Path) -> None:
     original = (knowledge_dir / "smuggling-report.md").read_bytes()
     documents = {d.id: d for d in load_knowledge(knowledge_dir).documents}
-    knowledge_store.remove(knowledge_dir, "smuggling-report", documents, "m").undo()
+    removed = knowledge_store.remove(knowledge_dir, "smuggling-report", documents, "m")
+    removed.apply()
+    removed.undo()
     assert (knowledge_dir / "smuggling-report.md").read_bytes() == original
-    added = knowledge_store.add_file(knowledge_dir, "notes.txt", b"Notes\n\nA release.\n", "m", 1000)
+    added = saved_upload(knowledge_dir, "notes.txt", b"Notes\n\nA release.\n", "m", 1000)
     added.undo()
     assert not (knowledge_dir / "imported" / "notes.txt").exists()

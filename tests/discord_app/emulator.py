@@ -296,7 +296,16 @@ class DiscordEmulator:
             data["resolved"] = resolved
         return await self._interact(INTERACTION_COMMAND, data, user, roles, permissions, channel_id)
 
-    async def autocomplete(self, command: str, focused: str, *, user: Json, **values: Any) -> list[Json]:
+    async def autocomplete(
+        self,
+        command: str,
+        focused: str,
+        *,
+        user: Json,
+        roles: tuple[int, ...] = (),
+        permissions: int = MEMBER_PERMISSIONS,
+        **values: Any,
+    ) -> list[Json]:
         """Dispatch an autocomplete interaction and return the choices the client offered."""
         name, *sub = command.split()
         definition, guild_id = self._command(name)
@@ -304,7 +313,7 @@ class DiscordEmulator:
         data: Json = {"id": definition["id"], "name": name, "type": 1, "options": options}
         if guild_id is not None:
             data["guild_id"] = str(guild_id)
-        sent = await self._interact(INTERACTION_AUTOCOMPLETE, data, user, (), MEMBER_PERMISSIONS, None)
+        sent = await self._interact(INTERACTION_AUTOCOMPLETE, data, user, roles, permissions, None)
         call = await self.callback(sent)
         assert call.body["type"] == 8, call.body
         return call.body["data"]["choices"]

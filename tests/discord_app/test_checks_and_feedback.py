@@ -1,4 +1,4 @@
-"""The rate limiter, the moderator check and the feedback store, without Discord."""
+"""The question cooldown, the moderator check and the feedback store, without Discord."""
 
 from __future__ import annotations
 
@@ -9,23 +9,21 @@ from types import SimpleNamespace
 
 import discord
 
-from bot.discord_app.checks import RateLimiter, is_moderator
+from bot.discord_app.checks import is_moderator, question_cooldown, rate_refusal
 from bot.discord_app.feedback import FILE_NAME, FeedbackStore
 from bot.discord_app.render import ShownPassage
 
 
-def test_rate_limiter_is_a_sliding_window_per_user():
-    now = [0.0]
-    limiter = RateLimiter(2, 60, clock=lambda: now[0])
-    assert limiter.refusal(1) is None
-    now[0] = 10
-    assert limiter.refusal(1) is None
-    now[0] = 30
-    assert "wait 30 s" in limiter.refusal(1)
-    assert limiter.refusal(2) is None  # other users are not affected
-    now[0] = 60
-    assert limiter.refusal(1) is None  # the first question has left the window
-    assert "wait 10 s" in limiter.refusal(1)
+def test_question_cooldown_is_per_user_and_keeps_the_refusal_message():
+    cooldown = question_cooldown(2, 60)
+    assert rate_refusal(cooldown, 1, now=1000.0) is None
+    assert rate_refusal(cooldown, 1, now=1010.0) is None
+    refusal = rate_refusal(cooldown, 1, now=1030.0)
+    assert refusal == "You have asked 2 questions in the last 60 seconds. Please wait 30 s and ask again."
+    assert rate_refusal(cooldown, 2, now=1030.0) is None  # other users are not affected
+    assert rate_refusal(cooldown, 1, now=1061.0) is None  # the window has passed
+    assert rate_refusal(cooldown, 1, now=1062.0) is None
+    assert "wait 59 s" in rate_refusal(cooldown, 1, now=1062.0)
 
 
 def test_moderator_by_permission_or_role():

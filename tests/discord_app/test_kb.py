@@ -29,7 +29,8 @@ async def test_moderator_adds_attachment_then_it_answers(emulator: DiscordEmulat
     assert summary.body["content"].startswith("Added quantum-widget-act.md: Documents: 1 added")
     assert summary.response["flags"] & EPHEMERAL
 
-    (entry,) = [json.loads(line) for line in (settings.data_dir / "audit.jsonl").open()]
+    intent, entry = [json.loads(line) for line in (settings.data_dir / "audit.jsonl").open()]
+    assert intent["outcome"] == "intent" and entry["change"] == intent["change"]
     assert entry["actor"] == f"mod (discord:{mod['id']})" and len(entry["sha256"]) == 64
 
     asked = await emulator.slash("ask", user=emulator.make_user("ada"), question=WIDGET_QUESTION)
@@ -46,7 +47,9 @@ async def test_non_moderator_is_refused_when_the_command_runs(emulator: DiscordE
     assert reply["data"]["content"].startswith("Only moderators can change the knowledge base")
     assert emulator.downloads == []  # refused before the file was even fetched
     assert not (settings.knowledge_dir / "imported").exists()
-    assert not (settings.data_dir / "audit.jsonl").exists()
+    (refusal,) = [json.loads(line) for line in (settings.data_dir / "audit.jsonl").open()]  # audited
+    assert refusal["action"] == "add" and refusal["target"] == "quantum-widget-act.md"
+    assert refusal["outcome"].startswith("refused: Only moderators")
 
 
 async def test_manage_server_is_enough(emulator: DiscordEmulator, run_bot):
@@ -93,7 +96,7 @@ async def test_list_autocomplete_and_remove(emulator: DiscordEmulator, run_bot):
     (embed,) = (await emulator.callback(listed)).body["data"]["embeds"]
     assert "`deemed-export` — Deemed exports" in embed["description"]
 
-    choices = await emulator.autocomplete("kb remove", "doc_id", user=mod, doc_id="deem")
+    choices = await emulator.autocomplete("kb remove", "doc_id", user=mod, roles=roles, doc_id="deem")
     assert choices == [
         {
             "name": "deemed-export — Deemed exports: releasing technology to foreign persons",

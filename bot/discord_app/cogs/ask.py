@@ -16,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering.labels import source_label
+from bot.discord_app.checks import rate_refusal
 from bot.discord_app.error_handler import user_message
 from bot.discord_app.render import answer_embeds, paginate, passage_records
 from bot.discord_app.replies import NO_MENTIONS, send_pages, send_text
@@ -83,7 +84,7 @@ class AskCog(commands.Cog):
             self.bot.basis.check_question(question)
         except QuestionError as exc:
             return str(exc)
-        return self.bot.limiter.refusal(user_id)
+        return rate_refusal(self.bot.cooldown, user_id)
 
     async def present(self, answer: Answer) -> tuple[list[list[discord.Embed]], discord.ui.View]:
         """The messages an answer needs and its buttons; its passages are remembered for them."""

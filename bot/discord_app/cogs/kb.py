@@ -1,7 +1,8 @@
 """`/kb` for moderators: add, remove, list, status, reload.
 
-Permission is checked every time a command runs (`interaction_check`); Discord's default
-permissions only hide the group from others. Changes run in a worker thread: the service
+Permission is checked every time a command runs (`interaction_check`) and before any
+autocomplete suggestion; Discord's default permissions only hide the group from others. Refused
+attempts are audited. Changes run in a worker thread: the service
 validates, saves, audits and rebuilds, then swaps the index, so questions keep being answered
 from the old index meanwhile. The moderator gets the change summary as a follow-up.
 """
@@ -16,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering.labels import source_label
-from bot.discord_app.checks import NotModerator, is_moderator
+from bot.discord_app.checks import NotModerator, moderators_only, require_moderator
 from bot.discord_app.render import SOURCES_COLOUR, block_embeds, paginate
 from bot.discord_app.replies import send_pages, send_text
 from bot.errors import KnowledgeBaseError
@@ -35,10 +36,22 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         super().__init__()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        role_ids = self.bot.settings.moderator_role_ids
-        if is_moderator(interaction.user, interaction.permissions, role_ids):
-            return True
-        raise NotModerator()
+        return require_moderator(interaction)
+
+    async def cog_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """A non-moderator's attempt is audited (who, what, why); the reply is the tree's."""
+        if isinstance(error, NotModerator):
+            command = interaction.command.name if interaction.command else "kb"
+            await asyncio.to_thread(
+                self.bot.basis.kb_refused, command, requested(interaction), actor(interaction), str(error)
+            )
+
+    def refused(self, interaction: discord.Interaction, reason: str) -> KnowledgeBaseError:
+        """Audit a request this cog refuses before the service sees it, and the error to raise."""
+        self.bot.basis.kb_refused("add", requested(interaction), actor(interaction), reason)
+        return KnowledgeBaseError(reason)
 
     @app_commands.command(name="add")
     @app_commands.describe(
@@ -52,13 +65,13 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
     ) -> None:
         """Add a document (attachment or URL) and rebuild the index."""
         if (file is None) == (url is None):
-            raise KnowledgeBaseError("Give either a file or a URL (exactly one of them).")
+            raise self.refused(interaction, "Give either a file or a URL (exactly one of them).")
         basis = self.bot.basis
         if file is not None:
             limit = self.bot.settings.max_upload_bytes
             if file.size > limit:
-                raise KnowledgeBaseError(
-                    f"{file.filename} is {file.size:,} bytes; the limit is {limit:,} bytes."
+                raise self.refused(
+                    interaction, f"{file.filename} is {file.size:,} bytes; the limit is {limit:,} bytes."
                 )
             await interaction.response.defer(ephemeral=True, thinking=True)
             data = await file.read()
@@ -77,6 +90,7 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         await send_text(interaction, change.summary, ephemeral=True)
 
     @remove.autocomplete("doc_id")
+    @moderators_only
     async def complete_doc(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -116,7 +130,15 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         embed.add_field(name="Last build", value=status.built_at)
         embed.add_field(name="Model", value=status.model)
         embed.add_field(name="Knowledge as of", value=status.as_of or "unknown")
+        if status.unaudited:
+            embed.add_field(name="Warnings", value="\n".join(status.unaudited)[:1024], inline=False)
         await send_pages(interaction, [[embed]], ephemeral=True)
+
+
+def requested(interaction: discord.Interaction) -> str:
+    """What a /kb command was asked to act on (its option values), for the audit log."""
+    values = (v.filename if isinstance(v, discord.Attachment) else str(v) for _, v in interaction.namespace)
+    return " ".join(values)
 
 
 def actor(interaction: discord.Interaction) -> str:
