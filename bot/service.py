@@ -52,10 +52,11 @@ class KbChange:
     action: str
     target: str
     report: BuildReport
+    notes: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
-        return f"{self.action} {self.target}: {self.report.summary()}"
+        return " ".join([f"{self.action} {self.target}: {self.report.summary()}", *self.notes])
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ class Basis:
                 knowledge_store.audit(self.settings.data_dir, edit.record, f"failed and undone: {exc}")
                 raise
             knowledge_store.audit(self.settings.data_dir, edit.record, report.summary())
-        return KbChange(action, target, report)
+        return KbChange(action, target, report, edit.notes)
 
     def kb_add_file(self, filename: str, data: bytes, *, actor: str) -> KbChange:
         limit = self.settings.max_upload_bytes

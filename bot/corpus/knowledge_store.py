@@ -31,6 +31,7 @@ class Edit:
 
     record: AuditRecord
     undo: Callable[[], None]
+    notes: tuple[str, ...] = ()  # what the moderator should know, e.g. the encoding a file was read in
 
 
 def _restorer(path: Path) -> Callable[[], None]:
@@ -88,7 +89,7 @@ def add_file(
         raise KnowledgeBaseError(f"{name}: only {', '.join(SUFFIXES)} files can be added.")
     if len(data) > max_bytes:
         raise KnowledgeBaseError(f"{name} is {len(data):,} bytes; the limit is {max_bytes:,} bytes.")
-    doc, _ = document_from_bytes(data, name)
+    doc, problems = document_from_bytes(data, name)
     target_dir = knowledge_dir / IMPORTED
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{slugify(doc.id)}{suffix}"
@@ -96,7 +97,9 @@ def add_file(
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, target)
-    return Edit(record("add", str(target.relative_to(knowledge_dir)), actor, doc.sha256, source_url), undo)
+    notes = tuple(str(p) for p in problems if p.severity == "warning")
+    entry = record("add", str(target.relative_to(knowledge_dir)), actor, doc.sha256, source_url)
+    return Edit(entry, undo, notes)
 
 
 def remove(knowledge_dir: Path, doc_id: str, documents: dict[str, Document], actor: str) -> Edit:

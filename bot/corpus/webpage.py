@@ -7,6 +7,7 @@ so it never shadows the standard `html` module.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
@@ -19,16 +20,23 @@ BLOCKS = {"p", "div", "section", "article", "main", "li", "tr", "blockquote", "p
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
-def html_to_text(html: str) -> tuple[str, str]:
-    """Return (title, text) of the page's main content."""
+class Page(NamedTuple):
+    title: str
+    text: str
+    url: str
+
+
+def html_to_text(html: str) -> Page:
+    """The page's title, main text and its own address (canonical link or og:url), when it names one."""
     tree = HTMLParser(html)
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node else ""
+    url = _own_url(tree)
     for node in tree.css(DROP):
         node.decompose()
     root = tree.css_first("main") or tree.css_first("article") or tree.body or tree.root
     if root is None:
-        return title, ""
+        return Page(title, "", url)
     parts: list[str] = []
     _walk(root, parts)
     text = re.sub(r"[ \t]+", " ", "".join(parts))
@@ -37,7 +45,16 @@ def html_to_text(html: str) -> tuple[str, str]:
     if not title:
         h1 = root.css_first("h1")
         title = h1.text(strip=True) if h1 else ""
-    return title, text + "\n" if text else ""
+    return Page(title, text + "\n" if text else "", url)
+
+
+def _own_url(tree: HTMLParser) -> str:
+    for selector, attribute in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
+        node = tree.css_first(selector)
+        value = (node.attributes.get(attribute) or "").strip() if node else ""
+        if value.startswith(("http://", "https://")):
+            return value
+    return ""
 
 
 def _walk(node: Node, parts: list[str]) -> None:
