@@ -23,15 +23,18 @@ USC_CHAPTER = re.compile(r"CHAPTER\s+(\d+)", re.I)
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
-def infer_metadata(name: str, title: str, text: str, provenance: str, url: str = "") -> dict[str, Any]:
+def infer_metadata(
+    name: str, title: str, text: str, provenance: str, url: str = "", header: str = ""
+) -> dict[str, Any]:
     """Fields to set on a Document read from a file without front matter.
 
-    `url` is the page's own address when it names one (an HTML canonical link).
+    `url` is the page's own address when it names one (an HTML canonical link); `header`
+    the start of the whole page when the text is only its main part (a web page).
     """
     lowered = (name + " " + title).lower()
     heading = HEADING.search(text)
     own_urls = [u for u in (url, name, *URL.findall(provenance)) if u]
-    official = recognise(title, heading.group(1) if heading else "", text, own_urls)
+    official = recognise(title, heading.group(1) if heading else "", header or text, own_urls)
     if official and official.source_type == "bill":
         return _bill(official, title, text, url)
     fr = FR_CITATION.search(provenance)

@@ -150,7 +150,7 @@ def _load_html(data: bytes, path: Path, name: str) -> tuple[Document, list[Probl
     if not page.text.strip():
         raise DocumentError(f"{name}: body: no readable main text in the page")
     title = page.title or _first_line(page.text)
-    return _inferred(path, name, data, title, page.text, "", page.url), notes
+    return _inferred(path, name, data, title, page.text, "", page.url, page.header), notes
 
 
 def _load_pdf(data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
@@ -168,7 +168,14 @@ def _first_line(text: str) -> str:
 
 
 def _inferred(
-    path: Path, name: str, data: bytes, title: str, text: str, provenance: str, url: str = ""
+    path: Path,
+    name: str,
+    data: bytes,
+    title: str,
+    text: str,
+    provenance: str,
+    url: str = "",
+    header: str = "",
 ) -> Document:
     base = Document(
         id=slugify(path.stem),
@@ -178,7 +185,7 @@ def _inferred(
         sha256=sha256(data),
         provenance=provenance,
     )
-    return replace(base, **infer_metadata(name, title, text, provenance, url))
+    return replace(base, **infer_metadata(name, title, text, provenance, url, header))
 
 
 _LOADERS: dict[str, Callable[[bytes, Path, str], tuple[Document, list[Problem]]]] = {
