@@ -23,7 +23,7 @@ from tests.helpers import make_pdf
 pytestmark = pytest.mark.faults
 
 BOUNDED = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 CONFIG = ChunkerConfig(max_tokens=60, overlap=8)
 # Text that looks like what the loaders and the chunker cut on, mixed with anything at all.
@@ -165,6 +165,9 @@ def _glossary_result(data: bytes) -> None:
 
 @BOUNDED
 @given(text=TEXT, max_tokens=st.integers(min_value=40, max_value=200), overlap=st.integers(0, 30))
+@example(
+    text="0:0:0000:0< 0:0:0:0:\x81\x81\U00010000\U00010000\U0001e000\U0001e000\r", max_tokens=40, overlap=0
+)
 def test_chunker_on_arbitrary_text(text: str, max_tokens: int, overlap: int) -> None:
     text = text.encode("utf-8", "replace").decode("utf-8")
     doc = Document(id="d", title="T", text=text, path="d.md", sha256="0")
