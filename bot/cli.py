@@ -344,13 +344,20 @@ def kb_check(directory: Annotated[Path | None, typer.Argument(help="Knowledge di
 @kb_app.command("add")
 def kb_add(source: str, index: IndexOpt = None, knowledge: KnowledgeOpt = None) -> None:
     """Add a file (.md, .txt, .html, .pdf) or import a URL, then rebuild."""
+    from bot.corpus.fetch import check_scheme, url_scheme
+    from bot.corpus.loaders import read_upload
+
+    is_url = url_scheme(source) is not None
+    if is_url:
+        check_scheme(source)
+    else:
+        data = read_upload(Path(source))
     basis = _open(_settings(index, knowledge))
     actor = "cli"
-    if source.startswith(("http://", "https://")):
+    if is_url:
         change = basis.kb_add_url(source, actor=actor)
     else:
-        path = Path(source)
-        change = basis.kb_add_file(path.name, path.read_bytes(), actor=actor)
+        change = basis.kb_add_file(Path(source).name, data, actor=actor)
     console.print(escape(change.summary), highlight=False)
 
 

@@ -1,23 +1,32 @@
 """URL import that cannot be turned against the host it runs on.
 
-Every hop of a redirect chain is resolved and refused when any address is
+Every hop of a redirect chain is resolved once, refused when any address is
 loopback, private, link-local, multicast, reserved or a cloud metadata
-address; bodies are capped in size and the whole fetch in time.
+address, and the connection goes to exactly the address that was checked (a
+second lookup could answer differently: DNS rebinding). One deadline covers
+connecting, the headers and the body together, so a server trickling bytes
+cannot hold the import; bodies are capped in size.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
+import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlparse
 
-import httpx
+import httpcore
 
 from bot.errors import FetchError
 
 MAX_REDIRECTS = 5
+SCHEMES = ("http", "https")
+URL_LIKE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(//|[^\s\\/]+$)")
 CONTENT_TYPES = {
     "text/html": ".html",
     "application/xhtml+xml": ".html",
@@ -26,6 +35,7 @@ CONTENT_TYPES = {
     "application/pdf": ".pdf",
 }
 METADATA_HOSTS = {"metadata.google.internal", "metadata"}
+USER_AGENT = b"Basis knowledge-base import"
 
 
 @dataclass(frozen=True)
@@ -35,60 +45,164 @@ class Fetched:
     data: bytes
 
 
-def check_address(host: str) -> None:
-    """Refuse hosts that resolve to anything but public unicast addresses."""
+def url_scheme(source: str) -> str | None:
+    """The scheme of `source` when it is written as a URL (`ftp://…`, `mailto:x`), else None (a path)."""
+    match = URL_LIKE.match(source)
+    if match is None or (len(match.group(1)) == 1 and match.group(2) != "//"):
+        return None
+    return match.group(1).lower()
+
+
+def check_scheme(url: str) -> None:
+    """Refuse anything but http(s), naming the schemes that are accepted."""
+    parsed = urlparse(url)
+    if parsed.scheme.lower() not in SCHEMES or not parsed.hostname:
+        raise FetchError(
+            f"Only {' and '.join(f'{s}://' for s in SCHEMES)} URLs can be imported, not {url!r}."
+        )
+
+
+def check_address(host: str) -> str:
+    """Resolve `host` once; refuse it unless every address is public unicast, and return one to connect to."""
     if host.lower() in METADATA_HOSTS:
         raise FetchError(f"Refused {host}: cloud metadata addresses cannot be imported.")
     try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror as exc:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"Could not resolve {host}.") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    for address in addresses:
         if not address.is_global or address.is_multicast:
             raise FetchError(
                 f"Refused {host}: it resolves to {address}, a private, loopback, link-local "
                 "or reserved address."
             )
+    if not addresses:
+        raise FetchError(f"Could not resolve {host}.")
+    return str(addresses[0])
 
 
-def fetch_url(url: str, max_bytes: int, timeout: float, client: httpx.Client | None = None) -> Fetched:
-    deadline = time.monotonic() + timeout
-    own = client is None
-    client = client or httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False)
+class _Deadline:
+    """Seconds left before one fixed moment; every network operation gets at most that long."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self, timeout: float | None) -> float:
+        remaining = self.end - time.monotonic()
+        if remaining <= 0:
+            raise httpcore.ReadTimeout(f"deadline of {self.seconds} s passed")
+        return remaining if timeout is None else min(timeout, remaining)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream, deadline: _Deadline) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._deadline.left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._deadline.left(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._deadline.left(timeout))
+        return _DeadlineStream(inner, self._deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _PinnedBackend(httpcore.NetworkBackend):
+    """Connects to the address `check` approved for the host, never to a fresh lookup of it.
+
+    TLS still verifies the certificate against the host name: httpcore passes the
+    origin's name, not the address, as the server name.
+    """
+
+    def __init__(self, deadline: _Deadline, check: Callable[[str], str]) -> None:
+        self._inner = httpcore.SyncBackend()
+        self._deadline = deadline
+        self._check = check
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        address = self._check(host)
+        stream = self._inner.connect_tcp(
+            address, port, self._deadline.left(timeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream, self._deadline)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("URL import never uses Unix sockets")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(min(seconds, self._deadline.left(seconds)))
+
+
+def fetch_url(url: str, max_bytes: int, timeout: float) -> Fetched:
+    """GET `url` (following at most MAX_REDIRECTS redirects) within `timeout` seconds in all."""
+    deadline = _Deadline(timeout)
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            parsed = urlparse(url)
-            if parsed.scheme not in ("http", "https") or not parsed.hostname:
-                raise FetchError(f"Only http(s) URLs can be imported, not {url!r}.")
-            check_address(parsed.hostname)
-            with client.stream("GET", url, timeout=max(0.1, deadline - time.monotonic())) as response:
-                if response.is_redirect:
-                    url = urljoin(url, response.headers.get("location", ""))
-                    continue
-                if response.status_code != 200:
-                    raise FetchError(f"{url} answered HTTP {response.status_code}.")
-                kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                suffix = CONTENT_TYPES.get(kind)
-                if suffix is None:
-                    raise FetchError(
-                        f"{url} is {kind or 'of unknown type'}; only HTML, text, Markdown and PDF "
-                        "can be imported."
-                    )
-                body = bytearray()
-                for piece in response.iter_bytes():
-                    body.extend(piece)
-                    if len(body) > max_bytes:
-                        raise FetchError(f"{url} is larger than the {max_bytes:,}-byte limit.")
-                    if time.monotonic() > deadline:
-                        raise FetchError(f"{url} took longer than {timeout:.0f} s.")
-                stem = (parsed.hostname + parsed.path).strip("/").replace("/", "-") or parsed.hostname
-                return Fetched(url, f"{stem.removesuffix(suffix)}{suffix}", bytes(body))
+            check_scheme(url)
+            # A new pool per hop: no connection is reused, so every hop is resolved and checked.
+            backend = _PinnedBackend(deadline, check_address)
+            with httpcore.ConnectionPool(network_backend=backend, retries=0) as pool:
+                fetched, location = _get(pool, url, max_bytes, deadline)
+            if fetched is not None:
+                return fetched
+            url = urljoin(url, location)
         raise FetchError(f"{url} redirected more than {MAX_REDIRECTS} times.")
-    except httpx.TimeoutException as exc:
-        raise FetchError(f"{url} took longer than {timeout:.0f} s.") from exc
-    except httpx.HTTPError as exc:
+    except httpcore.TimeoutException as exc:
+        raise FetchError(f"{url} took longer than {timeout:g} s.") from exc
+    except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol, ssl.SSLError) as exc:
         raise FetchError(f"Could not fetch {url}: {exc.__class__.__name__}.") from exc
-    finally:
-        if own:
-            client.close()
+
+
+def _get(
+    pool: httpcore.ConnectionPool, url: str, max_bytes: int, deadline: _Deadline
+) -> tuple[Fetched | None, str]:
+    """One hop: the document, or (None, the redirect target)."""
+    timeouts = {key: deadline.left(None) for key in ("connect", "read", "write", "pool")}
+    headers = [
+        (b"User-Agent", USER_AGENT),
+        (b"Accept", b"text/html, text/plain, text/markdown, application/pdf"),
+    ]
+    with pool.stream("GET", url, headers=headers, extensions={"timeout": timeouts}) as response:
+        fields = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in response.headers}
+        if response.status in (301, 302, 303, 307, 308) and "location" in fields:
+            return None, fields["location"]
+        if response.status != 200:
+            raise FetchError(f"{url} answered HTTP {response.status}.")
+        kind = fields.get("content-type", "").split(";")[0].strip().lower()
+        suffix = CONTENT_TYPES.get(kind)
+        if suffix is None:
+            raise FetchError(
+                f"{url} is {kind or 'of unknown type'}; only HTML, text, Markdown and PDF can be imported."
+            )
+        body = bytearray()
+        for piece in response.iter_stream():
+            body.extend(piece)
+            if len(body) > max_bytes:
+                raise FetchError(f"{url} is larger than the {max_bytes:,}-byte limit.")
+            deadline.left(None)
+    parsed = urlparse(url)
+    host = parsed.hostname or "page"
+    stem = (host + parsed.path).strip("/").replace("/", "-") or host
+    return Fetched(url, f"{stem.removesuffix(suffix)}{suffix}", bytes(body)), ""

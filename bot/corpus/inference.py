@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.corpus.recognise import Official, recognise
 from bot.corpus.schema import parse_date
 from bot.models import Status
 
@@ -17,25 +18,37 @@ URL = re.compile(r"https?://[^\s<>()\"'|]+")
 FR_CITATION = re.compile(r"Citation:\s*(\d+)\s+FR\s+(\d+)")
 FR_DOC = re.compile(r"FR Doc\.\s*([0-9]{4}-[0-9]+)")
 PUBLISHED = re.compile(r"published\s+(\d{4}-\d{2}-\d{2})")
-BILL_TITLE = re.compile(r"^(H\.?\s?R\.?|S\.?|H\.?\s?Res\.?|S\.?\s?Res\.?)\s*(\d+)\s*:\s*(.+)$", re.I)
 BILL_FIELD = re.compile(r"^-\s*(Congress|Latest action|Introduced|Congress\.gov):\s*(.+)$", re.M)
-CFR = re.compile(r"(\d+)\s+CFR", re.I)
 USC_CHAPTER = re.compile(r"CHAPTER\s+(\d+)", re.I)
-SECTION = re.compile(r"§\s*(\d{3}\.\d+)")
-PART = re.compile(r"Part\s+(\d{3})", re.I)
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
-def infer_metadata(name: str, title: str, text: str, provenance: str) -> dict[str, Any]:
-    """Fields to set on a Document read from a file without front matter."""
+def infer_metadata(
+    name: str, title: str, text: str, provenance: str, url: str = "", header: str = ""
+) -> dict[str, Any]:
+    """Fields to set on a Document read from a file without front matter.
+
+    `url` is the page's own address when it names one (an HTML canonical link); `header`
+    the start of the whole page when the text is only its main part (a web page).
+    """
     lowered = (name + " " + title).lower()
-    bill = BILL_TITLE.match(title)
-    if bill:
-        return _bill(bill, text)
+    heading = HEADING.search(text)
+    own_urls = [u for u in (url, name, *URL.findall(provenance)) if u]
+    official = recognise(title, heading.group(1) if heading else "", header or text, own_urls)
+    if official and official.source_type == "bill":
+        return _bill(official, title, text, url)
     fr = FR_CITATION.search(provenance)
     if fr:
         return _federal_register(fr, provenance)
-    if CFR.search(title) or SECTION.search(title) or "ecfr" in lowered:
-        return _regulation(title, provenance)
+    if official:
+        fields = {
+            "source_type": official.source_type,
+            "citation": official.citation,
+            "url": url or official.url,
+        }
+        return fields | ({"title": official.name} if official.name else {})
+    if "ecfr" in lowered:
+        return {"source_type": "regulation", "citation": "15 CFR", "url": _first_url(provenance)}
     if "u.s.c" in lowered or "usc" in lowered:
         chapter = USC_CHAPTER.search(title)
         title_no = re.search(r"usc(\d+)", name.lower())
@@ -45,24 +58,12 @@ def infer_metadata(name: str, title: str, text: str, provenance: str) -> dict[st
             f"ch. {chapter.group(1) if chapter else ''}".strip(),
             "url": _first_url(provenance) or "https://uscode.house.gov/",
         }
+    page = url or _first_url(provenance + "\n" + text)
     if "guidance" in lowered:
-        return {"source_type": "guidance", "citation": title, "url": _first_url(provenance + "\n" + text)}
+        return {"source_type": "guidance", "citation": title, "url": page}
     if "crs" in lowered or "gao" in lowered or "report" in lowered:
-        return {"source_type": "analysis", "citation": title, "url": _first_url(provenance + "\n" + text)}
-    return {"source_type": "commentary", "citation": title, "url": _first_url(provenance + "\n" + text)}
-
-
-def _regulation(title: str, provenance: str) -> dict[str, Any]:
-    section = SECTION.search(title)
-    part = PART.search(title)
-    if section:
-        citation = f"15 CFR {section.group(1)}"
-        number = section.group(1).split(".")[0]
-    else:
-        number = part.group(1) if part else ""
-        citation = f"15 CFR Part {number}" if number else "15 CFR"
-    url = f"https://www.ecfr.gov/current/title-15/part-{number}" if number else ""
-    return {"source_type": "regulation", "citation": citation, "url": url or _first_url(provenance)}
+        return {"source_type": "analysis", "citation": title, "url": page}
+    return {"source_type": "commentary", "citation": title, "url": page}
 
 
 def _first_url(text: str) -> str:
@@ -70,19 +71,17 @@ def _first_url(text: str) -> str:
     return match.group(0).rstrip(".,;") if match else ""
 
 
-def _bill(match: re.Match[str], text: str) -> dict[str, Any]:
-    kind = re.sub(r"[\s.]", "", match.group(1)).upper()
-    label = {"HR": "H.R.", "S": "S.", "HRES": "H.Res.", "SRES": "S.Res."}.get(kind, kind)
+def _bill(official: Official, title: str, text: str, url: str) -> dict[str, Any]:
     fields = {key.lower(): value.strip() for key, value in BILL_FIELD.findall(text)}
-    congress = fields.get("congress", "").strip()
+    congress = fields.get("congress", "").strip() or official.congress
     latest = fields.get("latest action", "")
     latest_date = parse_date(latest[:10])
     note = latest[10:].strip(" -:") if latest_date else latest
     return {
         "source_type": "bill",
-        "title": f"{label} {match.group(2)}: {match.group(3).strip()}",
-        "citation": f"{label} {match.group(2)}" + (f" ({congress}th)" if congress else ""),
-        "url": fields.get("congress.gov", ""),
+        "title": f"{official.citation}: {official.name}" if official.name else title,
+        "citation": official.citation + (f" ({congress}th)" if congress else ""),
+        "url": fields.get("congress.gov", "") or url or official.url,
         "published": parse_date(fields.get("introduced", "")[:10]),
         "status": Status(state="proposed", date=latest_date, note=f"Latest action: {note}" if note else ""),
     }

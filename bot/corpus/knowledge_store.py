@@ -105,7 +105,7 @@ def add_file(
         raise KnowledgeBaseError(f"{name}: only {', '.join(SUFFIXES)} files can be added.")
     if len(data) > max_bytes:
         raise KnowledgeBaseError(f"{name} is {len(data):,} bytes; the limit is {max_bytes:,} bytes.")
-    doc, _ = document_from_bytes(data, name)
+    doc, problems = document_from_bytes(data, name)
     target = knowledge_dir / IMPORTED / f"{slugify(doc.id)}{suffix}"
     relative = str(target.relative_to(knowledge_dir))
     _refuse_collision(name, doc.id, relative, documents)
@@ -117,7 +117,8 @@ def add_file(
         os.replace(tmp, target)
 
     problem = injection_problem(replace(doc, path=relative))
-    notes = (f"warning: {problem}",) if problem else ()
+    notes = tuple(str(p) for p in problems if p.severity == "warning")
+    notes += (f"warning: {problem}",) if problem else ()
     return Edit(record("add", relative, actor, doc.sha256, source_url), save, _restorer(target), notes)
 
 

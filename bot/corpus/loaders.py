@@ -19,6 +19,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
+from bot.corpus.encoding import UTF8, decode_text
 from bot.corpus.inference import infer_metadata
 from bot.corpus.schema import validate_front_matter
 from bot.errors import DocumentError
@@ -44,13 +45,22 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, list[
     loader = _LOADERS.get(path.suffix.lower())
     if loader is None:
         raise DocumentError(f"{name}: file: unsupported type {path.suffix!r}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"{name}: file: cannot be read ({exc.strerror})") from exc
+    data = _read(path, name)
     if not data.strip():
         raise DocumentError(f"{name}: file: is empty")
     return loader(data, path, name)
+
+
+def read_upload(path: Path) -> bytes:
+    """The bytes of a file a moderator names, or a DocumentError saying why it cannot be read."""
+    return _read(path, str(path))
+
+
+def _read(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{name}: file: cannot be read ({exc.strerror or exc})") from exc
 
 
 def document_from_bytes(data: bytes, filename: str) -> tuple[Document, list[Problem]]:
@@ -63,20 +73,21 @@ def document_from_bytes(data: bytes, filename: str) -> tuple[Document, list[Prob
     return loader(data, Path(filename), filename)
 
 
-def _decode(data: bytes, name: str) -> str:
-    if b"\x00" in data[:8192]:
-        raise DocumentError(f"{name}: file: binary data, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(f"{name}: file: not valid UTF-8 text (byte {exc.start})") from exc
+def _decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
+    """The text, and a warning naming the encoding assumed when it is not UTF-8."""
+    text, encoding = decode_text(data, name)
+    if encoding == UTF8:
+        return text, []
+    return text, [Problem(name, "encoding", f"not UTF-8; read as {encoding}", "warning")]
 
 
 def _load_markdown(data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
-    raw = _decode(data, name)
+    raw, notes = _decode(data, name)
     if raw.lstrip().startswith("---"):
-        return _with_front_matter(raw, data, path, name)
-    return _plain(raw, data, path, name)
+        doc, problems = _with_front_matter(raw, data, path, name)
+    else:
+        doc, problems = _plain(raw, data, path, name)
+    return doc, notes + problems
 
 
 def _with_front_matter(raw: str, data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
@@ -124,17 +135,22 @@ def _plain(raw: str, data: bytes, path: Path, name: str) -> tuple[Document, list
 
 
 def _load_text(data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
-    text = _decode(data, name).strip() + "\n"
-    return _inferred(path, name, data, _first_line(text), text, ""), []
+    raw, notes = _decode(data, name)
+    text = raw.strip() + "\n"
+    if not text.strip():
+        raise DocumentError(f"{name}: body: has no text")
+    return _inferred(path, name, data, _first_line(text), text, ""), notes
 
 
 def _load_html(data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
     from bot.corpus.webpage import html_to_text
 
-    title, text = html_to_text(_decode(data, name))
-    if not text.strip():
+    raw, notes = _decode(data, name)
+    page = html_to_text(raw)
+    if not page.text.strip():
         raise DocumentError(f"{name}: body: no readable main text in the page")
-    return _inferred(path, name, data, title or _first_line(text), text, ""), []
+    title = page.title or _first_line(page.text)
+    return _inferred(path, name, data, title, page.text, "", page.url, page.header), notes
 
 
 def _load_pdf(data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
@@ -151,7 +167,16 @@ def _first_line(text: str) -> str:
     return "Untitled"
 
 
-def _inferred(path: Path, name: str, data: bytes, title: str, text: str, provenance: str) -> Document:
+def _inferred(
+    path: Path,
+    name: str,
+    data: bytes,
+    title: str,
+    text: str,
+    provenance: str,
+    url: str = "",
+    header: str = "",
+) -> Document:
     base = Document(
         id=slugify(path.stem),
         title=title,
@@ -160,7 +185,7 @@ def _inferred(path: Path, name: str, data: bytes, title: str, text: str, provena
         sha256=sha256(data),
         provenance=provenance,
     )
-    return replace(base, **infer_metadata(name, title, text, provenance))
+    return replace(base, **infer_metadata(name, title, text, provenance, url, header))
 
 
 _LOADERS: dict[str, Callable[[bytes, Path, str], tuple[Document, list[Problem]]]] = {

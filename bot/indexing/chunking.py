@@ -213,9 +213,10 @@ def _split(text: str, start: int, end: int, budget: int, overlap: int) -> list[t
             piece_start = last_good = cut
         else:
             last_good = cut
-    if piece_start < end and text[piece_start:end].strip():
+    if piece_start < end:
         spans.append((piece_start, end))
-    return spans
+    # A token window can hold only whitespace (a lone "\r" after the last word): no chunk for it.
+    return [(lo, hi) for lo, hi in spans if text[lo:hi].strip()]
 
 
 def _token_windows(text: str, start: int, end: int, budget: int, overlap: int) -> list[tuple[int, int]]:

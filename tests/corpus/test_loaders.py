@@ -271,10 +271,11 @@ def test_unknown_field_is_a_warning_not_an_error(tmp_path: Path) -> None:
         ("fake.pdf", b"this is not a pdf at all", r"^fake\.pdf: file: not a PDF"),
         ("scan.pdf", make_pdf([]), r"^scan\.pdf: body: the PDF has no text layer"),
         (
-            "latin.txt",
-            "Résumé of the rule".encode("latin-1"),
-            r"^latin\.txt: file: not valid UTF-8 text \(byte 1\)",
+            "controls.txt",
+            bytes(range(1, 9)) * 20 + b"\xff\xfe\x80",
+            r"^controls\.txt: file: not readable text",
         ),
+        ("bell.txt", b"\x07\x08\x1b" * 50, r"^bell\.txt: file: binary data, not text"),
         ("sheet.docx", b"PK\x03\x04", r"sheet\.docx: file: unsupported type"),
     ],
 )

@@ -187,3 +187,11 @@ def test_empty_sections_give_no_empty_chunks() -> None:
     doc = _doc("## Empty\n\n## Also empty\n\n## Full\n\nOnly this section has text.\n")
     chunks = chunk_document(doc, default_chunker())
     assert [(c.heading, c.text) for c in chunks] == [("Full", "Only this section has text.")]
+
+
+def test_a_token_window_of_only_whitespace_makes_no_chunk() -> None:
+    """Found by the property tests: an oversize run ending in a lone "\\r" gave an empty chunk."""
+    text = "0:0:0000:0< 0:0:0:0:\x81\x81\U00010000\U00010000\U0001e000\U0001e000\r"
+    chunks = chunk_document(_doc(text), ChunkerConfig(max_tokens=40, overlap=0))
+    assert chunks and all(c.text.strip() and c.start < c.end for c in chunks)
+    assert all(text[c.start : c.end] == c.text for c in chunks)
