@@ -18,7 +18,9 @@ FR_CITATION = re.compile(r"Citation:\s*(\d+)\s+FR\s+(\d+)")
 FR_DOC = re.compile(r"FR Doc\.\s*([0-9]{4}-[0-9]+)")
 PUBLISHED = re.compile(r"published\s+(\d{4}-\d{2}-\d{2})")
 BILL_TITLE = re.compile(r"^(H\.?\s?R\.?|S\.?|H\.?\s?Res\.?|S\.?\s?Res\.?)\s*(\d+)\s*:\s*(.+)$", re.I)
-BILL_FIELD = re.compile(r"^-\s*(Congress|Latest action|Introduced|Congress\.gov):\s*(.+)$", re.M)
+BILL_FIELD = re.compile(
+    r"^-\s*(Congress|Latest action|Introduced|Congress\.gov|Date accessed):\s*(.+)$", re.M
+)
 CFR = re.compile(r"(\d+)\s+CFR", re.I)
 USC_CHAPTER = re.compile(r"CHAPTER\s+(\d+)", re.I)
 SECTION = re.compile(r"§\s*(\d{3}\.\d+)")
@@ -84,7 +86,12 @@ def _bill(match: re.Match[str], text: str) -> dict[str, Any]:
         "citation": f"{label} {match.group(2)}" + (f" ({congress}th)" if congress else ""),
         "url": fields.get("congress.gov", ""),
         "published": parse_date(fields.get("introduced", "")[:10]),
-        "status": Status(state="proposed", date=latest_date, note=f"Latest action: {note}" if note else ""),
+        "status": Status(
+            state="proposed",
+            date=latest_date,
+            note=f"Latest action: {note}" if note else "",
+            as_of=parse_date(fields.get("date accessed", "")[:10]),  # the bill data's own date
+        ),
     }
 
 
