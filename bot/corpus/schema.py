@@ -207,7 +207,9 @@ def parse_timeline(value: object, check: _Checker, field: str = "status_timeline
     if value is None:
         return None
     if not isinstance(value, dict) or not isinstance(value.get("periods"), list) or not value["periods"]:
-        check.error(field, "must be a mapping with subject, subject_zh, as_of and a non-empty list of periods")
+        check.error(
+            field, "must be a mapping with subject, subject_zh, as_of and a non-empty list of periods"
+        )
         return None
     for key in value:
         if key not in TIMELINE_KEYS:

@@ -90,7 +90,10 @@ def test_not_law_for_a_bill(docs: dict[str, Document]) -> None:
     notices = warnings_for("What would the bill require?", citations, passages, "en")
     assert [n.code for n in notices] == ["not_law", "status"]
     assert notices[0].message.startswith("H.R. 9999 (119th) is a bill, not law")
-    assert notices[1].message == "H.R. 9999 (119th): latest recorded action on 2025-05-20 (data as of 2026-11-27)."
+    assert (
+        notices[1].message
+        == "H.R. 9999 (119th): latest recorded action on 2025-05-20 (data as of 2026-11-27)."
+    )
 
 
 def test_not_law_for_a_proposed_rule(docs: dict[str, Document]) -> None:
@@ -122,7 +125,8 @@ def test_status_for_a_suspended_rule_with_dates(docs: dict[str, Document]) -> No
     assert [n.code for n in notices] == ["status"]
     message = notices[0].message
     assert message.startswith(
-        "The affiliates rule and its suspension has been suspended since 2025-11-10 and is set to end 2026-11-09"
+        "The affiliates rule and its suspension has been suspended since 2025-11-10 "
+        "and is set to end 2026-11-09"
     )
 
 
