@@ -123,3 +123,11 @@ def test_a_mirrored_bill_takes_its_data_date_from_the_file() -> None:
     doc, _ = document_from_bytes(text.encode(), "hr3447.md")
     assert doc.status is not None and doc.status.as_of == date(2026, 6, 1)
     assert doc.current_as_of == date(2026, 6, 1)
+
+
+def test_the_documented_example_is_valid() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "knowledge" / "README.md").read_text("utf-8")
+    example = next(b for b in readme.split("```yaml\n")[1:] if b.startswith("status_timeline:"))
+    doc, problems = _load(status_timeline=yaml.safe_load(example.split("```")[0])["status_timeline"])
+    assert not problems
+    assert doc.timeline is not None and [p.scheduled for p in doc.timeline.periods] == [False, False, True]

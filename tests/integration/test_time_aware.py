@@ -51,7 +51,9 @@ def _ask(basis: Basis, question: str, day: date) -> Answer:
 
 
 @pytest.mark.parametrize(("question", "lang"), AFFILIATES)
-def test_a_lapsed_suspension_is_never_stated_in_the_present_tense(basis: Basis, question: str, lang: str) -> None:
+def test_a_lapsed_suspension_is_never_stated_in_the_present_tense(
+    basis: Basis, question: str, lang: str
+) -> None:
     answer = _ask(basis, question, TODAY)
     shown = _shown(answer)
     for phrase in PRESENT_EN + PRESENT_ZH:
@@ -75,7 +77,11 @@ def test_the_same_questions_before_the_end_date_are_in_the_present_tense(
 ) -> None:
     answer = _ask(basis, question, date(2026, 11, 9))
     statuses = " ".join(w.message for w in answer.warnings if w.code == "status")
-    present = "自 2025-11-10 起暂停实施，定于 2026-11-09 结束" if lang == "zh" else "has been suspended since 2025-11-10"
+    present = (
+        "自 2025-11-10 起暂停实施，定于 2026-11-09 结束"
+        if lang == "zh"
+        else "has been suspended since 2025-11-10"
+    )
     assert present in statuses, statuses
     assert (PAST_ZH if lang == "zh" else PAST_EN) not in statuses
 
