@@ -200,18 +200,24 @@ def ask(
 @app.command()
 def define(term: str, json_out: JsonOpt = False, knowledge: KnowledgeOpt = None) -> None:
     """Look up a term in the bilingual glossary (fuzzy, English or Chinese)."""
+    from bot.answering.timeline import define_status
+    from bot.clock import system_today
     from bot.glossary import Glossary
 
     settings = _settings(knowledge=knowledge)
-    result = Glossary.load(settings.knowledge_dir).define(term)
+    glossary = Glossary.load(settings.knowledge_dir)
+    result = glossary.define(term)
+    status = define_status(glossary, result.entry.term, system_today()) if result.entry else ()
     if json_out:
         print(
             json.dumps(
                 {
                     "entry": asdict(result.entry) if result.entry else None,
                     "suggestions": list(result.suggestions),
+                    "status": list(status),
                 },
                 ensure_ascii=False,
+                default=str,  # the dates of a status timeline
             )
         )
         return
@@ -224,6 +230,8 @@ def define(term: str, json_out: JsonOpt = False, knowledge: KnowledgeOpt = None)
     console.print(escape(e.definition), highlight=False)
     if e.definition_zh:
         console.print(escape(e.definition_zh), highlight=False)
+    for line in status:
+        console.print(f"[bold yellow]{escape(line)}[/]", highlight=False)
     related = escape(", ".join(e.related))
     console.print(f"[dim]Source: {escape(e.citation)}. Related: {related}[/]", highlight=False)
 

@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from bot.answering.labels import message, source_label, summary_lines, terms_line
+from bot.answering.labels import citation_dates, message, source_label, summary_lines, terms_line
 from bot.models import Answer
 from bot.retrieval.search import SearchResult
 
@@ -48,6 +48,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "source_type": c.passage.document.source_type,
                 "source_label": source_label(c.passage.document.source_type, answer.lang),
                 "date": c.passage.document.published.isoformat() if c.passage.document.published else None,
+                "as_of": c.as_of.isoformat() if c.as_of else None,
                 "summary_zh": c.passage.document.summary_zh,
                 "quote": c.quote,
                 "passage": c.passage.chunk.text,
@@ -84,7 +85,7 @@ def print_answer(console: Console, answer: Answer) -> None:
     summaries = summary_lines(answer)
     for c in answer.citations:
         doc = c.passage.document
-        date = f", {doc.published.isoformat()}" if doc.published else ""
+        date = "".join(f", {d}" for d in citation_dates(c, answer.lang))
         label = source_label(doc.source_type, answer.lang)
         console.print(
             f"  [{c.n}] {escape(c.pinpoint)} — {escape(doc.title)} [dim]({label}{date})[/]"

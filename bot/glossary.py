@@ -23,6 +23,7 @@ from bot.corpus.glossary_file import GlossaryEntry, read_glossary
 class DefineResult:
     entry: GlossaryEntry | None
     suggestions: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()  # the entry's status on today's date, English then Chinese
 
 
 def _fold(text: str) -> str:

@@ -48,10 +48,37 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class Status:
+    """The single recorded status of a rule or bill; `as_of` is the date that record is current as of
+    (a bill's data date), when it differs from the document's own `as_of`."""
+
     state: StatusState
     date: date | None = None
     until: date | None = None
     note: str = ""
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class StatusPeriod:
+    """One stretch of a status timeline. `scheduled` marks a period the source provides for in
+    advance (e.g. provisions restored when a suspension ends), not one recorded as having happened."""
+
+    state: StatusState
+    start: date | None = None
+    until: date | None = None
+    source: str = ""
+    note: str = ""
+    scheduled: bool = False
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A status history in date order, what it is the status of, and the date it is current as of."""
+
+    periods: tuple[StatusPeriod, ...]
+    subject: str = ""
+    subject_zh: str = ""
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -69,11 +96,20 @@ class Document:
     jurisdiction: str = "US"
     legal_basis: str | None = None
     status: Status | None = None
+    timeline: Timeline | None = None
     lang: str = "en"
     topics: tuple[str, ...] = ()
     summary_zh: str = ""
     sources: tuple[SourceRef, ...] = ()
     provenance: str = ""
+
+    @property
+    def current_as_of(self) -> date | None:
+        """The date this text is current as of: a bill's data date, an explainer's or a synced
+        version's `as_of`, else the publication date (rules, articles); None when undated."""
+        if self.status is not None and self.status.as_of is not None:
+            return self.status.as_of
+        return self.as_of or self.published
 
 
 @dataclass(frozen=True)
@@ -116,6 +152,11 @@ class Citation:
     passage: Passage
     pinpoint: str
     quote: str
+
+    @property
+    def as_of(self) -> date | None:
+        """The date the cited text is current as of (None for an undated source)."""
+        return self.passage.document.current_as_of
 
 
 @dataclass(frozen=True)

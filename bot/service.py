@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 from bot.answering.answer import compose_answer
 from bot.answering.llm import LlmClient
+from bot.answering.timeline import define_status
+from bot.clock import Clock, system_today
 from bot.corpus import knowledge_store
 from bot.corpus.knowledge_store import Edit
 from bot.errors import BasisError, QuestionError
@@ -125,8 +127,10 @@ class Basis:
         index: LoadedIndex,
         glossary: Glossary,
         ranker: Ranker | None = None,
+        clock: Clock = system_today,
     ) -> None:
         self.settings = settings
+        self.clock = clock  # "today" for every status and date an answer states; tests freeze it
         self.embedder = embedder
         self._live = _Live.of(index, glossary)
         self._llm = LlmClient.from_settings(settings)
@@ -135,12 +139,16 @@ class Basis:
 
     @classmethod
     def open(
-        cls, settings: Settings, embedder: Embedder | None = None, ranker: Ranker | None = None
+        cls,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        ranker: Ranker | None = None,
+        clock: Clock = system_today,
     ) -> Basis:
         """Load the model and the live index; slow, so front ends call it off the event loop."""
         embedder = embedder or load_embedder(settings.model, settings.device)
         index = LoadedIndex.open(settings.index_dir, manifest_settings(embedder, chunker_config(settings)))
-        basis = cls(settings, embedder, index, Glossary.load(settings.knowledge_dir), ranker)
+        basis = cls(settings, embedder, index, Glossary.load(settings.knowledge_dir), ranker, clock)
         for problem in basis.unaudited():
             log.warning("%s", problem)
         return basis
@@ -191,6 +199,8 @@ class Basis:
             self.ranker,
             self.settings.abstain_threshold,
             self._llm,
+            today=self.clock(),
+            stale_after_days=self.settings.stale_after_days,
         )
         timings = {
             "search": round((searched - started) * 1000, 2),
@@ -199,7 +209,10 @@ class Basis:
         return replace(answer, timings_ms=timings)
 
     def define(self, term: str) -> DefineResult:
-        return self.glossary.define(term)
+        result = self.glossary.define(term)
+        if result.entry is None:
+            return result
+        return replace(result, status=define_status(self.glossary, result.entry.term, self.clock()))
 
     def complete_terms(self, text: str, limit: int = 25) -> list[str]:
         return self.glossary.complete(text, limit)

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
         0.45, description="Relevance below which Basis says the question is not covered."
     )
     max_question_chars: int = Field(600, description="Longer questions are refused politely.")
+    stale_after_days: int = Field(
+        30, description="Days after which the newest cited date is called stale for a question about now."
+    )
 
     # Optional LLM prose
     llm_url: str | None = Field(None, description="OpenAI-compatible chat-completions URL.")

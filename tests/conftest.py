@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from bot.clock import fixed
 from bot.indexing.build import BuildReport, build_index
 from bot.service import Basis, chunker_config
 from bot.settings import Settings, load_settings
 from tests.fakes import HashEmbedder
 
 FIXTURES = Path(__file__).parent / "fixtures"
+TODAY = date(2026, 12, 1)
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
@@ -60,7 +63,8 @@ def built(settings: Settings, embedder: HashEmbedder) -> BuildReport:
 
 @pytest.fixture
 def basis(settings: Settings, embedder: HashEmbedder, built: BuildReport) -> Basis:
-    return Basis.open(settings, embedder=embedder)
+    """The service with its clock frozen on the day the fixtures were written for."""
+    return Basis.open(settings, embedder=embedder, clock=fixed(TODAY))
 
 
 @pytest.fixture

@@ -219,7 +219,7 @@ def test_ask_reads_questions_from_stdin(cli_index: Path) -> None:
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["question"] for r in rows] == questions
     assert all(set(r) >= ASK_KEYS for r in rows)
-    assert [w["code"] for w in rows[1]["warnings"]] == ["not_law"]
+    assert [w["code"] for w in rows[1]["warnings"]] == ["not_law", "status"]
 
 
 def test_ask_human_output_order(cli_index: Path) -> None:

@@ -79,7 +79,7 @@ def test_printed_bill_warning_and_label(basis: Basis) -> None:
     answer = basis.answer(BILL_QUESTION)
     out = _rendered(answer)
     assert "⚠ H.R. 9999 (119th) 是法案，不是法律：除非国会通过并经总统签署，否则不产生法律效力。" in out
-    assert "(法案——不是法律, 2025-05-15)" in out
+    assert "(法案——不是法律, 2025-05-15, 截至 2026-11-27)" in out
     assert "bill — not law" not in out
 
 
@@ -96,7 +96,7 @@ def test_json_answer_in_chinese(basis: Basis) -> None:
     data = json.loads(json.dumps(answer_json(answer), ensure_ascii=False))
     assert data["lang"] == "zh" and data["abstained"] is False
     assert data["footer"] == "这不是法律意见——请先阅读所引来源再作判断。"
-    assert [w["code"] for w in data["warnings"]] == ["not_law"]
+    assert [w["code"] for w in data["warnings"]] == ["not_law", "status"]
     assert "是法案，不是法律" in data["warnings"][0]["message"]
     terms = answer_json(basis.answer(TERM_QUESTION))["terms"]
     assert {"en": "deemed export", "zh": "视同出口"} in terms

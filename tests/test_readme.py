@@ -37,6 +37,7 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "per_document": ("6", 6),
     "abstain_threshold": ("0.5", 0.5),
     "max_question_chars": ("300", 300),
+    "stale_after_days": ("7", 7),
     "llm_url": ("http://127.0.0.1:9/v1/chat/completions", "http://127.0.0.1:9/v1/chat/completions"),
     "llm_model": ("local", "local"),
     "llm_api_key": ("sk-test", "sk-test"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import numpy as np
 
@@ -39,11 +40,15 @@ def compose_answer(
     ranker: Ranker,
     abstain_threshold: float,
     llm: LlmClient | None = None,
+    *,
+    today: date,
+    stale_after_days: int = 30,
 ) -> Answer:
     """The answer to a search result, or a decline: for a request that is not Basis's job, for a
     question naming something no retrieved passage mentions, or below `abstain_threshold`.
     Otherwise the best sentences are quoted (scored by `ranker`), replaced by LLM prose when
-    `llm` is set and its sentences are supported by the passages they cite (checked with `embedder`)."""
+    `llm` is set and its sentences are supported by the passages they cite (checked with `embedder`).
+    Statuses and dates are described as they stand on `today`."""
     query = result.query
     lang = query.lang
     answer_id = uuid.uuid4().hex[:12]
@@ -65,7 +70,15 @@ def compose_answer(
         if generated is not None:
             text, citations = generated
             mode = "llm"
-    warnings = warnings_for(query.original, citations, result.passages, lang)
+    warnings = warnings_for(
+        query.original,
+        citations,
+        result.passages,
+        lang,
+        today=today,
+        glossary=glossary,
+        stale_after_days=stale_after_days,
+    )
     terms_shown = tuple((e.term, e.zh[0]) for e in glossary.mentioned(text) if e.zh and e.zh[0] != e.term)
     return Answer(
         id=answer_id,

@@ -6,7 +6,7 @@ our own words around them follow the asker's language.
 
 from __future__ import annotations
 
-from bot.models import Answer
+from bot.models import Answer, Citation
 
 SOURCE_LABELS = {
     "statute": ("law", "法律"),
@@ -34,11 +34,62 @@ MESSAGES = {
         "{them} and the President signs.",
         "{titles} 是法案，不是法律：除非国会通过并经总统签署，否则不产生法律效力。",
     ),
-    "status": ("{title} is {state} since {date}{until}.", "{title} 自 {date} 起{state}{until}。"),
-    "status_until": (
-        " (set to end {until}; check for a later extension)",
-        "（原定于 {until} 结束；请核实是否已延长）",
+    # Statuses, described against today's date (bot/answering/timeline.py).
+    "period_present_until": (
+        "{subject} has been {state} since {start} and is set to end {until}{source}",
+        "{subject}自 {start} 起{state}，定于 {until} 结束{source}",
     ),
+    "period_present": (
+        "{subject} has been {state} since {start}{source}",
+        "{subject}自 {start} 起{state}{source}",
+    ),
+    "period_past": (
+        "{subject} was {state} from {start} until {until}{source}",
+        "{subject}曾于 {start} 至 {until} {state}{source}",
+    ),
+    "period_event": ("{subject} was {state} on {start}{source}", "{subject}已于 {start} {state}{source}"),
+    "period_future": (
+        "{subject} is set to be {state} from {start}{source}",
+        "{subject}定于 {start} 起{state}{source}",
+    ),
+    "scheduled": (
+        "{source} provides for it to be {state}{again} from {start} unless {condition}",
+        "{source}规定自 {start} 起{again}{state}，除非{condition}",
+    ),
+    "again": (" again", "恢复"),
+    "same_source": ("that rule", "该规则"),
+    "unless_extended": ("the suspension is extended", "暂停期被延长"),
+    "unless_changed": ("that is changed", "另有变更"),
+    "no_record": (
+        "the knowledge base, as of {as_of}, records no {change} — check {place}",
+        "本知识库截至 {as_of} 没有记录{change}——请在{place}核实",
+    ),
+    "no_record_undated": (
+        "the knowledge base records no {change} — check {place}",
+        "本知识库没有记录{change}——请在{place}核实",
+    ),
+    "change_extension": ("extension", "延长暂停的规定"),
+    "change_later": ("later change", "之后的变化"),
+    "official_sources": ("the official sources", "官方来源"),
+    "bill_action": (
+        "{citation}: latest recorded action on {date}{data}.",
+        "{citation}：最近记录的行动在 {date}{data}。",
+    ),
+    "bill_lapsed": (
+        "{citation} lapsed when the {congress} Congress ended on {end}; its latest recorded action was on "
+        "{date}{data}.",
+        "{citation}已随第 {congress} 届国会于 {end} 结束而失效；最近记录的行动在 {date}{data}。",
+    ),
+    "bill_data": (" (data as of {as_of})", "（数据截至 {as_of}）"),
+    "as_of_notice": (
+        "The cited sources are current as of {newest} at the latest (today is {today}).",
+        "所引来源最新截至 {newest}（今天是 {today}）。",
+    ),
+    "stale_notice": (
+        "That is {days} days ago: check {places} for anything later.",
+        "距今已有 {days} 天：请到{places}查看之后的变化。",
+    ),
+    "cited_as_of": ("as of {date}", "截至 {date}"),
     "reporting_only": (
         "Every source for this answer is reporting or commentary, not an official text.",
         "本回答的所有来源都是新闻报道或评论，而不是官方文本。",
@@ -78,9 +129,11 @@ MESSAGES = {
 }
 
 STATES = {
+    "in_force": ("in force", "生效"),
     "suspended": ("suspended", "暂停实施"),
-    "rescinded": ("rescinded", "已撤销"),
-    "superseded": ("superseded", "已被取代"),
+    "rescinded": ("rescinded", "被撤销"),
+    "superseded": ("superseded", "被取代"),
+    "proposed": ("proposed", "处于提案阶段"),
 }
 
 
@@ -103,6 +156,16 @@ def summary_lines(answer: Answer) -> dict[int, str]:
             seen.add(doc.id)
             lines[citation.n] = f"{MESSAGES['summary_zh'][1]}：{doc.summary_zh}"
     return lines
+
+
+def citation_dates(citation: Citation, lang: str = "en") -> list[str]:
+    """A citation's publication date and, when it differs, the date its text is current as of
+    (an explainer's as-of date, a bill's data date); nothing for an undated source."""
+    published = citation.passage.document.published
+    dates = [published.isoformat()] if published else []
+    if citation.as_of and citation.as_of != published:
+        dates.append(message("cited_as_of", lang, date=citation.as_of.isoformat()))
+    return dates
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:

@@ -6,8 +6,11 @@ Named `notices` (the `Notice` they produce) so it never shadows the standard `wa
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from bot.answering.labels import message, state_label
+from bot.answering.labels import message
+from bot.answering.timeline import currency_notices, status_notices
+from bot.glossary import Glossary
 from bot.models import Citation, Document, Notice, Passage
 
 ASKS_FOR_BASIS = re.compile(
@@ -15,12 +18,20 @@ ASKS_FOR_BASIS = re.compile(
     r"authorit(?:y|ies)\b.*\b(?:use|cite|rel(?:y|ied)|rest)|statutory|依据|授权|哪条法律|什么法律",
     re.IGNORECASE,
 )
-WARNED_STATES = ("suspended", "rescinded", "superseded")
 
 
 def warnings_for(
-    question: str, citations: tuple[Citation, ...], passages: tuple[Passage, ...], lang: str
+    question: str,
+    citations: tuple[Citation, ...],
+    passages: tuple[Passage, ...],
+    lang: str,
+    *,
+    today: date,
+    glossary: Glossary | None = None,
+    stale_after_days: int = 30,
 ) -> tuple[Notice, ...]:
+    """The notices for an answer; statuses and "as of" dates are worded against `today`."""
+    glossary = glossary or Glossary()
     cited = _unique(c.passage.document for c in citations)
     notices: list[Notice] = []
     not_public = any(d.legal_basis == "not_public" for d in cited) or (
@@ -46,27 +57,10 @@ def warnings_for(
                 ),
             )
         )
-    for doc in cited:
-        if doc.status and doc.status.state in WARNED_STATES:
-            until = (
-                message("status_until", lang, until=doc.status.until.isoformat()) if doc.status.until else ""
-            )
-            day = doc.status.date.isoformat() if doc.status.date else "?"
-            notices.append(
-                Notice(
-                    "status",
-                    message(
-                        "status",
-                        lang,
-                        title=doc.title,
-                        state=state_label(doc.status.state, lang),
-                        date=day,
-                        until=until,
-                    ),
-                )
-            )
+    notices.extend(status_notices(citations, glossary, today, lang))
     if cited and all(d.source_type in ("reporting", "commentary") for d in cited):
         notices.append(Notice("reporting_only", message("reporting_only", lang)))
+    notices.extend(currency_notices(question, citations, glossary, today, lang, stale_after_days))
     return tuple(notices)
 
 

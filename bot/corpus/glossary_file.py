@@ -13,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.corpus.schema import read_timeline
 from bot.errors import DocumentError
-from bot.models import Document, Problem
+from bot.models import Document, Problem, Timeline
 
 FILE_NAME = "glossary.yaml"
 DOC_ID = "glossary"
@@ -33,6 +34,7 @@ class GlossaryEntry:
     citation: str
     related: tuple[str, ...]
     definition_zh: str = ""
+    timeline: Timeline | None = None  # optional `status_timeline`, as in a document's front matter
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -128,6 +130,10 @@ def parse_glossary(data: bytes, name: str) -> tuple[list[GlossaryEntry], list[Pr
         if bad:
             problems.append(Problem(name, where, f"{', '.join(bad)} must be lists"))
             continue
+        timeline, timeline_problems = read_timeline(
+            item.get("status_timeline"), name, f"{where}: status_timeline"
+        )
+        problems.extend(timeline_problems)
         entries.append(
             GlossaryEntry(
                 term=str(item["term"]).strip(),
@@ -137,6 +143,7 @@ def parse_glossary(data: bytes, name: str) -> tuple[list[GlossaryEntry], list[Pr
                 citation=str(item["citation"]).strip(),
                 related=tuple(str(r) for r in lists["related"]),
                 definition_zh=str(item.get("definition_zh", "")).strip(),
+                timeline=timeline,
             )
         )
     terms = {e.term for e in entries}

@@ -18,7 +18,9 @@ URL = re.compile(r"https?://[^\s<>()\"'|]+")
 FR_CITATION = re.compile(r"Citation:\s*(\d+)\s+FR\s+(\d+)")
 FR_DOC = re.compile(r"FR Doc\.\s*([0-9]{4}-[0-9]+)")
 PUBLISHED = re.compile(r"published\s+(\d{4}-\d{2}-\d{2})")
-BILL_FIELD = re.compile(r"^-\s*(Congress|Latest action|Introduced|Congress\.gov):\s*(.+)$", re.M)
+BILL_FIELD = re.compile(
+    r"^-\s*(Congress|Latest action|Introduced|Congress\.gov|Date accessed):\s*(.+)$", re.M
+)
 USC_CHAPTER = re.compile(r"CHAPTER\s+(\d+)", re.I)
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -83,7 +85,12 @@ def _bill(official: Official, title: str, text: str, url: str) -> dict[str, Any]
         "citation": official.citation + (f" ({congress}th)" if congress else ""),
         "url": fields.get("congress.gov", "") or url or official.url,
         "published": parse_date(fields.get("introduced", "")[:10]),
-        "status": Status(state="proposed", date=latest_date, note=f"Latest action: {note}" if note else ""),
+        "status": Status(
+            state="proposed",
+            date=latest_date,
+            note=f"Latest action: {note}" if note else "",
+            as_of=parse_date(fields.get("date accessed", "")[:10]),  # the bill data's own date
+        ),
     }
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Any
 
-from bot.models import SOURCE_TYPES, Problem, SourceRef, Status
+from bot.models import SOURCE_TYPES, Problem, SourceRef, Status, StatusPeriod, Timeline
 
 REQUIRED = ("id", "title", "source_type", "citation", "url", "as_of", "topics", "summary_zh", "sources")
 KNOWN = set(REQUIRED) | {
@@ -20,6 +21,7 @@ KNOWN = set(REQUIRED) | {
     "jurisdiction",
     "legal_basis",
     "status",
+    "status_timeline",
     "lang",
 }
 LEGAL_BASIS = ("public", "not_public", "disputed")
@@ -41,6 +43,7 @@ class Metadata:
     jurisdiction: str
     legal_basis: str | None
     status: Status | None
+    timeline: Timeline | None
     lang: str
     topics: tuple[str, ...]
     summary_zh: str
@@ -132,6 +135,11 @@ def validate_front_matter(data: dict[str, Any], file: str) -> tuple[Metadata | N
     topics = _topics(data, check)
     summary_zh = check.text(data, "summary_zh", required=True)
     status = _status(data.get("status"), check)
+    timeline = parse_timeline(data.get("status_timeline"), check)
+    if status is not None and timeline is not None:
+        check.error("status_timeline", "give either status or status_timeline, not both")
+    elif timeline is not None:
+        status = recorded_status(timeline)
     sources = _sources(data.get("sources"), check)
     if any(p.severity == "error" for p in check.problems):
         return None, check.problems
@@ -146,6 +154,7 @@ def validate_front_matter(data: dict[str, Any], file: str) -> tuple[Metadata | N
         jurisdiction=jurisdiction,
         legal_basis=legal_basis,
         status=status,
+        timeline=timeline,
         lang=lang,
         topics=topics,
         summary_zh=summary_zh,
@@ -177,14 +186,96 @@ def _status(value: object, check: _Checker) -> Status | None:
         return None
     day = check.day(value, "date")
     until = check.day(value, "until")
+    as_of = check.day(value, "as_of")
     note = value.get("note", "")
     if not isinstance(note, str):
         check.error("status.note", "must be text")
         note = ""
     for key in value:
-        if key not in ("state", "date", "until", "note"):
+        if key not in ("state", "date", "until", "note", "as_of"):
             check.warn(f"status.{key}", "unknown field (ignored)")
-    return Status(state=state, date=day, until=until, note=note.strip())
+    return Status(state=state, date=day, until=until, note=note.strip(), as_of=as_of)
+
+
+TIMELINE_KEYS = ("subject", "subject_zh", "as_of", "periods")
+PERIOD_KEYS = ("status", "from", "until", "source", "note", "scheduled")
+
+
+def parse_timeline(value: object, check: _Checker, field: str = "status_timeline") -> Timeline | None:
+    """A `status_timeline` mapping (subject, as_of, periods) checked period by period: known states,
+    a start date each, `until` not before `from`, periods in date order without overlap."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("periods"), list) or not value["periods"]:
+        check.error(
+            field, "must be a mapping with subject, subject_zh, as_of and a non-empty list of periods"
+        )
+        return None
+    for key in value:
+        if key not in TIMELINE_KEYS:
+            check.warn(f"{field}.{key}", "unknown field (ignored)")
+    subject = check.text(value, "subject")
+    subject_zh = check.text(value, "subject_zh")
+    as_of = check.day(value, "as_of")
+    periods = [_period(item, f"{field}.periods[{i}]", check) for i, item in enumerate(value["periods"])]
+    if any(p is None for p in periods):
+        return None
+    ordered = tuple(p for p in periods if p is not None)
+    for i, (before, after) in enumerate(pairwise(ordered), start=1):
+        if before.until is None or after.start is None or after.start <= before.until:
+            check.error(f"{field}.periods[{i}]", "must start after the previous period's until")
+    return Timeline(periods=ordered, subject=subject, subject_zh=subject_zh, as_of=as_of)
+
+
+def read_timeline(value: object, file: str, field: str) -> tuple[Timeline | None, list[Problem]]:
+    """`parse_timeline` for files outside the front matter (a glossary entry's status)."""
+    check = _Checker(file)
+    timeline = parse_timeline(value, check, field)
+    return timeline, check.problems
+
+
+def _period(item: object, where: str, check: _Checker) -> StatusPeriod | None:
+    if not isinstance(item, dict):
+        check.error(where, "must be a mapping with status, from, until, source, note")
+        return None
+    for key in item:
+        if key not in PERIOD_KEYS:
+            check.warn(f"{where}.{key}", "unknown field (ignored)")
+    state = item.get("status")
+    if state not in STATUS_STATES:
+        check.error(f"{where}.status", f"must be one of {', '.join(STATUS_STATES)}, got {state!r}")
+        return None
+    start = parse_date(item.get("from"))
+    if start is None:
+        check.error(f"{where}.from", f"must be a date like 2026-06-12, got {item.get('from')!r}")
+        return None
+    until = parse_date(item.get("until")) if item.get("until") is not None else None
+    if item.get("until") is not None and (until is None or until < start):
+        check.error(f"{where}.until", "must be a date on or after from")
+        return None
+    scheduled = item.get("scheduled", False)
+    if not isinstance(scheduled, bool):
+        check.error(f"{where}.scheduled", "must be true or false")
+        return None
+    texts = {key: item.get(key, "") for key in ("source", "note")}
+    if not all(isinstance(v, str) for v in texts.values()):
+        check.error(where, "source and note must be text")
+        return None
+    return StatusPeriod(
+        state=state,
+        start=start,
+        until=until,
+        source=texts["source"].strip(),
+        note=texts["note"].strip(),
+        scheduled=scheduled,
+    )
+
+
+def recorded_status(timeline: Timeline) -> Status:
+    """The timeline's last recorded (not scheduled) period as a single status, for code that reads one."""
+    recorded = [p for p in timeline.periods if not p.scheduled] or list(timeline.periods)
+    last = recorded[-1]
+    return Status(state=last.state, date=last.start, until=last.until, note=last.note, as_of=timeline.as_of)
 
 
 def _sources(value: object, check: _Checker) -> tuple[SourceRef, ...]:

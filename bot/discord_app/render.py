@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.answering.labels import summary_lines, terms_line
+from bot.answering.labels import citation_dates, summary_lines, terms_line
 from bot.corpus.glossary_file import GlossaryEntry
 from bot.models import Answer, Citation
 
@@ -38,7 +38,6 @@ WORDS = {
         "passages": "Passages",
         "continued": "continued",
         "see_also": "See also (/define):",
-        "as_of": "as of",
     },
     "zh": {
         "warning": "⚠️ 请先阅读",
@@ -47,7 +46,6 @@ WORDS = {
         "passages": "原文段落",
         "continued": "续",
         "see_also": "另见（/define）：",
-        "as_of": "截至",
     },
 }
 
@@ -125,11 +123,7 @@ def citation_block(citation: Citation, label: Labeler, lang: str, summary: str =
     """`[n]` pinpoint, title, source type, date and an unfurl-free link."""
     doc = citation.passage.document
     pinpoint = citation.pinpoint or doc.citation
-    details = [label(doc.source_type, lang)]
-    if doc.published:
-        details.append(doc.published.isoformat())
-    elif doc.as_of:
-        details.append(f"{words(lang)['as_of']} {doc.as_of.isoformat()}")
+    details = [label(doc.source_type, lang), *citation_dates(citation, lang)]
     if doc.url:
         details.append(f"<{doc.url}>")
     block = f"**[{citation.n}]** {pinpoint} — {doc.title}\n{' · '.join(details)}"
@@ -189,11 +183,14 @@ def _quoted(text: str) -> str:
     return "\n".join(f"> {line}" for line in text.splitlines() if line.strip())
 
 
-def definition_embeds(entry: GlossaryEntry) -> list[discord.Embed]:
-    """The English term with its Chinese renderings beside it, both definitions and the citation."""
+def definition_embeds(entry: GlossaryEntry, status: Sequence[str] = ()) -> list[discord.Embed]:
+    """The English term with its Chinese renderings beside it, both definitions, its status on
+    today's date (English, then Chinese) and the citation."""
     text = entry.definition
     if entry.definition_zh:
         text += f"\n\n{entry.definition_zh}"
+    if status:
+        text += "\n\n" + "\n".join(f"**{line}**" for line in status)
     if entry.aliases:
         text += f"\n\n*Also called:* {', '.join(entry.aliases)}"
     if entry.citation:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from bot.errors import IndexMissingError
-from bot.models import Anchor, Chunk, Document, SourceRef, Status
+from bot.models import Anchor, Chunk, Document, SourceRef, Status, StatusPeriod, Timeline
 
 CURRENT = "current"
 BUILDS = "builds"
@@ -71,18 +71,21 @@ def document_from_dict(row: dict[str, Any]) -> Document:
         row[key] = date.fromisoformat(row[key]) if row.get(key) else None
     status = row.get("status")
     if status:
-        row["status"] = Status(
-            state=status["state"],
-            date=date.fromisoformat(status["date"]) if status.get("date") else None,
-            until=date.fromisoformat(status["until"]) if status.get("until") else None,
-            note=status.get("note", ""),
-        )
+        row["status"] = Status(**{**status, **_days(status, "date", "until", "as_of")})
+    timeline = row.get("timeline")
+    if timeline:
+        periods = tuple(StatusPeriod(**{**p, **_days(p, "start", "until")}) for p in timeline["periods"])
+        row["timeline"] = Timeline(**{**timeline, **_days(timeline, "as_of"), "periods": periods})
     row["topics"] = tuple(row.get("topics", ()))
     row["sources"] = tuple(
         SourceRef(**{**s, "date": date.fromisoformat(s["date"]) if s.get("date") else None})
         for s in row.get("sources", ())
     )
     return Document(**row)
+
+
+def _days(row: dict[str, Any], *keys: str) -> dict[str, date | None]:
+    return {key: date.fromisoformat(row[key]) if row.get(key) else None for key in keys}
 
 
 def write_chunks(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:

@@ -102,6 +102,16 @@ _ZH_YESNO = re.compile(
     r"吗[？?。！!\s]*$|是否|是不是|能不能|可不可以|有没有|会不会|要不要|需不需要|算不算|还[能是有在]"
 )
 
+# Words that ask about the present state of things, so the answer must say how current its facts are.
+_EN_PRESENT = re.compile(
+    r"\b(?:now|nowadays|currently|current|presently|at present|still|today|yet|anymore|any longer|"
+    r"these days|in (?:force|effect)|as (?:of|it stands) (?:today|now))\b",
+    re.IGNORECASE,
+)
+_ZH_PRESENT = re.compile(
+    r"目前|现在|现时|当前|如今|现今|眼下|至今|迄今|今天|仍然|仍|依然|还(?!是|有(?!效)|原|款|给)|现行"
+)
+
 SECTION_NUMBER = re.compile(r"\b(\d{3,4}\.\d{1,3}[a-z]?)\b|\b(\d[a-e]\d{3})\b", re.IGNORECASE)
 _NAME = re.compile(
     r"(?:[A-Za-z]+[a-z][A-Z][A-Za-z]*|[A-Z][a-z]+(?:[ -](?:of|the|and|for|on|de|von|&)?\s?[A-Z][A-Za-z]+)*"
@@ -145,6 +155,12 @@ def is_yesno(question: str) -> bool:
     if CJK.search(question):
         return _ZH_YESNO.search(question) is not None
     return any(_EN_YESNO.search(part) for part in re.split(r"(?<=[?.!])\s+", question))
+
+
+def asks_about_present(question: str) -> bool:
+    """True when the question asks how things stand now ("still", "currently", 目前, 还 …), in either
+    language, so the answer says the date its facts are current as of."""
+    return _EN_PRESENT.search(question) is not None or _ZH_PRESENT.search(question) is not None
 
 
 def named_things(question: str) -> tuple[str, ...]:

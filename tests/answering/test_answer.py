@@ -96,7 +96,7 @@ def test_pinpoint_citation_from_the_plain_regulation(basis: Basis) -> None:
     [
         ("What is a deemed export?", []),
         ("What legal basis does the 2026 directive rest on?", ["legal_basis_not_public"]),
-        ("What would the bill on location tracking of advanced processors require?", ["not_law"]),
+        ("What would the bill on location tracking of advanced processors require?", ["not_law", "status"]),
         ("Does the affiliates rule fifty percent ownership test apply?", ["status"]),
         ("How were graphics cards smuggled through shell companies?", ["reporting_only"]),
     ],

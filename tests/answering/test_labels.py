@@ -61,14 +61,14 @@ def test_messages_are_filled_in() -> None:
     assert message("abstain_hint", "zh", terms="deemed export") == (
         "最接近的术语：deemed export。可以试试 /define，或请管理员添加资料来源。"
     )
-    assert message("status_until", "zh", until="2026-11-09") == "（原定于 2026-11-09 结束；请核实是否已延长）"
+    assert message("bill_data", "zh", as_of="2026-06-01") == "（数据截至 2026-06-01）"
 
 
 @pytest.mark.parametrize("state", list(STATES))
 def test_states_in_chinese(state: str) -> None:
-    assert state_label(state) == state
+    assert state_label(state) == state.replace("_", " ")
     assert HAN.search(state_label(state, "zh"))
-    assert state_label("in_force", "zh") == "in_force"  # unwarned states pass through
+    assert state_label("unknown_state", "zh") == "unknown_state"  # an unknown state passes through
 
 
 def test_terms_line_only_for_chinese_readers() -> None:
@@ -124,9 +124,13 @@ def answer(basis: Basis) -> Answer:
 def test_a_chinese_question_gets_chinese_warnings_and_footer(answer: Answer) -> None:
     assert answer.lang == "zh" and not answer.abstained
     assert "chip-tracking-bill" in {c.passage.document.id for c in answer.citations}
-    (notice,) = answer.warnings
+    notice, status = answer.warnings
     assert notice.code == "not_law"
     assert notice.message.startswith("H.R. 9999 (119th) 是法案，不是法律")
+    assert (status.code, status.message) == (
+        "status",
+        "H.R. 9999 (119th)：最近记录的行动在 2025-05-20（数据截至 2026-11-27）。",
+    )
     assert answer.footer == "这不是法律意见——请先阅读所引来源再作判断。"
 
 

@@ -86,7 +86,7 @@ def test_faithful_reply_is_used(llm_basis, basis: Basis) -> None:
     assert citation.quote == sentence
     assert citation.passage.chunk.id == passages[0].chunk.id
     assert citation.pinpoint == "H.R. 9999 (119th)"
-    assert [w.code for w in answer.warnings] == ["not_law"]  # warnings follow the cited sources
+    assert [w.code for w in answer.warnings] == ["not_law", "status"]  # warnings follow the cited sources
     assert answer.footer.startswith("Not legal advice")
 
     (request,) = server.requests

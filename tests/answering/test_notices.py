@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.notices import warnings_for
+from bot.answering import notices as notices_module
 from bot.corpus.knowledge import load_knowledge
 from bot.indexing.chunking import chunk_document
-from bot.models import Citation, Document, Passage, Status
+from bot.models import Citation, Document, Notice, Passage, Status
 from tests.helpers import default_chunker
 
 
@@ -32,6 +32,15 @@ def _cite(*docs: Document) -> tuple[tuple[Citation, ...], tuple[Passage, ...]]:
         for n, p in enumerate(passages, start=1)
     )
     return citations, passages
+
+
+BEFORE_END = date(2026, 6, 1)  # inside the fixture rule's suspension (2025-11-10 → 2026-11-09)
+
+
+def warnings_for(
+    question: str, citations: tuple[Citation, ...], passages: tuple[Passage, ...], lang: str
+) -> tuple[Notice, ...]:
+    return notices_module.warnings_for(question, citations, passages, lang, today=BEFORE_END)
 
 
 def codes(
@@ -79,8 +88,12 @@ def test_disputed_legal_basis_is_not_reported_as_unpublished(docs: dict[str, Doc
 def test_not_law_for_a_bill(docs: dict[str, Document]) -> None:
     citations, passages = _cite(docs["chip-tracking-bill"], docs["deemed-export-explainer"])
     notices = warnings_for("What would the bill require?", citations, passages, "en")
-    assert [n.code for n in notices] == ["not_law"]
+    assert [n.code for n in notices] == ["not_law", "status"]
     assert notices[0].message.startswith("H.R. 9999 (119th) is a bill, not law")
+    assert (
+        notices[1].message
+        == "H.R. 9999 (119th): latest recorded action on 2025-05-20 (data as of 2026-11-27)."
+    )
 
 
 def test_not_law_for_a_proposed_rule(docs: dict[str, Document]) -> None:
@@ -88,13 +101,14 @@ def test_not_law_for_a_proposed_rule(docs: dict[str, Document]) -> None:
         docs["affiliates-rule-suspension"], status=Status(state="proposed", date=date(2025, 1, 2))
     )
     citations, passages = _cite(proposed)
-    assert codes("What would the rule change?", citations, passages) == ["not_law"]
+    assert codes("What would the rule change?", citations, passages) == ["not_law", "status"]
 
 
 def test_not_law_names_every_bill(docs: dict[str, Document]) -> None:
     second = replace(docs["chip-tracking-bill"], id="other-bill", citation="S. 1234 (119th)")
     citations, passages = _cite(docs["chip-tracking-bill"], second)
-    (notice,) = warnings_for("What do the bills do?", citations, passages, "en")
+    notice, *statuses = warnings_for("What do the bills do?", citations, passages, "en")
+    assert [s.code for s in statuses] == ["status", "status"]
     assert notice.message.startswith("H.R. 9999 (119th); S. 1234 (119th) are bills, not law")
     assert "they would change nothing" in notice.message
 
@@ -110,8 +124,10 @@ def test_status_for_a_suspended_rule_with_dates(docs: dict[str, Document]) -> No
     notices = warnings_for("Does the affiliates rule apply?", citations, passages, "en")
     assert [n.code for n in notices] == ["status"]
     message = notices[0].message
-    assert "The affiliates rule and its suspension is suspended since 2025-11-10" in message
-    assert "2026-11-09" in message
+    assert message.startswith(
+        "The affiliates rule and its suspension has been suspended since 2025-11-10 "
+        "and is set to end 2026-11-09"
+    )
 
 
 @pytest.mark.parametrize("state", ["rescinded", "superseded"])
@@ -119,7 +135,7 @@ def test_status_for_rescinded_and_superseded(docs: dict[str, Document], state: s
     doc = replace(docs["affiliates-rule-suspension"], status=Status(state=state, date=date(2024, 3, 1)))
     (notice,) = warnings_for("Does it apply?", *_cite(doc), "en")
     assert notice.code == "status"
-    assert f"is {state} since 2024-03-01" in notice.message
+    assert f"was {state} on 2024-03-01" in notice.message
     assert "set to end" not in notice.message
 
 
@@ -150,13 +166,14 @@ def test_warnings_combine_in_a_fixed_order(docs: dict[str, Document]) -> None:
     assert codes(
         "What legal basis does the directive rest on?",
         *_cite(docs["directive-2026"], docs["chip-tracking-bill"], docs["affiliates-rule-suspension"]),
-    ) == ["legal_basis_not_public", "not_law", "status"]
+    ) == ["legal_basis_not_public", "not_law", "status", "status"]
 
 
 def test_chinese_warnings(docs: dict[str, Document]) -> None:
     notices = warnings_for(
         "这项指令的法律依据是什么？", *_cite(docs["directive-2026"], docs["chip-tracking-bill"]), "zh"
     )
-    assert [n.code for n in notices] == ["legal_basis_not_public", "not_law"]
+    assert [n.code for n in notices] == ["legal_basis_not_public", "not_law", "status"]
     assert "没有公布" in notices[0].message
     assert "不是法律" in notices[1].message
+    assert "最近记录的行动在 2025-05-20" in notices[2].message

@@ -74,7 +74,7 @@ async def test_ask_defers_then_answers_with_citation(emulator: DiscordEmulator, 
     answer, sources = embeds_of(followup)
     assert answer["title"] == "Answer" and "[1]" in answer["description"]
     assert "**[1]** 15 CFR 734.13" in sources["description"]
-    assert "regulation · 2024-09-01 · <https://www.ecfr.gov/" in sources["description"]
+    assert "regulation · 2024-09-01 · as of 2026-11-27 · <https://www.ecfr.gov/" in sources["description"]
     assert followup.body["allowed_mentions"] == {"parse": []}
     ids = custom_ids(followup.response)
     assert ids[0].startswith("basis:passages:") and ids[1].startswith("basis:vote:up:")

@@ -76,7 +76,8 @@ def test_chinese_warnings_come_first(basis: Basis) -> None:
     embeds = answer_embeds(answer, source_label)
     assert embeds[0].title == "⚠️ 请先阅读"
     assert embeds[0].description == (
-        "**H.R. 9999 (119th) 是法案，不是法律：除非国会通过并经总统签署，否则不产生法律效力。**"
+        "**H.R. 9999 (119th) 是法案，不是法律：除非国会通过并经总统签署，否则不产生法律效力。**\n\n"
+        "**H.R. 9999 (119th)：最近记录的行动在 2025-05-20（数据截至 2026-11-27）。**"
     )
     sources = _by_title(embeds)["来源"]
     assert "法案——不是法律 · 2025-05-15" in sources and "bill — not law" not in sources

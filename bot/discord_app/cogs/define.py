@@ -33,7 +33,9 @@ class DefineCog(commands.Cog):
             text = f"The glossary has no entry for “{term}”.{hint}"
             await send_text(interaction, text, ephemeral=True)
             return
-        await send_pages(interaction, paginate(definition_embeds(result.entry)), ephemeral=False)
+        await send_pages(
+            interaction, paginate(definition_embeds(result.entry, result.status)), ephemeral=False
+        )
 
     @define.autocomplete("term")
     async def complete_term(
