@@ -43,3 +43,7 @@ class QuestionError(BasisError):
 
 class BuildInProgressError(BasisError):
     """Another knowledge-base change is still running."""
+
+
+class SyncError(BasisError):
+    """`basis sync` cannot start: the tracked-sources file is missing or wrong."""

@@ -6,12 +6,14 @@ from pathlib import Path
 
 from bot.corpus.glossary_file import FILE_NAME, parse_glossary
 from bot.corpus.knowledge import load_knowledge
+from bot.corpus.source_changes import stale_problems
 from bot.models import Problem
 
 
 def check_knowledge(directory: Path) -> list[Problem]:
     loaded = load_knowledge(directory)
     problems = list(loaded.problems)
+    problems.extend(stale_problems(loaded.documents))
     glossary = directory / FILE_NAME
     if glossary.is_file():
         _, glossary_problems = parse_glossary(glossary.read_bytes(), FILE_NAME)
