@@ -107,7 +107,7 @@ def to_document(
         SOURCE,
         cite,
         f"bill-{slug}",
-        f"congress/{slug}.md",
+        f"congress/bill-{slug}.md",
         f"{acted.isoformat()}:{text}",
         acted,
         meta,

@@ -135,7 +135,7 @@ def to_document(title: int, version: SectionVersion, body: str, as_of: date) -> 
         SOURCE,
         citation,
         f"ecfr-{title}-cfr-{slug}",
-        f"ecfr/{title}-cfr-{slug}.md",
+        f"ecfr/ecfr-{title}-cfr-{slug}.md",
         version.version,
         version.amendment_date,
         meta,

@@ -9,7 +9,7 @@ to, the document it corrects (`correction_of`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -87,8 +87,9 @@ def _results(page: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def fetch_document(client: ApiClient, number: str) -> SyncedDoc:
-    """One document's JSON and its text (plain text, else the HTML body), as a SyncedDoc."""
+def fetch_document(client: ApiClient, number: str, dates: Mapping[str, str]) -> SyncedDoc:
+    """One document's JSON and its text (plain text, else the HTML body), as a SyncedDoc;
+    `dates` are the listed documents' publication dates, for the document a correction corrects."""
     detail = client.get_json(f"api/v1/documents/{number}.json")
     if not isinstance(detail, dict) or detail.get("document_number") != number:
         raise SourceFailure(f"malformed body for FR Doc. {number}: not that document's JSON")
@@ -98,7 +99,7 @@ def fetch_document(client: ApiClient, number: str) -> SyncedDoc:
         text = html_to_text(client.get_text(str(detail["body_html_url"])))[1]
     else:
         raise SourceFailure(f"malformed body for FR Doc. {number}: no raw_text_url or body_html_url")
-    return to_document(detail, text)
+    return to_document(detail, text, dates)
 
 
 def corrected_number(detail: dict[str, Any]) -> str | None:
@@ -107,35 +108,23 @@ def corrected_number(detail: dict[str, Any]) -> str | None:
     return match.group(1) if match else None
 
 
-def to_document(detail: dict[str, Any], text: str) -> SyncedDoc:
+def to_document(detail: dict[str, Any], text: str, dates: Mapping[str, str]) -> SyncedDoc:
     number = str(detail["document_number"])
     published = _date(detail.get("publication_date"), number)
     citation = str(detail.get("citation") or f"FR Doc. {number}")
     url = f"https://www.federalregister.gov/d/{number}"
     kind = str(detail.get("type") or "Rule")
     title = str(detail.get("title") or f"FR Doc. {number}").strip()
-    sources = [
-        {
-            "title": f"{title} (FR Doc. {number})",
-            "url": url,
-            "publisher": "Federal Register",
-            "date": published,
-            "reliability": "high",
-        }
-    ]
+    sources = [_source(f"{title} (FR Doc. {number})", url, published.isoformat())]
     lines = [f"# {title}", f"{kind}, {citation} (FR Doc. {number}), published {published.isoformat()}."]
     corrects = corrected_number(detail)
     if corrects:
-        lines.append(
-            f"This document corrects FR Doc. {corrects}: https://www.federalregister.gov/d/{corrects}"
-        )
-        sources.append(
-            {
-                "title": f"FR Doc. {corrects} (the corrected document)",
-                "url": f"https://www.federalregister.gov/d/{corrects}",
-                "publisher": "Federal Register",
-            }
-        )
+        corrected_url = f"https://www.federalregister.gov/d/{corrects}"
+        lines.append(f"This document corrects FR Doc. {corrects}: {corrected_url}")
+        if corrects in dates:
+            sources.append(
+                _source(f"FR Doc. {corrects} (the corrected document)", corrected_url, dates[corrects])
+            )
     if detail.get("abstract"):
         lines += ["## Summary", str(detail["abstract"]).strip()]
     lines += ["## Text", text.strip() or "(no text)"]
@@ -163,6 +152,10 @@ def to_document(detail: dict[str, Any], text: str) -> SyncedDoc:
         meta,
         "\n\n".join(lines) + "\n",
     )
+
+
+def _source(title: str, url: str, day: str) -> dict[str, str]:
+    return {"title": title, "url": url, "publisher": "Federal Register", "date": day, "reliability": "high"}
 
 
 def _date(value: Any, number: str) -> date:

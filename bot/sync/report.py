@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+LISTED = 20  # names per line before "and N more" (the JSON report has them all)
+
 
 @dataclass(frozen=True)
 class Change:
@@ -39,12 +41,19 @@ class SourceReport:
         )
         lines = [head]
         if self.new:
-            lines.append(f"  new: {', '.join(self.new)}")
-        lines += [f"  changed: {c}" for c in self.changed]
+            lines.append(f"  new: {_listed(self.new)}")
+        lines += [f"  changed: {c}" for c in self.changed[:LISTED]]
+        if len(self.changed) > LISTED:
+            lines.append(f"  … and {len(self.changed) - LISTED} more changed")
         if self.removed:
-            lines.append(f"  removed: {', '.join(self.removed)}")
-        lines += [f"  {note}" for note in self.notes]
+            lines.append(f"  removed: {_listed(self.removed)}")
+        lines += [f"  {note}" for note in self.notes[:LISTED]]
         return lines
+
+
+def _listed(names: list[str]) -> str:
+    more = f" and {len(names) - LISTED} more" if len(names) > LISTED else ""
+    return ", ".join(names[:LISTED]) + more
 
 
 @dataclass

@@ -192,12 +192,14 @@ def _ecfr(client: ApiClient, source: EcfrSource, out: _Source) -> None:
 
 def _fr(client: ApiClient, source: FederalRegisterSource, today: date, out: _Source) -> None:
     with client:
-        for row in federal_register.listed(client, source, today):
+        rows = federal_register.listed(client, source, today)
+        dates = {str(r["document_number"]): str(r.get("publication_date")) for r in rows}
+        for row in rows:
             number = str(row["document_number"])
             if out.old(f"fr-{number}") is not None:
                 out.report.unchanged += 1
                 continue
-            doc = federal_register.fetch_document(client, number)
+            doc = federal_register.fetch_document(client, number, dates)
             out.offer(doc)
             corrects = federal_register.corrected_number(row)
             if corrects:
