@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from pydantic import SecretStr
 
 from tests.discord_app.emulator import EPHEMERAL, DiscordEmulator
-from tests.helpers import LocalServer
-from tests.sync.conftest import SOURCES
+from tests.sync.fixtures import SOURCES, stub
 from tests.sync.stub import KEY, ApiStub
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def stub() -> Iterator[ApiStub]:
-    api = ApiStub.default()
-    with LocalServer(api.handle) as server:
-        api.base = server.url("").rstrip("/")
-        yield api
+__all__ = ["stub"]  # the API stub fixture
 
 
 def _sync_settings(stub: ApiStub) -> dict[str, object]:

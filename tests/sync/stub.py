@@ -158,6 +158,18 @@ class ApiStub:
             "most recent country of citizenship, including any release of quantum lattice keys.",
         )
 
+    def publish_fr(self) -> None:
+        """A new BIS document in the Federal Register."""
+        doc = fr_doc("2026-22004", "Additions to the Entity List", "2026-11-20", 22004)
+        self.documents.append(doc)
+        self.texts_fr[doc["document_number"]] = "Additions to the Entity List. Rule text."
+
+    def act_on_bill(self) -> None:
+        """A later action on H.R. 3447."""
+        action = {"actionDate": "2026-11-30", "text": "Passed/agreed to in House.", "type": "Floor"}
+        self.bills["119/hr/3447"]["latestAction"] = action
+        self.actions["119/hr/3447"].insert(0, action)
+
     # The server side.
 
     def handle(self, request: Request) -> Response:

@@ -10,7 +10,7 @@ from bot.indexing import store
 from bot.service import Basis
 from bot.sync.state import STATE_FILE
 from tests.helpers import front_matter_doc
-from tests.sync.conftest import NOW, recorder
+from tests.sync.fixtures import NOW, recorder
 from tests.sync.stub import ApiStub
 
 
