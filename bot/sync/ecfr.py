@@ -114,7 +114,7 @@ def to_document(title: int, version: SectionVersion, body: str, as_of: date) -> 
         "status": {
             "state": "in_force",
             "date": version.amendment_date,
-            "note": f"eCFR text as amended {version.version}; eCFR up to date as of {as_of.isoformat()}.",
+            "note": f"eCFR text as amended {version.version}.",
         },
         "lang": "en",
         "topics": ["ecfr", f"part-{version.part}", "synced"],
@@ -123,8 +123,8 @@ def to_document(title: int, version: SectionVersion, body: str, as_of: date) -> 
         ),
         "sources": [
             {
-                "title": f"eCFR: {citation} on {as_of.isoformat()}",
-                "url": f"https://www.ecfr.gov/on/{as_of.isoformat()}/title-{title}/section-{version.section}",
+                "title": f"eCFR: {citation} as amended {version.version}",
+                "url": f"https://www.ecfr.gov/on/{version.version}/title-{title}/section-{version.section}",
                 "publisher": "Office of the Federal Register (eCFR)",
                 "date": version.amendment_date,
                 "reliability": "high",
