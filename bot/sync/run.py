@@ -123,14 +123,15 @@ def sync_sources(
     today = now.date()
     runs: list[tuple[str, Callable[[_Source], None] | None]] = []
     if tracked.ecfr:
-        runs.append((ecfr.NAME, partial(_ecfr, _client(settings, "ecfr", sleep), tracked.ecfr)))
+        client = partial(_client, settings, "ecfr", sleep)
+        runs.append((ecfr.NAME, partial(_ecfr, client, tracked.ecfr)))
     if tracked.federal_register:
-        client = _client(settings, "fr", sleep)
+        client = partial(_client, settings, "fr", sleep)
         runs.append((federal_register.NAME, partial(_fr, client, tracked.federal_register, today)))
     if tracked.congress:
-        key = settings.congress_api_key
-        client = _client(settings, "congress", sleep)
-        runs.append((congress.NAME, partial(_bills, client, tracked.congress, today) if _has(key) else None))
+        client = partial(_client, settings, "congress", sleep)
+        bills = partial(_bills, client, tracked.congress, today) if _has(settings.congress_api_key) else None
+        runs.append((congress.NAME, bills))
     for name, run in runs:
         out = _Source(name, plan, fetched_at)
         if run is None:
@@ -171,8 +172,8 @@ def _client(settings: Settings, which: str, sleep: Sleep) -> ApiClient:
     )
 
 
-def _ecfr(client: ApiClient, source: EcfrSource, out: _Source) -> None:
-    with client:
+def _ecfr(connect: Callable[[], ApiClient], source: EcfrSource, out: _Source) -> None:
+    with connect() as client:
         as_of = ecfr.up_to_date_as_of(client, source.title)
         for part in source.parts:
             versions = ecfr.latest_versions(client, source.title, part.part, as_of)
@@ -190,8 +191,8 @@ def _ecfr(client: ApiClient, source: EcfrSource, out: _Source) -> None:
                     out.offer(ecfr.to_document(source.title, version, body, as_of))
 
 
-def _fr(client: ApiClient, source: FederalRegisterSource, today: date, out: _Source) -> None:
-    with client:
+def _fr(connect: Callable[[], ApiClient], source: FederalRegisterSource, today: date, out: _Source) -> None:
+    with connect() as client:
         rows = federal_register.listed(client, source, today)
         dates = {str(r["document_number"]): str(r.get("publication_date")) for r in rows}
         for row in rows:
@@ -206,8 +207,8 @@ def _fr(client: ApiClient, source: FederalRegisterSource, today: date, out: _Sou
                 out.report.notes.append(f"FR Doc. {number} corrects FR Doc. {corrects}")
 
 
-def _bills(client: ApiClient, source: CongressSource, today: date, out: _Source) -> None:
-    with client:
+def _bills(connect: Callable[[], ApiClient], source: CongressSource, today: date, out: _Source) -> None:
+    with connect() as client:
         for bill in source.bills:
             out.offer(congress.fetch_bill(client, bill, today))
 
