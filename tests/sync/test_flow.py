@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
+
+import pytest
 
 from bot.corpus.check import check_knowledge
 from bot.indexing import store
@@ -106,3 +109,27 @@ def test_no_request_asks_past_up_to_date_as_of(basis: Basis, stub: ApiStub) -> N
     stub.requests.clear()
     _sync(basis)
     assert not [r for r in stub.requests if "/full/" in r]  # same version ids: no text fetched
+
+
+def test_questions_use_the_old_index_until_the_sync_build_is_published(
+    basis: Basis, stub: ApiStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate, building = threading.Event(), threading.Event()
+    real_rebuild = Basis.rebuild
+
+    def slow_rebuild(self: Basis, progress: object = None) -> object:
+        building.set()
+        gate.wait(10)
+        return real_rebuild(self)
+
+    monkeypatch.setattr(Basis, "rebuild", slow_rebuild)
+    worker = threading.Thread(target=_sync, args=(basis,))
+    worker.start()
+    try:
+        assert building.wait(10)
+        assert "ecfr-15-cfr-744-11" not in basis.index.documents
+        assert basis.answer("What is a deemed export?").citations  # answered meanwhile, old index
+    finally:
+        gate.set()
+        worker.join(10)
+    assert "ecfr-15-cfr-744-11" in basis.index.documents
