@@ -385,6 +385,32 @@ def kb_list(index: IndexOpt = None) -> None:
         )
 
 
+@app.command("sync")
+def sync(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fetch and compare; write nothing.")] = False,
+    json_out: JsonOpt = False,
+    index: IndexOpt = None,
+    knowledge: KnowledgeOpt = None,
+) -> None:
+    """Fetch the tracked official sources (knowledge/sources.yaml); write and re-index what changed."""
+    from datetime import UTC, datetime
+
+    from bot.sync.job import run_sync
+
+    settings = _settings(index, knowledge)
+    if dry_run:
+        report = run_sync(settings, None, actor="cli", now=datetime.now(UTC), dry_run=True)
+    else:
+        report = _open(settings).sync(actor="cli")
+    if json_out:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines():
+            console.print(line, highlight=False, markup=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def run() -> None:
     """Start the Discord bot (DISCORD_TOKEN from the environment or .env)."""

@@ -47,3 +47,7 @@ class BuildInProgressError(BasisError):
 
 class IndexWriteError(BasisError):
     """Writing a new index failed (a full disk, permissions); the live index is unchanged."""
+
+
+class SyncError(BasisError):
+    """`basis sync` cannot start: the tracked-sources file is missing or wrong."""

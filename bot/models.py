@@ -102,6 +102,8 @@ class Document:
     summary_zh: str = ""
     sources: tuple[SourceRef, ...] = ()
     provenance: str = ""
+    fetched_at: str = ""  # set only on a copy written by `basis sync` (ISO time of the fetch)
+    version: str = ""  # the official source's version id, for synced copies
 
     @property
     def current_as_of(self) -> date | None:

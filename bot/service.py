@@ -14,15 +14,18 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from bot.answering.answer import compose_answer
 from bot.answering.llm import LlmClient
+from bot.answering.notices import source_changed
 from bot.answering.timeline import define_status
 from bot.clock import Clock, system_today
 from bot.corpus import knowledge_store
 from bot.corpus.knowledge_store import Edit
+from bot.corpus.source_changes import SourceChange, changed_sources
 from bot.errors import BasisError, QuestionError
 from bot.glossary import DefineResult, Glossary
 from bot.indexing.build import BuildReport, Progress, build_index, manifest_settings
@@ -36,22 +39,28 @@ from bot.retrieval.expansion import Query, expand
 from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import Pool, SearchOptions, SearchResult, candidate_pool, hybrid_search
 from bot.settings import Settings
+from bot.sync.job import run_sync
+from bot.sync.report import SyncReport
+from bot.sync.run import Sleep
 from bot.text import not_text
 
 log = logging.getLogger(__name__)
 
 
 class _Live(NamedTuple):
-    """The index, glossary and tokenizer questions are answered from, swapped together in one assignment."""
+    """The index, glossary and tokenizer questions are answered from, swapped together in one assignment;
+    `changes` are the curated documents whose synced official sources changed after their as_of."""
 
     index: LoadedIndex
     glossary: Glossary
     tokenizer: Tokenizer
+    changes: dict[str, tuple[SourceChange, ...]]
 
     @classmethod
     def of(cls, index: LoadedIndex, glossary: Glossary) -> _Live:
         """The snapshot for an index and glossary, with a tokenizer taught that glossary's terms."""
-        return cls(index, glossary, Tokenizer.for_glossary(glossary.entries))
+        changes = changed_sources(index.documents.values())
+        return cls(index, glossary, Tokenizer.for_glossary(glossary.entries), changes)
 
 
 @dataclass(frozen=True)
@@ -206,7 +215,8 @@ class Basis:
             "search": round((searched - started) * 1000, 2),
             "compose": round((time.perf_counter() - searched) * 1000, 2),
         }
-        return replace(answer, timings_ms=timings)
+        changed = source_changed(answer.citations, live.changes, answer.lang)
+        return replace(answer, warnings=answer.warnings + changed, timings_ms=timings)
 
     def define(self, term: str) -> DefineResult:
         result = self.glossary.define(term)
@@ -319,6 +329,21 @@ class Basis:
             actor,
             lambda: Edit(knowledge_store.record("reload", "", actor, ""), lambda: None, lambda: None),
         )
+
+    def sync(
+        self, *, actor: str, dry_run: bool = False, now: datetime | None = None, sleep: Sleep = time.sleep
+    ) -> SyncReport:
+        """`basis sync` and /kb sync: fetch the tracked official sources, write and re-index what
+        changed; one writer at a time, and the old index serves questions until the new one is published."""
+        with knowledge_store.exclusive(self._write_lock):
+            return run_sync(
+                self.settings,
+                lambda: self.rebuild().summary(),
+                actor=actor,
+                now=now or datetime.now(UTC),
+                dry_run=dry_run,
+                sleep=sleep,
+            )
 
     def kb_list(self) -> list[DocSummary]:
         return [

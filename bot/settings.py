@@ -82,6 +82,25 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(2_000_000, description="Largest /kb add file or URL body.")
     fetch_timeout: float = Field(15.0, description="Seconds a URL import may take.")
 
+    # Keeping sources current (`basis sync`, /kb sync)
+    sources_file: Path | None = Field(
+        None, description="Tracked-sources file (default: sources.yaml in the knowledge directory)."
+    )
+    ecfr_api_base: str = Field("https://www.ecfr.gov", description="eCFR API base URL.")
+    federal_register_api_base: str = Field(
+        "https://www.federalregister.gov", description="Federal Register API base URL."
+    )
+    congress_api_base: str = Field("https://api.congress.gov", description="Congress.gov API base URL.")
+    congress_api_key: SecretStr | None = Field(
+        None, description="api.data.gov key for Congress.gov; bills are skipped without it."
+    )
+    sync_timeout: float = Field(30.0, description="Seconds one sync request may take.")
+    sync_retries: int = Field(3, description="Retries after a 429 or 5xx before a source fails.")
+    sync_max_wait: float = Field(60.0, description="Longest wait honoured from Retry-After (seconds).")
+    sync_daily: bool = Field(False, description="Run `basis sync` once a day inside `basis run`.")
+    sync_hour_utc: int = Field(6, ge=0, le=23, description="UTC hour of the daily sync.")
+    sync_channel_id: int | None = Field(None, description="Moderator channel the daily sync report goes to.")
+
     @field_validator("moderator_role_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:

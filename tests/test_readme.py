@@ -52,6 +52,17 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "rate_limit_seconds": ("30", 30.0),
     "max_upload_bytes": ("1000", 1000),
     "fetch_timeout": ("2.5", 2.5),
+    "sources_file": ("/srv/sources.yaml", Path("/srv/sources.yaml")),
+    "ecfr_api_base": ("http://127.0.0.1:9/ecfr", "http://127.0.0.1:9/ecfr"),
+    "federal_register_api_base": ("http://127.0.0.1:9/fr", "http://127.0.0.1:9/fr"),
+    "congress_api_base": ("http://127.0.0.1:9/congress", "http://127.0.0.1:9/congress"),
+    "congress_api_key": ("key-test", "key-test"),
+    "sync_timeout": ("10", 10.0),
+    "sync_retries": ("1", 1),
+    "sync_max_wait": ("5", 5.0),
+    "sync_daily": ("true", True),
+    "sync_hour_utc": ("3", 3),
+    "sync_channel_id": ("77", 77),
 }
 
 

@@ -6,10 +6,12 @@ Named `notices` (the `Notice` they produce) so it never shadows the standard `wa
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from bot.answering.labels import message
 from bot.answering.timeline import currency_notices, status_notices
+from bot.corpus.source_changes import SourceChange
 from bot.glossary import Glossary
 from bot.models import Citation, Document, Notice, Passage
 
@@ -69,3 +71,30 @@ def _unique(docs: object) -> list[Document]:
     for doc in docs:  # type: ignore[attr-defined]
         seen.setdefault(doc.id, doc)
     return list(seen.values())
+
+
+SOURCE_CHANGED = (
+    "{title}: the official text of {citation} changed on {date}, after this explainer was written "
+    "(as of {as_of}); check the current text.",
+    "{title}：{citation} 的官方文本已于 {date} 修改，晚于本解释文章的撰写时间"
+    "（截至 {as_of}）；请核对现行文本。",
+)
+
+
+def source_changed(
+    citations: tuple[Citation, ...], changes: Mapping[str, tuple[SourceChange, ...]], lang: str
+) -> tuple[Notice, ...]:
+    """One notice per cited curated document whose synced official source changed after its as_of."""
+    return tuple(
+        Notice(
+            "source_changed",
+            SOURCE_CHANGED[lang == "zh"].format(
+                title=doc.title,
+                citation=change.citation,
+                date=change.changed_on.isoformat(),
+                as_of=doc.as_of.isoformat() if doc.as_of else "?",
+            ),
+        )
+        for doc in _unique(c.passage.document for c in citations)
+        for change in changes.get(doc.id, ())
+    )

@@ -8,6 +8,7 @@ from bot.corpus.glossary_file import FILE_NAME, parse_glossary
 from bot.corpus.knowledge import load_knowledge
 from bot.corpus.knowledge_store import unaudited
 from bot.corpus.screening import injection_problem
+from bot.corpus.source_changes import stale_problems
 from bot.models import Problem
 
 
@@ -19,6 +20,7 @@ def check_knowledge(directory: Path, data_dir: Path | None = None) -> list[Probl
     problems.extend(p for doc in loaded.documents if (p := injection_problem(doc)))
     if data_dir is not None:
         problems.extend(unaudited(directory, data_dir))
+    problems.extend(stale_problems(loaded.documents))
     glossary = directory / FILE_NAME
     if glossary.is_file():
         _, glossary_problems = parse_glossary(glossary.read_bytes(), FILE_NAME)

@@ -23,6 +23,8 @@ KNOWN = set(REQUIRED) | {
     "status",
     "status_timeline",
     "lang",
+    "fetched_at",
+    "version",
 }
 LEGAL_BASIS = ("public", "not_public", "disputed")
 STATUS_STATES = ("in_force", "suspended", "rescinded", "superseded", "proposed")
@@ -48,6 +50,8 @@ class Metadata:
     topics: tuple[str, ...]
     summary_zh: str
     sources: tuple[SourceRef, ...]
+    fetched_at: str = ""
+    version: str = ""
 
 
 class _Checker:
@@ -141,6 +145,8 @@ def validate_front_matter(data: dict[str, Any], file: str) -> tuple[Metadata | N
     elif timeline is not None:
         status = recorded_status(timeline)
     sources = _sources(data.get("sources"), check)
+    fetched_at = _fetched_at(data.get("fetched_at"), check)
+    version = check.text(data, "version")
     if any(p.severity == "error" for p in check.problems):
         return None, check.problems
     metadata = Metadata(
@@ -159,8 +165,23 @@ def validate_front_matter(data: dict[str, Any], file: str) -> tuple[Metadata | N
         topics=topics,
         summary_zh=summary_zh,
         sources=sources,
+        fetched_at=fetched_at,
+        version=version,
     )
     return metadata, check.problems
+
+
+def _fetched_at(value: object, check: _Checker) -> str:
+    """When `basis sync` fetched this copy: an ISO date-time, kept as text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    try:
+        return datetime.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        check.error("fetched_at", f"must be a date-time like 2026-12-01T06:00:00+00:00, got {value!r}")
+        return ""
 
 
 def _topics(data: dict[str, Any], check: _Checker) -> tuple[str, ...]:

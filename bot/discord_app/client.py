@@ -28,6 +28,7 @@ from bot.discord_app.cogs.kb import KbCog
 from bot.discord_app.error_handler import BasisTree
 from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.replies import NO_MENTIONS
+from bot.discord_app.sync_report import DailySync
 from bot.discord_app.views import PassagesButton, VoteButton
 from bot.errors import ConfigError
 from bot.indexing.embedder import Embedder
@@ -80,6 +81,8 @@ class BasisBot(commands.Bot):
         self.add_dynamic_items(PassagesButton, VoteButton)
         for cog in (AskCog(self), DefineCog(self), KbCog(self)):
             await self.add_cog(cog)
+        if self.settings.sync_daily:
+            await self.add_cog(DailySync(self))
         await self.sync_commands()
 
     async def sync_commands(self) -> None:

@@ -1,4 +1,4 @@
-"""`/kb` for moderators: add, remove, list, status, reload.
+"""`/kb` for moderators: add, remove, list, status, reload, sync.
 
 Permission is checked every time a command runs (`interaction_check`) and before any
 autocomplete suggestion; Discord's default permissions only hide the group from others. Refused
@@ -20,6 +20,7 @@ from bot.answering.labels import source_label
 from bot.discord_app.checks import NotModerator, moderators_only, require_moderator
 from bot.discord_app.render import SOURCES_COLOUR, block_embeds, paginate
 from bot.discord_app.replies import send_pages, send_text
+from bot.discord_app.sync_report import report_pages
 from bot.errors import KnowledgeBaseError
 
 if TYPE_CHECKING:
@@ -109,6 +110,14 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         await interaction.response.defer(ephemeral=True, thinking=True)
         change = await asyncio.to_thread(self.bot.basis.kb_reload, actor=actor(interaction))
         await send_text(interaction, change.summary, ephemeral=True)
+
+    @app_commands.command(name="sync")
+    async def sync(self, interaction: discord.Interaction) -> None:
+        """Fetch the tracked official sources and re-index what changed."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await asyncio.to_thread(self.bot.basis.sync, actor=actor(interaction))
+        for page in report_pages(report.text()):
+            await send_text(interaction, page, ephemeral=True)
 
     @app_commands.command(name="list")
     async def list_documents(self, interaction: discord.Interaction) -> None:
