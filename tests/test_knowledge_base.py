@@ -246,7 +246,6 @@ ZH_QUESTION_TERMS = {
     "c34": {"EAR99"},
     "c35": {"ECCN"},
     "c36": {"published", "software"},
-    "k14": {"export control directive", "national security authorities"},
     "k16": {"deemed export"},
 }
 
