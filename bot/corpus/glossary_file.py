@@ -8,7 +8,7 @@ fuzzy matching and autocomplete on top of the entries read here.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
@@ -43,6 +43,12 @@ class GlossaryEntry:
     def chinese_names(self) -> tuple[str, ...]:
         """Every Chinese word that finds this entry: its renderings, then its search aliases."""
         return (*self.zh, *self.search_aliases_zh)
+
+    def shown(self) -> dict[str, object]:
+        """The entry as shown to people (define --json): everything but the search aliases."""
+        fields = asdict(self)
+        del fields["search_aliases_zh"]
+        return fields
 
     def heading(self) -> str:
         return f"{self.term} ({' / '.join(self.zh)})" if self.zh else self.term
