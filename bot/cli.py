@@ -6,7 +6,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -212,7 +212,7 @@ def define(term: str, json_out: JsonOpt = False, knowledge: KnowledgeOpt = None)
         print(
             json.dumps(
                 {
-                    "entry": asdict(result.entry) if result.entry else None,
+                    "entry": result.entry.shown() if result.entry else None,
                     "suggestions": list(result.suggestions),
                     "status": list(status),
                 },

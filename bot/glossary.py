@@ -95,6 +95,7 @@ class Glossary:
         return found
 
     def chinese_terms(self) -> dict[str, GlossaryEntry]:
-        """Every Chinese rendering, longest first, for translating questions."""
-        pairs = {zh: e for e in self.entries for zh in e.zh}
+        """Every Chinese word that names an entry (renderings and search aliases), longest first,
+        for translating questions."""
+        pairs = {zh: e for e in self.entries for zh in e.chinese_names}
         return dict(sorted(pairs.items(), key=lambda kv: -len(kv[0])))

@@ -398,3 +398,23 @@ def test_python_dash_m_bot() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Basis: export-control answers" in done.stdout
+
+
+def test_define_by_a_search_alias_shows_only_the_renderings(tmp_path: Path) -> None:
+    entry = {
+        "term": "IEEPA",
+        "aliases": [],
+        "zh": ["国际紧急经济权力法"],
+        "search_aliases_zh": ["国际紧急经济权利法"],
+        "definition": "A statute. It grants emergency powers.",
+        "citation": "50 U.S.C. 1701",
+        "related": [],
+    }
+    (tmp_path / "glossary.yaml").write_text(json.dumps([entry], ensure_ascii=False), "utf-8")
+    text = runner.invoke(app, ["define", "国际紧急经济权利法", "--knowledge", str(tmp_path)])
+    assert text.exit_code == 0
+    assert text.stdout.splitlines()[0] == "IEEPA — 国际紧急经济权力法"
+    as_json = runner.invoke(app, ["define", "国际紧急经济权利法", "--json", "--knowledge", str(tmp_path)])
+    assert as_json.exit_code == 0
+    assert "国际紧急经济权利法" not in as_json.stdout
+    assert json.loads(as_json.stdout)["entry"]["zh"] == ["国际紧急经济权力法"]

@@ -10,6 +10,8 @@ import yaml
 from bot.corpus.glossary_file import FILE_NAME, GlossaryFile, parse_glossary, read_glossary
 from bot.errors import DocumentError
 from bot.glossary import Glossary
+from bot.indexing.lexical import Tokenizer
+from bot.retrieval.expansion import translate
 
 
 @pytest.fixture
@@ -176,3 +178,50 @@ def test_malformed_glossary_refuses_to_load(tmp_path: Path) -> None:
     (tmp_path / FILE_NAME).write_text("term: not a list\n", "utf-8")
     with pytest.raises(DocumentError, match="must be a list of entries"):
         Glossary.load(tmp_path)
+
+
+SEARCH_ALIAS_ENTRY = {
+    "term": "IEEPA",
+    "aliases": ["International Emergency Economic Powers Act"],
+    "zh": ["国际紧急经济权力法"],
+    "search_aliases_zh": ["国际紧急经济权利法"],
+    "definition": "A statute. It grants emergency powers.",
+    "definition_zh": "一部法律。",
+    "citation": "50 U.S.C. 1701",
+    "related": [],
+}
+
+
+@pytest.fixture
+def with_search_alias(tmp_path: Path) -> Path:
+    (tmp_path / FILE_NAME).write_text(yaml.safe_dump([SEARCH_ALIAS_ENTRY], allow_unicode=True), "utf-8")
+    return tmp_path
+
+
+def test_a_search_alias_finds_its_entry(with_search_alias: Path) -> None:
+    glossary = Glossary.load(with_search_alias)
+    (entry,) = glossary.entries
+    assert entry.search_aliases_zh == ("国际紧急经济权利法",)
+    assert glossary.get("国际紧急经济权利法") is entry
+    assert glossary.chinese_terms()["国际紧急经济权利法"] is entry
+    tokenizer = Tokenizer.for_glossary(glossary.entries)
+    assert "国际紧急经济权利法" in tokenizer.words("国际紧急经济权利法授权总统做什么？")
+    _, found = translate("国际紧急经济权利法授权总统做什么？", glossary, tokenizer)
+    assert found == ["IEEPA"]
+
+
+def test_a_search_alias_is_never_shown(with_search_alias: Path) -> None:
+    file = read_glossary(with_search_alias)
+    (entry,) = file.entries
+    assert "国际紧急经济权利法" not in entry.zh  # zh[0] is the translation shown beside the term
+    assert "国际紧急经济权利法" not in entry.heading()
+    doc = file.as_document()
+    assert doc is not None and "国际紧急经济权利法" not in doc.text  # passages quote this text
+    assert "search_aliases_zh" not in entry.shown()
+    assert "国际紧急经济权利法" not in str(entry.shown())
+
+
+def test_a_word_cannot_be_both_a_rendering_and_a_search_alias() -> None:
+    both = {**SEARCH_ALIAS_ENTRY, "search_aliases_zh": ["国际紧急经济权力法"]}
+    _, problems = parse_glossary(yaml.safe_dump([both], allow_unicode=True).encode(), FILE_NAME)
+    assert [(p.field, p.severity) for p in problems] == [("IEEPA", "error")]

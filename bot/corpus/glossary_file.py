@@ -8,7 +8,7 @@ fuzzy matching and autocomplete on top of the entries read here.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
@@ -23,6 +23,7 @@ REQUIRED_KEYS = ("term", "aliases", "zh", "definition", "citation", "related")
 # A glossary is a list of flat entries; PyYAML builds nested values recursively, so a file
 # nested thousands of levels deep would exhaust the stack instead of being reported.
 MAX_DEPTH = 16
+LIST_KEYS = ("aliases", "zh", "related", "search_aliases_zh")
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,24 @@ class GlossaryEntry:
     related: tuple[str, ...]
     definition_zh: str = ""
     timeline: Timeline | None = None  # optional `status_timeline`, as in a document's front matter
+    # Chinese words that should find this entry (a misspelling in common use, a name for
+    # one of its English aliases) but are not renderings of the term: matched, never shown.
+    search_aliases_zh: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.term, *self.aliases, *self.zh)
+        return (self.term, *self.aliases, *self.zh, *self.search_aliases_zh)
+
+    @property
+    def chinese_names(self) -> tuple[str, ...]:
+        """Every Chinese word that finds this entry: its renderings, then its search aliases."""
+        return (*self.zh, *self.search_aliases_zh)
+
+    def shown(self) -> dict[str, object]:
+        """The entry as shown to people (define --json): everything but the search aliases."""
+        fields = asdict(self)
+        del fields["search_aliases_zh"]
+        return fields
 
     def heading(self) -> str:
         return f"{self.term} ({' / '.join(self.zh)})" if self.zh else self.term
@@ -123,9 +138,10 @@ def parse_glossary(data: bytes, name: str) -> tuple[list[GlossaryEntry], list[Pr
         if missing:
             problems.append(Problem(name, where, f"missing {', '.join(missing)}"))
             continue
-        lists = {k: item[k] for k in ("aliases", "zh", "related")}
-        if isinstance(lists["zh"], str):
-            lists["zh"] = [lists["zh"]]
+        lists = {k: item.get(k, []) for k in LIST_KEYS}
+        for key in ("zh", "search_aliases_zh"):
+            if isinstance(lists[key], str):
+                lists[key] = [lists[key]]
         bad = [k for k, v in lists.items() if not isinstance(v, list)]
         if bad:
             problems.append(Problem(name, where, f"{', '.join(bad)} must be lists"))
@@ -144,6 +160,7 @@ def parse_glossary(data: bytes, name: str) -> tuple[list[GlossaryEntry], list[Pr
                 related=tuple(str(r) for r in lists["related"]),
                 definition_zh=str(item.get("definition_zh", "")).strip(),
                 timeline=timeline,
+                search_aliases_zh=tuple(str(z) for z in lists["search_aliases_zh"]),
             )
         )
     terms = {e.term for e in entries}
@@ -152,6 +169,8 @@ def parse_glossary(data: bytes, name: str) -> tuple[list[GlossaryEntry], list[Pr
         if e.term in seen:
             problems.append(Problem(name, e.term, "duplicate term"))
         seen.add(e.term)
+        for z in set(e.zh) & set(e.search_aliases_zh):
+            problems.append(Problem(name, e.term, f"{z!r} is both a rendering (zh) and a search alias"))
         for r in e.related:
             if r not in terms:
                 problems.append(

@@ -29,6 +29,7 @@ KNOWN = set(REQUIRED) | {
 LEGAL_BASIS = ("public", "not_public", "disputed")
 STATUS_STATES = ("in_force", "suspended", "rescinded", "superseded", "proposed")
 RELIABILITY = ("high", "medium", "low")
+UNDATED = "undated"
 LANGS = ("en", "zh")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -299,6 +300,33 @@ def recorded_status(timeline: Timeline) -> Status:
     return Status(state=last.state, date=last.start, until=last.until, note=last.note, as_of=timeline.as_of)
 
 
+def _source_date(item: dict[str, Any], where: str, check: _Checker) -> date | None:
+    """The publication date a source gives, or None when it gives none (`date: undated`).
+
+    `accessed` is when we consulted the source; it is kept apart so a consulted date
+    is never shown as the date a source was published.
+    """
+    raw = item.get("date")
+    accessed = parse_date(item.get("accessed"))
+    if item.get("accessed") is not None and accessed is None:
+        check.error(f"{where}.accessed", f"not a date: {item.get('accessed')!r}")
+    if raw == UNDATED:
+        return None
+    if raw is None:
+        check.warn(f"{where}.date", f"missing; give the date the source states, or `date: {UNDATED}`")
+        return None
+    day = parse_date(raw)
+    if day is None:
+        check.error(f"{where}.date", f"not a date: {raw!r} (use YYYY-MM-DD or `{UNDATED}`)")
+    elif day == accessed:
+        check.warn(
+            f"{where}.date",
+            f"equals the date the source was consulted ({day}); give the date the source states, "
+            f"or `date: {UNDATED}`",
+        )
+    return day
+
+
 def _sources(value: object, check: _Checker) -> tuple[SourceRef, ...]:
     if value is None:
         check.error("sources", "missing (required): list each source with title, url and date")
@@ -318,11 +346,7 @@ def _sources(value: object, check: _Checker) -> tuple[SourceRef, ...]:
             check.error(f"{where}.title", "missing")
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             check.error(f"{where}.url", "missing or not an http(s) URL")
-        day = parse_date(item.get("date"))
-        if item.get("date") is None:
-            check.warn(f"{where}.date", "missing; say when the source was published if it is known")
-        elif day is None:
-            check.error(f"{where}.date", f"not a date: {item.get('date')!r}")
+        day = _source_date(item, where, check)
         reliability = item.get("reliability", "")
         if reliability and reliability not in RELIABILITY:
             check.error(f"{where}.reliability", f"must be one of {', '.join(RELIABILITY)}")

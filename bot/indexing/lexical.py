@@ -174,8 +174,8 @@ class Tokenizer:
 
     @classmethod
     def for_glossary(cls, entries: Iterable[GlossaryEntry]) -> Tokenizer:
-        """A tokenizer taught every Chinese rendering of the glossary's entries."""
-        return cls(z for e in entries for z in e.zh)
+        """A tokenizer taught every Chinese word of the glossary's entries, search aliases too."""
+        return cls(z for e in entries for z in e.chinese_names)
 
     def tokenize(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text).lower()
