@@ -73,6 +73,16 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(2_000_000, description="Largest /kb add file or URL body.")
     fetch_timeout: float = Field(15.0, description="Seconds a URL import may take.")
 
+    # Question log and coverage report
+    question_log: bool = Field(True, description="Log Discord questions for the coverage report.")
+    question_log_cli: bool = Field(False, description="Also log `basis ask` questions.")
+    question_log_days: int = Field(90, description="Days questions and votes are kept.")
+    report_days: int = Field(30, description="Days a coverage report looks back by default.")
+    report_cluster_distance: float = Field(
+        0.4, description="Cosine distance within which declined questions are grouped."
+    )
+    stale_days: int = Field(180, description="Documents whose as_of is older than this are stale.")
+
     @field_validator("moderator_role_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
