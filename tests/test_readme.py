@@ -49,6 +49,12 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "rate_limit_seconds": ("30", 30.0),
     "max_upload_bytes": ("1000", 1000),
     "fetch_timeout": ("2.5", 2.5),
+    "question_log": ("false", False),
+    "question_log_cli": ("true", True),
+    "question_log_days": ("30", 30),
+    "report_days": ("7", 7),
+    "report_cluster_distance": ("0.3", 0.3),
+    "stale_days": ("365", 365),
 }
 
 

@@ -49,6 +49,7 @@ async def test_login_sync_and_no_token_in_logs(emulator: DiscordEmulator, run_bo
         "list",
         "status",
         "reload",
+        "report",
     }
     (identify,) = emulator.gateway_ops(2)
     assert identify["d"]["intents"] == INTENTS.value
