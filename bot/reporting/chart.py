@@ -7,6 +7,7 @@ fixed hash salt makes the same data give the same file.
 from __future__ import annotations
 
 import io
+import math
 import re
 
 import matplotlib
@@ -36,7 +37,7 @@ def questions_chart(days: tuple[Day, ...]) -> str:
         step = max(1, len(days) // 10)
         axes.set_xticks(list(x)[::step], labels[::step])
         rate = axes.twinx()
-        rates = [d.decline_rate for d in days]
+        rates = [math.nan if d.decline_rate is None else d.decline_rate for d in days]
         rate.plot(x, rates, color=RATE, marker="o", markersize=3, label="decline rate")
         rate.set_ylim(0, 1)
         rate.yaxis.set_major_formatter(PercentFormatter(1.0))

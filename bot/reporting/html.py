@@ -12,7 +12,7 @@ from datetime import date, datetime
 from html import escape
 
 from bot.reporting.chart import questions_chart
-from bot.reporting.model import CoverageReport
+from bot.reporting.model import CoverageReport, decline_label
 
 Cell = str | int | float | None
 
@@ -99,7 +99,7 @@ def render_html(report: CoverageReport) -> str:
                     g.count,
                     _list(g.examples),
                     ", ".join(g.langs),
-                    ", ".join(f"{k} {n}" for k, n in g.kinds),
+                    ", ".join(f"{decline_label(k)} ({n})" for k, n in g.kinds),
                     _when(g.last_asked),
                 ]
                 for g in r.gaps

@@ -8,6 +8,17 @@ from typing import Any
 
 from bot.records.questions import Downvoted
 
+DECLINE_KINDS = {
+    "request": "not Basis's job",
+    "uncovered": "names something not covered",
+    "scope": "below the scope threshold",
+}
+
+
+def decline_label(kind: str) -> str:
+    """How a decline kind (`Answer.decline`) reads in a report."""
+    return DECLINE_KINDS.get(kind, kind or "unknown")
+
 
 @dataclass(frozen=True)
 class Gap:
@@ -43,8 +54,9 @@ class Day:
     declined: int
 
     @property
-    def decline_rate(self) -> float:
-        return self.declined / self.questions if self.questions else 0.0
+    def decline_rate(self) -> float | None:
+        """None on a day without questions (no rate, not a rate of zero)."""
+        return self.declined / self.questions if self.questions else None
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,7 @@ class CoverageReport:
         for gap in data["gaps"]:
             gap["kinds"] = dict(gap["kinds"])
         for day, shown in zip(self.per_day, data["per_day"], strict=True):
-            shown["decline_rate"] = round(day.decline_rate, 4)
+            shown["decline_rate"] = None if day.decline_rate is None else round(day.decline_rate, 4)
         return data
 
 

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.reporting.model import CoverageReport
+from bot.reporting.model import CoverageReport, decline_label
 
 
 def print_report(console: Console, report: CoverageReport) -> None:
@@ -25,7 +25,7 @@ def print_report(console: Console, report: CoverageReport) -> None:
             Text(str(g.count)),
             Text("\n".join(g.examples)),
             Text(", ".join(g.langs)),
-            Text(", ".join(f"{k} {n}" for k, n in g.kinds)),
+            Text(", ".join(f"{decline_label(k)} ({n})" for k, n in g.kinds)),
         )
     down = _table("Answers marked 👎", "👎", "question", "answer")
     for d in r.downvoted:
