@@ -24,18 +24,17 @@ KEEP_ANSWERS = timedelta(days=30)
 class FeedbackStore:
     """One connection per call, so worker threads never share a connection."""
 
-    def __init__(self, path: Path, salt: str) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self._salt = salt
 
     @classmethod
     def open(cls, data_dir: Path) -> FeedbackStore:
-        """Create the database if needed, forget answers older than 30 days, load the salt."""
+        """Create or migrate the database and forget answers older than 30 days."""
         path = database.prepare(data_dir)
         with connect(path) as db:
             cutoff = (datetime.now(UTC) - KEEP_ANSWERS).isoformat()
             db.execute("DELETE FROM answers WHERE created_at < ?", (cutoff,))
-        return cls(path, database.salt(path))
+        return cls(path)
 
     def remember(self, answer_id: str, question: str, lang: str, passages: list[ShownPassage]):
         with connect(self.path) as db:
@@ -65,7 +64,8 @@ class FeedbackStore:
         return True
 
     def user_hash(self, user_id: int) -> str:
-        return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()
+        """Read the salt each time: `basis data purge` may have drawn a new one meanwhile."""
+        return hashlib.sha256(f"{database.salt(self.path)}:{user_id}".encode()).hexdigest()
 
 
 def _now() -> str:
