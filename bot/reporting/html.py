@@ -27,7 +27,8 @@ h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.15rem; margin: 2
   margin: 1rem 0; }
 .card { border: 1px solid var(--line); border-radius: .5rem; padding: .6rem .8rem; }
 .card b { display: block; font-size: 1.4rem; }
-figure { margin: 0; } figure svg { width: 100%; height: auto; display: block; }
+figure { margin: 0; overflow-x: auto; }
+figure svg { width: 100%; min-width: 32rem; height: auto; display: block; }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .5rem; border-bottom: 1px solid var(--line); }
