@@ -191,8 +191,9 @@ class Basis:
         return self._questions
 
     def record(self, answer: Answer, *, origin: str, guild_id: int | None = None) -> bool:
-        """Log an answered or declined question unless BASIS_QUESTION_LOG is off; blocking."""
-        if not self.settings.question_log:
+        """Log an answered or declined question unless BASIS_QUESTION_LOG is off, or off for
+        this guild (BASIS_QUESTION_LOG_OFF_GUILDS); blocking."""
+        if not self.settings.question_log or guild_id in self.settings.question_log_off_guilds:
             return False
         self.questions().log(answer, origin=origin, guild_id=guild_id)
         return True

@@ -50,6 +50,7 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "max_upload_bytes": ("1000", 1000),
     "fetch_timeout": ("2.5", 2.5),
     "question_log": ("false", False),
+    "question_log_off_guilds": ("7, 8", [7, 8]),
     "question_log_cli": ("true", True),
     "question_log_days": ("30", 30),
     "report_days": ("7", 7),

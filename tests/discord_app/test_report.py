@@ -83,8 +83,12 @@ async def test_report_is_for_moderators_only(emulator: DiscordEmulator, run_bot)
     assert not (settings.data_dir / "audit.jsonl").exists()
 
 
-async def test_question_logging_can_be_turned_off(emulator: DiscordEmulator, run_bot):
-    settings = await run_bot(question_log=False)
+@pytest.mark.parametrize("where", ["everywhere", "this guild"])
+async def test_question_logging_can_be_turned_off(emulator: DiscordEmulator, run_bot, where):
+    off = (
+        {"question_log": False} if where == "everywhere" else {"question_log_off_guilds": [emulator.guild_id]}
+    )
+    settings = await run_bot(**off)
     asked = await emulator.slash("ask", user=emulator.make_user("ada"), question=DEEMED)
     await emulator.followups(asked)
     assert logged(settings) == []
