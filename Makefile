@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QUESTION ?= What is a deemed export?
 
-.PHONY: demo test install index lint bench clean
+.PHONY: demo test install index lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,7 +25,11 @@ demo: index
 	$(BIN)/basis ask "$(QUESTION)"
 	$(BIN)/basis ask "What legal authority did the government use for the Anthropic order?"
 
-test: $(STAMP)
+# Debian's chromium for the browser tests, when missing; never fails (the tests then skip).
+chromium:
+	@sh .ci/install-chromium
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
 	$(BIN)/basis kb check knowledge

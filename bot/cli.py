@@ -27,6 +27,8 @@ app.add_typer(index_app, name="index")
 app.add_typer(kb_app, name="kb")
 ranker_app = typer.Typer(help="Train the learned ranking stage.", no_args_is_help=True)
 app.add_typer(ranker_app, name="ranker")
+data_app = typer.Typer(help="The question log and feedback in BASIS_DATA_DIR.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
 console = Console(soft_wrap=True, emoji=False)
 errors = Console(stderr=True, soft_wrap=True, emoji=False)
 
@@ -188,6 +190,8 @@ def ask(
 
     def show(q: str) -> None:
         answer = basis.answer(q)
+        if basis.settings.question_log_cli:
+            basis.record(answer, origin="cli")
         answer = replace(answer, timings_ms={**answer.timings_ms, "load": round(load_ms, 1)})
         if json_out or question == "-":
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
@@ -409,6 +413,43 @@ def sync(
             console.print(line, highlight=False, markup=False)
     if report.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    since: Annotated[int | None, typer.Option(help="Days to look back (BASIS_REPORT_DAYS).")] = None,
+    html: Annotated[Path | None, typer.Option(help="Also write a self-contained HTML file.")] = None,
+    index: IndexOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Coverage and feedback: declined questions grouped, 👎 answers, citations, stale documents."""
+    from bot.reporting.html import render_html
+    from bot.reporting.text import print_report
+
+    result = _open(_settings(index)).report(since, actor="cli")
+    if html:
+        html.write_text(render_html(result), encoding="utf-8")
+        errors.print(f"Wrote {html}", highlight=False, markup=False)
+    if json_out:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print_report(console, result)
+
+
+@data_app.command("purge")
+def data_purge(
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete every logged question, vote and remembered answer."""
+    from bot.records.database import purge
+
+    settings = _settings()
+    if not yes:
+        typer.confirm(f"Delete all questions and feedback in {settings.data_dir}?", abort=True)
+    deleted = purge(settings.data_dir)
+    console.print(
+        "Deleted " + ", ".join(f"{n} {table}" for table, n in deleted.items()) + ".", highlight=False
+    )
 
 
 @app.command()

@@ -180,6 +180,8 @@ class Answer:
     terms: tuple[tuple[str, str], ...] = ()
     footer: str = ""
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    decline: str = ""  # why it was declined: "request", "uncovered" or "scope"; "" when answered
+    passages: tuple[Passage, ...] = ()  # the retrieved passages it was composed from, best first
 
     @property
     def abstained(self) -> bool:

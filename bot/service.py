@@ -35,6 +35,9 @@ from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
 from bot.models import Answer, Problem
 from bot.ranking.ranker import Ranker
+from bot.records.questions import QuestionLog
+from bot.reporting.build import ReportOptions, build_report
+from bot.reporting.model import CoverageReport
 from bot.retrieval.expansion import Query, expand
 from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import Pool, SearchOptions, SearchResult, candidate_pool, hybrid_search
@@ -128,6 +131,12 @@ def build(
     )
 
 
+def _english(live: _Live, question: str) -> str:
+    """A Chinese question as the dense retriever reads it (translated); others as asked."""
+    query = expand(question, live.glossary, live.tokenizer)
+    return query.dense if query.lang == "zh" else question
+
+
 class Basis:
     def __init__(
         self,
@@ -145,6 +154,7 @@ class Basis:
         self._llm = LlmClient.from_settings(settings)
         self.ranker = ranker or Ranker.load()
         self._write_lock = threading.Lock()
+        self._questions: QuestionLog | None = None
 
     @classmethod
     def open(
@@ -216,7 +226,48 @@ class Basis:
             "compose": round((time.perf_counter() - searched) * 1000, 2),
         }
         changed = source_changed(answer.citations, live.changes, answer.lang)
-        return replace(answer, warnings=answer.warnings + changed, timings_ms=timings)
+        return replace(
+            answer, warnings=answer.warnings + changed, timings_ms=timings, passages=result.passages
+        )
+
+    # The question log and the coverage report (bot/records, bot/reporting).
+
+    def questions(self) -> QuestionLog:
+        """The question log in `data/`, opened (and pruned) on first use."""
+        if self._questions is None:
+            self._questions = QuestionLog.open(self.settings.data_dir, self.settings.question_log_days)
+        return self._questions
+
+    def record(self, answer: Answer, *, origin: str, guild_id: int | None = None) -> bool:
+        """Log an answered or declined question unless BASIS_QUESTION_LOG is off, or off for
+        this guild (BASIS_QUESTION_LOG_OFF_GUILDS); blocking."""
+        if not self.settings.question_log or guild_id in self.settings.question_log_off_guilds:
+            return False
+        self.questions().log(answer, origin=origin, guild_id=guild_id)
+        return True
+
+    def report(self, days: int | None = None, *, actor: str, now: datetime | None = None) -> CoverageReport:
+        """The coverage and feedback report over the last `days` (default BASIS_REPORT_DAYS);
+        it shows what people asked, so who read it is written to the audit log."""
+        live = self._live
+        options = ReportOptions(
+            days=days or self.settings.report_days,
+            cluster_distance=self.settings.report_cluster_distance,
+            stale_days=self.settings.report_stale_days,
+        )
+        report = build_report(
+            self.questions(),
+            live.index.documents.values(),
+            self.embedder,
+            options,
+            now or datetime.now(UTC),
+            english=lambda question: _english(live, question),
+            source_changes={doc: max(c.changed_on for c in cs) for doc, cs in live.changes.items()},
+        )
+        entry = knowledge_store.record("report", f"last {options.days} days", actor, "")
+        outcome = f"{report.questions} questions, {len(report.gaps)} gaps, {report.down} 👎"
+        knowledge_store.audit(self.settings.data_dir, entry, outcome)
+        return report
 
     def define(self, term: str) -> DefineResult:
         result = self.glossary.define(term)

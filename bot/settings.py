@@ -101,7 +101,20 @@ class Settings(BaseSettings):
     sync_hour_utc: int = Field(6, ge=0, le=23, description="UTC hour of the daily sync.")
     sync_channel_id: int | None = Field(None, description="Moderator channel the daily sync report goes to.")
 
-    @field_validator("moderator_role_ids", mode="before")
+    # Question log and coverage report
+    question_log: bool = Field(True, description="Log Discord questions for the coverage report.")
+    question_log_off_guilds: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Comma-separated guild ids whose questions are not logged."
+    )
+    question_log_cli: bool = Field(False, description="Also log `basis ask` questions.")
+    question_log_days: int = Field(90, description="Days questions and votes are kept.")
+    report_days: int = Field(30, description="Days a coverage report looks back by default.")
+    report_cluster_distance: float = Field(
+        0.4, description="Cosine distance within which declined questions are grouped."
+    )
+    report_stale_days: int = Field(180, description="Documents whose as_of is older than this are stale.")
+
+    @field_validator("moderator_role_ids", "question_log_off_guilds", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):

@@ -63,6 +63,13 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "sync_daily": ("true", True),
     "sync_hour_utc": ("3", 3),
     "sync_channel_id": ("77", 77),
+    "question_log": ("false", False),
+    "question_log_off_guilds": ("7, 8", [7, 8]),
+    "question_log_cli": ("true", True),
+    "question_log_days": ("30", 30),
+    "report_days": ("7", 7),
+    "report_cluster_distance": ("0.3", 0.3),
+    "report_stale_days": ("365", 365),
 }
 
 

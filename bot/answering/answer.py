@@ -54,10 +54,11 @@ def compose_answer(
     answer_id = uuid.uuid4().hex[:12]
     asked = strip_instructions(query.original)  # an instruction inside a question changes nothing
     if request_kind(asked) or only_instructions(query.original):
-        return _decline(answer_id, query.original, lang, message("decline_request", lang))
+        return _decline(answer_id, query.original, lang, message("decline_request", lang), "request")
     if result.uncovered:
         names = ", ".join(result.uncovered)
-        return _decline(answer_id, query.original, lang, message("decline_uncovered", lang, names=names))
+        reason = message("decline_uncovered", lang, names=names)
+        return _decline(answer_id, query.original, lang, reason, "uncovered")
     if not result.passages or relevance(result, ranker) < abstain_threshold:
         return _abstain(answer_id, query.original, lang, result, glossary)
     picks = choose_sentences(result.scoring, result.passages, ranker.sentences)
@@ -127,7 +128,7 @@ def _defined_terms(citations: tuple[Citation, ...], glossary: Glossary) -> tuple
     return tuple(terms)
 
 
-def _decline(answer_id: str, question: str, lang: str, reason: str) -> Answer:
+def _decline(answer_id: str, question: str, lang: str, reason: str, kind: str) -> Answer:
     """A short, polite decline that says what Basis does instead."""
     return Answer(
         id=answer_id,
@@ -136,6 +137,7 @@ def _decline(answer_id: str, question: str, lang: str, reason: str) -> Answer:
         mode="abstained",
         lang=lang,
         footer=message("footer", lang),
+        decline=kind,
     )
 
 
@@ -157,4 +159,5 @@ def _abstain(answer_id: str, question: str, lang: str, result: SearchResult, glo
         suggestions=suggestions,
         warnings=(),
         footer=message("footer", lang),
+        decline="scope",
     )

@@ -50,6 +50,7 @@ async def test_login_sync_and_no_token_in_logs(emulator: DiscordEmulator, run_bo
         "status",
         "reload",
         "sync",
+        "report",
     }
     (identify,) = emulator.gateway_ops(2)
     assert identify["d"]["intents"] == INTENTS.value

@@ -49,7 +49,7 @@ class AskCog(commands.Cog):
             return
         await interaction.response.defer(thinking=True, ephemeral=private)
         answer = await asyncio.to_thread(self.bot.basis.answer, question)
-        pages, view = await self.present(answer)
+        pages, view = await self.present(answer, interaction.guild_id)
         await send_pages(interaction, pages, ephemeral=private, view=view)
 
     @commands.Cog.listener()
@@ -71,7 +71,7 @@ class AskCog(commands.Cog):
             target, context = await answer_place(message, question, me.id)
             async with target.typing():
                 answer = await asyncio.to_thread(self.bot.basis.answer, question, context=context)
-            pages, view = await self.present(answer)
+            pages, view = await self.present(answer, message.guild.id)
             for i, embeds in enumerate(pages):
                 extra = {"view": view} if i == len(pages) - 1 else {}
                 await target.send(embeds=embeds, allowed_mentions=NO_MENTIONS, **extra)
@@ -86,10 +86,14 @@ class AskCog(commands.Cog):
             return str(exc)
         return rate_refusal(self.bot.cooldown, user_id)
 
-    async def present(self, answer: Answer) -> tuple[list[list[discord.Embed]], discord.ui.View]:
-        """The messages an answer needs and its buttons; its passages are remembered for them."""
+    async def present(
+        self, answer: Answer, guild_id: int | None
+    ) -> tuple[list[list[discord.Embed]], discord.ui.View]:
+        """The messages an answer needs and its buttons; its passages are remembered for them,
+        and the question goes to the question log (unless that is turned off)."""
         passages = passage_records(answer, source_label)
         await asyncio.to_thread(self.bot.feedback.remember, answer.id, answer.question, answer.lang, passages)
+        await asyncio.to_thread(self.bot.basis.record, answer, origin="discord", guild_id=guild_id)
         view = answer_view(answer.id, answer.lang, has_passages=bool(passages))
         return paginate(answer_embeds(answer, source_label)), view
 

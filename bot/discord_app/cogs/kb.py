@@ -1,4 +1,4 @@
-"""`/kb` for moderators: add, remove, list, status, reload, sync.
+"""`/kb` for moderators: add, remove, list, status, reload, sync, report.
 
 Permission is checked every time a command runs (`interaction_check`) and before any
 autocomplete suggestion; Discord's default permissions only hide the group from others. Refused
@@ -19,7 +19,8 @@ from discord.ext import commands
 from bot.answering.labels import source_label
 from bot.discord_app.checks import NotModerator, moderators_only, require_moderator
 from bot.discord_app.render import SOURCES_COLOUR, block_embeds, paginate
-from bot.discord_app.replies import send_pages, send_text
+from bot.discord_app.replies import NO_MENTIONS, send_pages, send_text
+from bot.discord_app.report_summary import report_file, summary_embed
 from bot.discord_app.sync_report import report_pages
 from bot.errors import KnowledgeBaseError
 
@@ -142,6 +143,19 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         if status.unaudited:
             embed.add_field(name="Warnings", value="\n".join(status.unaudited)[:1024], inline=False)
         await send_pages(interaction, [[embed]], ephemeral=True)
+
+    @app_commands.command(name="report")
+    @app_commands.describe(days="How many days to look back (default BASIS_REPORT_DAYS).")
+    async def report(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] | None = None
+    ) -> None:
+        """What was asked and not answered, 👎 answers, stale documents; the full report as HTML."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await asyncio.to_thread(self.bot.basis.report, days, actor=actor(interaction))
+        file = await asyncio.to_thread(report_file, report)
+        await interaction.followup.send(
+            embed=summary_embed(report), file=file, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
 
 
 def requested(interaction: discord.Interaction) -> str:

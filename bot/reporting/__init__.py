@@ -1,0 +1,1 @@
+"""The coverage and feedback report: what was asked and not answered, 👎, citations, staleness."""
