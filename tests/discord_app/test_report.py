@@ -80,7 +80,8 @@ async def test_report_is_for_moderators_only(emulator: DiscordEmulator, run_bot)
     reply = (await emulator.callback(sent)).body
     assert reply["data"]["flags"] & EPHEMERAL
     assert reply["data"]["content"].startswith("Only moderators")
-    assert not (settings.data_dir / "audit.jsonl").exists()
+    (entry,) = [json.loads(line) for line in (settings.data_dir / "audit.jsonl").open()]
+    assert entry["action"] == "report" and entry["outcome"].startswith("refused: Only moderators")
 
 
 @pytest.mark.parametrize("where", ["everywhere", "this guild"])
