@@ -70,7 +70,29 @@ def dictionary() -> dict[str, str]:
 
 
 def gloss(word: str, words: dict[str, str]) -> str:
-    """The English meaning of one segmented Chinese word, or "" for function words and unknowns."""
+    """The English meaning of one segmented Chinese word, or "" for function words and unknowns.
+
+    The segmenter keeps compounds the dictionary lacks (法律依据, 许可证要求) as one word; those
+    are read as the longest dictionary words they are made of (法律 + 依据), so the meaning is
+    not lost. Single characters left over are dropped: alone they are too ambiguous to gloss.
+    """
     if word in FUNCTION_WORDS or not re.search(r"[\u4e00-\u9fff]", word):
         return ""
-    return words.get(word, "")
+    if word in words:
+        return words[word]
+    return " ".join(words[part] for part in _parts(word, words) if part not in FUNCTION_WORDS)
+
+
+def _parts(word: str, words: dict[str, str]) -> list[str]:
+    """Forward longest match of `word` into dictionary words of two characters or more."""
+    parts: list[str] = []
+    i = 0
+    while i < len(word):
+        for size in range(len(word) - i, 1, -1):
+            if word[i : i + size] in words:
+                parts.append(word[i : i + size])
+                i += size
+                break
+        else:
+            i += 1
+    return parts
