@@ -184,24 +184,34 @@ def bill_status(document: Document, status: Status, today: date, lang: str = "en
 def status_notices(
     citations: tuple[Citation, ...], glossary: Glossary, today: date, lang: str
 ) -> list[Notice]:
-    """One `status` notice per cited document or glossary entry that has a status worth stating."""
+    """One `status` notice per status history the cited documents and glossary entries state.
+
+    A glossary entry and an explainer often record the same history (the affiliates rule's
+    suspension); it is stated once, in the document's words, which name the text to check.
+    """
     notices: list[Notice] = []
-    seen: set[str] = set()
-    for citation in citations:
+    seen: set[object] = set()
+    for citation in sorted(citations, key=lambda c: bool(c.passage.chunk.term)):
         doc = citation.passage.document
         term = citation.passage.chunk.term
-        key = f"{doc.id}:{term}"
+        tracked = tracked_entry(glossary, term) if term else None
+        timeline = tracked.timeline if tracked else (None if term else timeline_of(doc))
+        name = term or doc.title
+        key = _history(timeline, name) if timeline and not is_bill(doc) else f"{doc.id}:{term}"
         if key in seen:
             continue
         seen.add(key)
-        line = (
-            entry_status(tracked_entry(glossary, term), today, lang)
-            if term
-            else document_status(doc, today, lang)
-        )
+        line = entry_status(tracked, today, lang) if term else document_status(doc, today, lang)
         if line:
             notices.append(Notice("status", line))
     return notices
+
+
+def _history(timeline: Timeline, name: str) -> tuple[object, ...]:
+    """What a timeline says, without its wording: its subject (else the name of what carries it)
+    and its periods' states and dates."""
+    periods = tuple((p.state, p.start, p.until, p.scheduled) for p in timeline.periods)
+    return (timeline.subject or name, periods)
 
 
 def currency_notices(

@@ -16,6 +16,7 @@ from bot.answering.timeline import (
     describe,
     document_status,
     ordinal,
+    status_notices,
     where_to_check,
 )
 from bot.corpus.glossary_file import GlossaryEntry
@@ -253,3 +254,24 @@ def test_a_glossary_entry_status_for_define_and_for_answers_citing_it() -> None:
         "Is the MEU list still affected?", (citation,), glossary, date(2026, 12, 1), "en", 30
     )
     assert [n.code for n in notices] == ["as_of"]  # the entry's timeline is as of 2026-11-27
+
+
+def test_one_history_recorded_by_an_entry_and_a_document_is_stated_once_in_the_documents_words() -> None:
+    entry = GlossaryEntry(
+        term="affiliates rule",
+        aliases=(),
+        zh=(),
+        definition="A rule.",
+        citation="90 FR 47201",
+        related=(),
+        timeline=SUSPENSION,
+    )
+    glossary = Glossary((entry,))
+    glossary_doc = _doc(id="glossary", source_type="glossary", citation="Basis glossary")
+    rule = _doc(id="rule", citation="15 CFR 744.11", timeline=SUSPENSION, as_of=KB_AS_OF)
+    other = _doc(id="other", title="Another rule", timeline=Timeline(SUSPENSION.periods))
+    citations = (_cite(glossary_doc, term="affiliates rule"), _cite(rule), _cite(other))
+    notices = status_notices(citations, glossary, FIRST_DAY_AFTER, "en")
+    assert len(notices) == 2  # the entry repeats the rule's history; the other rule has its own
+    assert "check 15 CFR 744.11 on eCFR" in notices[0].message
+    assert notices[1].message.startswith("Another rule was suspended")
