@@ -218,9 +218,12 @@ class DiscordEmulator:
             await self.dispatch("GUILD_CREATE", self._guild(guild_id))
         return guild_id, channel_id
 
-    async def drop_gateway(self, code: int = 4000) -> None:
-        """Close the client's gateway sockets; events dispatched meanwhile wait for RESUME."""
+    async def drop_gateway(self, code: int = 4000, *, shard_id: int | None = None) -> None:
+        """Close the client's gateway sockets (or one shard's); events dispatched meanwhile wait
+        for RESUME."""
         for session in self._sessions.values():
+            if shard_id is not None and session.shard[0] != shard_id:
+                continue
             ws, session.live = session.live, None
             if ws is not None:
                 await ws.close(code=code)

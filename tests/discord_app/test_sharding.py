@@ -54,6 +54,25 @@ async def test_two_shards_answer_through_either_session(emulator: DiscordEmulato
 
 
 @pytest.mark.e2e
+async def test_a_dropped_shard_resumes_its_own_session(emulator: DiscordEmulator, run_bot):
+    guilds = [await emulator.add_guild(shard_id, 2) for shard_id in (0, 1)]
+    await run_bot(shard_count=2)
+    await emulator.wait_connected(shards=2, timeout=CONNECT_TIMEOUT)
+    sessions = [emulator.events(shard_id)[0]["d"]["session_id"] for shard_id in (0, 1)]
+    await emulator.drop_gateway(shard_id=1)
+    assert emulator.live_shards == [(0, 2)]
+    user = emulator.make_user("ada")
+    sent = await emulator.slash("ask", user=user, channel_id=guilds[1][1], question=DEEMED)  # kept for replay
+    await emulator.wait_resumed()
+    (followup,) = await emulator.followups(sent)
+    assert "734.13" in followup.body["embeds"][-1]["description"]
+    assert "734.13" in await ask_in(emulator, guilds[0][1])
+    (resume,) = emulator.gateway_ops(6)
+    assert resume["d"]["session_id"] == sessions[1]
+    assert len(emulator.gateway_ops(2)) == 2  # shard 1 resumed; nobody identified again
+
+
+@pytest.mark.e2e
 async def test_recommended_shard_count_comes_from_gateway_bot(emulator: DiscordEmulator, run_bot):
     emulator.shard_count = 2
     _, channel_id = await emulator.add_guild(1, 2)
