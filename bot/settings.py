@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     rate_limit_seconds: float = Field(60.0, description="Length of the rate-limit window.")
     max_upload_bytes: int = Field(2_000_000, description="Largest /kb add file or URL body.")
     fetch_timeout: float = Field(15.0, description="Seconds a URL import may take.")
+    shard_count: int | None = Field(
+        None, ge=1, description="Gateway shards of the whole bot (default: Discord's recommendation)."
+    )
+    shard_ids: str | None = Field(
+        None, description="Shards this process runs, e.g. 0-3 or 0,2,5-7 (needs BASIS_SHARD_COUNT)."
+    )
 
     # Keeping sources current (`basis sync`, /kb sync)
     sources_file: Path | None = Field(

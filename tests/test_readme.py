@@ -52,6 +52,8 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "rate_limit_seconds": ("30", 30.0),
     "max_upload_bytes": ("1000", 1000),
     "fetch_timeout": ("2.5", 2.5),
+    "shard_count": ("4", 4),
+    "shard_ids": ("0,2-3", "0,2-3"),
     "sources_file": ("/srv/sources.yaml", Path("/srv/sources.yaml")),
     "ecfr_api_base": ("http://127.0.0.1:9/ecfr", "http://127.0.0.1:9/ecfr"),
     "federal_register_api_base": ("http://127.0.0.1:9/fr", "http://127.0.0.1:9/fr"),

@@ -3,8 +3,11 @@
 Start-up order: the token is checked by logging in (so a bad token fails in a second), then
 `setup_hook` loads the model and index in a worker thread, adds the cogs and syncs the
 commands (to `BASIS_DEV_GUILD_ID` when set, else globally), and only then does the gateway
-connect. `BASIS_DISCORD_API_BASE` and `BASIS_DISCORD_GATEWAY_URL` point discord.py at a
-Discord-compatible server instead of discord.com.
+connect. The bot is discord.py's `AutoShardedBot`: it runs the shards `BASIS_SHARD_COUNT` and
+`BASIS_SHARD_IDS` name (see `sharding`), or every shard `GET /gateway/bot` recommends.
+`BASIS_DISCORD_API_BASE` and `BASIS_DISCORD_GATEWAY_URL` point discord.py at a
+Discord-compatible server instead of discord.com (without a shard count, the gateway URL
+comes from that server's `/gateway/bot`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from bot.discord_app.cogs.kb import KbCog
 from bot.discord_app.error_handler import BasisTree
 from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.replies import NO_MENTIONS
+from bot.discord_app.sharding import shard_plan
 from bot.discord_app.sync_report import DailySync
 from bot.discord_app.views import PassagesButton, VoteButton
 from bot.errors import ConfigError
@@ -55,7 +59,7 @@ INTENT_MISSING = (
 )
 
 
-class BasisBot(commands.Bot):
+class BasisBot(commands.AutoShardedBot):
     """Owns the service, the feedback store and the per-user question cooldown; cogs reach them through it."""
 
     basis: Basis
@@ -63,7 +67,10 @@ class BasisBot(commands.Bot):
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # Basis never joins voice
+        shards = shard_plan(settings)
         super().__init__(
+            shard_count=shards.count,
+            shard_ids=shards.ids,
             command_prefix=commands.when_mentioned,
             intents=INTENTS,
             help_command=None,
@@ -96,7 +103,9 @@ class BasisBot(commands.Bot):
         log.info("synced %d application commands", len(synced))
 
     async def on_ready(self) -> None:
-        log.info("connected as %s to %d servers", self.user, len(self.guilds))
+        log.info(
+            "connected as %s to %d servers on shards %s", self.user, len(self.guilds), sorted(self.shards)
+        )
 
     async def on_message(self, message: discord.Message) -> None:
         """Basis has no prefix commands; mentions and threads are handled by the ask cog."""

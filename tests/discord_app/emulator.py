@@ -1,9 +1,12 @@
 """A small Discord-protocol emulator so the real discord.py client can be tested end to end.
 
 It serves REST over plain http and a gateway websocket on 127.0.0.1, with one guild, one text
-channel and whatever users a test makes up. It records every REST call with a monotonic
-timestamp, checks outgoing messages against Discord's size limits (400 like Discord), and can
-inject faults: 429s on a route, or a dropped gateway that the client must RESUME.
+channel and whatever users a test makes up; `add_guild` adds more. It answers `GET /gateway/bot`
+with `shard_count` and keeps one session per shard a client IDENTIFYs, sending each guild's
+events to the session of shard `(guild_id >> 22) % count`, as Discord does. It records every
+REST call with a monotonic timestamp, checks outgoing messages against Discord's size limits
+(400 like Discord), and can inject faults: 429s on a route, or a dropped gateway that the client
+must RESUME.
 
 Behaviour follows what discord.py 2.7 needs, not the whole API: unknown routes answer 404 and
 are recorded, so a test sees at once what the client asked for.
@@ -101,11 +104,17 @@ class _Fault:
 @dataclass
 class _Session:
     id: str
+    shard: tuple[int, int]  # (shard id, shard count) from IDENTIFY; (0, 1) when unsharded
+    live: web.WebSocketResponse | None = None
     events: list[Json] = field(default_factory=list)  # every dispatch, for RESUME replay
 
     @property
     def seq(self) -> int:
         return len(self.events)
+
+    def owns(self, guild_id: int) -> bool:
+        shard_id, count = self.shard
+        return (guild_id >> 22) % count == shard_id
 
 
 class DiscordEmulator:
@@ -123,14 +132,15 @@ class DiscordEmulator:
         self.gateway_log: list[Json] = []  # what the client sent over the gateway
         self.commands: dict[int | None, list[Json]] = {}
         self.messages: dict[int, Json] = {}
-        self.channels: dict[int, Json] = {self.channel_id: self._text_channel()}
+        self.channels: dict[int, Json] = {self.channel_id: self._text_channel(self.guild_id, self.channel_id)}
+        self.guild_channels: dict[int, int] = {self.guild_id: self.channel_id}  # guild → its text channel
+        self.shard_count = 1  # what GET /gateway/bot recommends
         self.interactions: dict[int, SentInteraction] = {}
         self.downloads: list[str] = []  # attachment paths fetched from the emulated CDN
         self.deny_intents = 0  # intents the emulator refuses with close code 4014
         self._uploads: dict[int, Upload] = {}
         self._faults: list[_Fault] = []
-        self._session: _Session | None = None
-        self._live: web.WebSocketResponse | None = None
+        self._sessions: dict[int, _Session] = {}  # by shard id
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -141,6 +151,7 @@ class DiscordEmulator:
         app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
         routes = [
             ("GET", "/users/@me", self._get_me),
+            ("GET", "/gateway/bot", self._gateway_bot),
             ("GET", "/oauth2/applications/@me", self._get_app),
             ("PUT", "/applications/{app_id}/commands", self._put_commands),
             ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", self._put_commands),
@@ -165,8 +176,9 @@ class DiscordEmulator:
         self.port = self._runner.addresses[0][1]
 
     async def close(self) -> None:
-        if self._live is not None:
-            await self._live.close()
+        for session in self._sessions.values():
+            if session.live is not None:
+                await session.live.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -194,22 +206,51 @@ class DiscordEmulator:
         (with `Via` and `retry_after`), or with another error status such as 403."""
         self._faults.append(_Fault(method.upper(), route, times, retry_after, status))
 
-    async def drop_gateway(self, code: int = 4000) -> None:
-        """Close the client's gateway socket; events dispatched meanwhile wait for RESUME."""
-        ws, self._live = self._live, None
-        if ws is not None:
-            await ws.close(code=code)
+    async def add_guild(self, shard_id: int = 0, shard_count: int = 1) -> tuple[int, int]:
+        """A new guild with one text channel, whose id falls on `shard_id` of `shard_count`;
+        returns (guild id, channel id). A session already serving that shard gets GUILD_CREATE."""
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        guild_id = ((ms - ms % shard_count + shard_id) << 22) | (next(self._ids) & 0x3FFFFF)
+        channel_id = self._snowflake()
+        self.channels[channel_id] = self._text_channel(guild_id, channel_id)
+        self.guild_channels[guild_id] = channel_id
+        if any(s.owns(guild_id) for s in self._sessions.values()):
+            await self.dispatch("GUILD_CREATE", self._guild(guild_id))
+        return guild_id, channel_id
 
-    async def wait_connected(self, timeout: float = 10.0) -> None:
-        """Wait until the client has identified or resumed and receives dispatches."""
-        await self._wait(lambda: self._live is not None, timeout)
+    async def drop_gateway(self, code: int = 4000, *, shard_id: int | None = None) -> None:
+        """Close the client's gateway sockets (or one shard's); events dispatched meanwhile wait
+        for RESUME."""
+        for session in self._sessions.values():
+            if shard_id is not None and session.shard[0] != shard_id:
+                continue
+            ws, session.live = session.live, None
+            if ws is not None:
+                await ws.close(code=code)
+
+    async def wait_connected(self, shards: int = 1, timeout: float = 10.0) -> None:
+        """Wait until `shards` sessions have identified or resumed and receive dispatches."""
+        await self._wait(lambda: len(self.live_shards) >= shards, timeout)
 
     async def wait_resumed(self, count: int = 1, timeout: float = 10.0) -> None:
-        await self._wait(lambda: len(self.gateway_ops(6)) >= count and self._live is not None, timeout)
+        await self._wait(
+            lambda: len(self.gateway_ops(6)) >= count and len(self.live_shards) == len(self._sessions),
+            timeout,
+        )
+
+    @property
+    def live_shards(self) -> list[tuple[int, int]]:
+        """(shard id, count) of every session whose socket is open, by shard id."""
+        return [s.shard for _, s in sorted(self._sessions.items()) if s.live is not None]
+
+    def events(self, shard_id: int) -> list[Json]:
+        """Every dispatch sent (or kept for replay) on the session of `shard_id`."""
+        return list(self._sessions[shard_id].events)
 
     @property
     def session_id(self) -> str | None:
-        return self._session.id if self._session else None
+        """The id of the first shard's session (the only one when the client is unsharded)."""
+        return self._sessions[min(self._sessions)].id if self._sessions else None
 
     def gateway_ops(self, op: int) -> list[Json]:
         return [p for p in self.gateway_log if p.get("op") == op]
@@ -345,18 +386,30 @@ class DiscordEmulator:
         await self.dispatch("MESSAGE_CREATE", message)
         return message
 
-    async def dispatch(self, event: str, data: Json) -> int:
-        """Send a gateway event now, or keep it for RESUME replay if the socket is down."""
-        session = self._session
-        assert session is not None, "the client has not identified yet"
+    async def dispatch(self, event: str, data: Json, *, shard_id: int | None = None) -> int:
+        """Send a gateway event now, or keep it for RESUME replay if the socket is down.
+
+        It goes to the session of `shard_id`, else of the shard that owns the event's guild
+        (shard 0 for events without one, as Discord sends DMs)."""
+        session = self._session_for(data, shard_id)
         packet = {"op": 0, "t": event, "s": session.seq + 1, "d": data}
         session.events.append(packet)
-        if self._live is not None:
+        if session.live is not None:
             try:
-                await self._live.send_str(json.dumps(packet))
+                await session.live.send_str(json.dumps(packet))
             except ConnectionError:
-                self._live = None
+                session.live = None
         return packet["s"]
+
+    def _session_for(self, data: Json, shard_id: int | None) -> _Session:
+        if shard_id is None and "guild_id" in data:
+            guild_id = int(data["guild_id"])
+            found = [s for s in self._sessions.values() if s.owns(guild_id)]
+            assert found, f"no gateway session serves the shard of guild {guild_id}"
+            return found[0]
+        session = self._sessions.get(shard_id or 0)
+        assert session is not None, f"shard {shard_id or 0} has not identified yet"
+        return session
 
     # ----------------------------------------------------------------- gateway
 
@@ -379,8 +432,9 @@ class DiscordEmulator:
                     await self._resume(ws, packet["d"])
                 await self._notify()
         finally:
-            if self._live is ws:
-                self._live = None
+            for session in self._sessions.values():
+                if session.live is ws:
+                    session.live = None
         return ws
 
     async def _identify(self, ws: web.WebSocketResponse, data: Json) -> None:
@@ -390,30 +444,36 @@ class DiscordEmulator:
         if data.get("intents", 0) & self.deny_intents:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
-        self._session = _Session(secrets.token_hex(8))
-        self._live = ws
+        shard_id, count = data.get("shard") or (0, 1)
+        if not 0 <= shard_id < count:
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return
+        session = self._sessions[shard_id] = _Session(secrets.token_hex(8), (shard_id, count), ws)
+        guild_ids = [g for g in self.guild_channels if session.owns(g)]
         ready = {
             "v": 10,
             "user": self.bot_user,
-            "guilds": [{"id": str(self.guild_id), "unavailable": True}],
-            "session_id": self._session.id,
+            "guilds": [{"id": str(g), "unavailable": True} for g in guild_ids],
+            "session_id": session.id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.app_id), "flags": 0},
+            "shard": [shard_id, count],
         }
-        await self.dispatch("READY", ready)
-        await self.dispatch("GUILD_CREATE", self._guild())
+        await self.dispatch("READY", ready, shard_id=shard_id)
+        for guild_id in guild_ids:
+            await self.dispatch("GUILD_CREATE", self._guild(guild_id))
 
     async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
-        session = self._session
-        if session is None or data.get("session_id") != session.id:
+        session = next((s for s in self._sessions.values() if s.id == data.get("session_id")), None)
+        if session is None:
             await ws.send_json({"op": 9, "d": False})
             return
         index = int(data.get("seq") or 0)
         while index < len(session.events):  # dispatches made while replaying are kept in order
             await ws.send_str(json.dumps(session.events[index]))
             index += 1
-        self._live = ws
-        await self.dispatch("RESUMED", {})
+        session.live = ws
+        await self.dispatch("RESUMED", {}, shard_id=session.shard[0])
 
     # ----------------------------------------------------------------- REST plumbing
 
@@ -486,6 +546,11 @@ class DiscordEmulator:
 
     async def _get_me(self, request: web.Request) -> web.Response:
         return self._reply(request, self.bot_user)
+
+    async def _gateway_bot(self, request: web.Request) -> web.Response:
+        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        body = {"url": self.gateway_url, "shards": self.shard_count, "session_start_limit": limit}
+        return self._reply(request, body)
 
     async def _get_app(self, request: web.Request) -> web.Response:
         app = {
@@ -600,7 +665,7 @@ class DiscordEmulator:
         now = _now()
         thread = {
             "id": str(thread_id),
-            "guild_id": str(self.guild_id),
+            "guild_id": str(self._guild_of(int(call.params["channel_id"]))),
             "parent_id": call.params["channel_id"],
             "owner_id": str(self.app_id),
             "name": call.body["name"],
@@ -642,11 +707,11 @@ class DiscordEmulator:
         ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
         return (ms << 22) | (next(self._ids) & 0x3FFFFF)
 
-    def _text_channel(self) -> Json:
+    def _text_channel(self, guild_id: int, channel_id: int) -> Json:
         return {
-            "id": str(self.channel_id),
+            "id": str(channel_id),
             "type": 0,
-            "guild_id": str(self.guild_id),
+            "guild_id": str(guild_id),
             "name": "general",
             "position": 0,
             "permission_overwrites": [],
@@ -655,20 +720,23 @@ class DiscordEmulator:
             "rate_limit_per_user": 0,
         }
 
-    def _guild(self) -> Json:
+    def _guild_of(self, channel_id: int) -> int:
+        return int(self.channels[channel_id]["guild_id"])
+
+    def _guild(self, guild_id: int) -> Json:
         roles = [
-            _role(self.guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
+            _role(guild_id, "@everyone", MEMBER_PERMISSIONS, 0),
             _role(self.moderator_role_id, "Moderators", MEMBER_PERMISSIONS, 1),
         ]
         bot_member = dict(self._member_body(()), user=self.bot_user)
         return {
-            "id": str(self.guild_id),
+            "id": str(guild_id),
             "name": "Emulated Guild",
             "owner_id": str(self._snowflake()),
             "unavailable": False,
             "member_count": 2,
             "roles": roles,
-            "channels": [self._text_channel()],
+            "channels": [self.channels[self.guild_channels[guild_id]]],
             "threads": [],
             "members": [bot_member],
             "emojis": [],
@@ -691,7 +759,7 @@ class DiscordEmulator:
         message = {
             "id": str(self._snowflake()),
             "channel_id": str(channel_id),
-            "guild_id": str(self.guild_id),
+            "guild_id": str(self._guild_of(channel_id)),
             "author": author,
             "content": payload.get("content") or "",
             "timestamp": _now(),
@@ -779,12 +847,13 @@ class DiscordEmulator:
         interaction_id = self._snowflake()
         token = "itk-" + secrets.token_urlsafe(24)
         member = dict(self._member_body(roles), user=user, permissions=str(permissions))
+        guild_id = self._guild_of(channel_id)
         payload: Json = {
             "id": str(interaction_id),
             "application_id": str(self.app_id),
             "type": kind,
             "data": data,
-            "guild_id": str(self.guild_id),
+            "guild_id": str(guild_id),
             "channel_id": str(channel_id),
             "channel": self.channels[channel_id],
             "member": member,
@@ -794,7 +863,7 @@ class DiscordEmulator:
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.guild_id)},
+            "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
