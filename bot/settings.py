@@ -37,7 +37,7 @@ class Settings(BaseSettings):
         300.0, description="How long a replaced index build is kept for readers still opening it."
     )
     index_poll_seconds: float = Field(
-        5.0, ge=0, description="Seconds between `basis run`'s checks for an index published elsewhere (0: off)."
+        5.0, ge=0, description="Seconds between `basis run`'s checks for a newly published index (0: off)."
     )
 
     shared_corpus_dir: Path = Field(

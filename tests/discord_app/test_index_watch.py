@@ -39,10 +39,8 @@ async def test_a_build_published_by_another_process_is_answered_from(emulator: D
 
     # Another process (here: this test, off the bot's loop) adds a document and publishes a build.
     (settings.knowledge_dir / "quantum-widget-act.md").write_text(WIDGET_BILL, "utf-8")
-    config = chunker_config(settings)
-    await asyncio.to_thread(
-        build_index, settings.knowledge_dir, settings.index_dir, HashEmbedder(), config, settings.ann_threshold
-    )
+    knowledge, index, config = settings.knowledge_dir, settings.index_dir, chunker_config(settings)
+    await asyncio.to_thread(build_index, knowledge, index, HashEmbedder(), config, settings.ann_threshold)
 
     deadline = asyncio.get_running_loop().time() + 50 * POLL
     while (documents := await _documents(emulator)) == before:
