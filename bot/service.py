@@ -3,7 +3,8 @@
 Every front end (CLI, Discord) calls these methods; none reimplements
 retrieval. Reads never wait for writes: a knowledge-base change rebuilds into
 a new folder under the writer lock and then swaps the live index and glossary in one
-assignment, so questions asked meanwhile are answered from the old index.
+assignment, so questions asked meanwhile are answered from the old index. An index another
+process published is swapped in the same way by `refresh_if_published`, which `basis run` polls.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.corpus.knowledge_store import Edit
 from bot.corpus.source_changes import SourceChange, changed_sources
 from bot.errors import BasisError, QuestionError
 from bot.glossary import DefineResult, Glossary
+from bot.indexing import store
 from bot.indexing.build import BuildReport, Progress, build_index, manifest_settings
 from bot.indexing.chunking import ChunkerConfig
 from bot.indexing.embedder import Embedder, load_embedder
@@ -154,6 +156,8 @@ class Basis:
         self._llm = LlmClient.from_settings(settings)
         self.ranker = ranker or Ranker.load()
         self._write_lock = threading.Lock()
+        self._swap_lock = threading.Lock()  # loads then swaps `_live` one at a time, newest last
+        self._refused: Path | None = None  # the published build that last failed to load
         self._questions: QuestionLog | None = None
 
     @classmethod
@@ -296,12 +300,39 @@ class Basis:
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
         report = build(self.settings, self.embedder, progress)
-        glossary = Glossary.load(self.settings.knowledge_dir)
+        with self._swap_lock:
+            self._live = self._load_live()
+        return report
+
+    def _load_live(self) -> _Live:
+        """The published index and the glossary, fully loaded (not yet answering anything)."""
         index = LoadedIndex.open(
             self.settings.index_dir, manifest_settings(self.embedder, chunker_config(self.settings))
         )
-        self._live = _Live.of(index, glossary)
-        return report
+        return _Live.of(index, Glossary.load(self.settings.knowledge_dir))
+
+    def refresh_if_published(self) -> bool:
+        """Swap in the index another process published (`basis index build`, `basis kb add`,
+        `basis sync`, another `basis run`) when `current` names a build this one does not serve.
+
+        The index and glossary are loaded completely before one assignment swaps them in. If
+        loading fails, the old ones keep answering, a warning is logged (once per build) and the
+        next call retries; this never raises, so a poll loop keeps running. True when swapped.
+        """
+        with self._swap_lock:
+            try:
+                if store.current_folder(self.settings.index_dir) == self._live.index.folder:
+                    return False
+                self._live = live = self._load_live()
+            except Exception as exc:  # any unreadable build: keep serving the loaded one
+                published = (self.settings.index_dir / store.CURRENT).resolve()
+                if published != self._refused:
+                    log.warning("kept index %s; the published one did not load: %s", self.index.folder, exc)
+                self._refused = published
+                return False
+            self._refused = None
+        log.info("swapped to the published index %s", live.index.folder)
+        return True
 
     def _change(self, action: str, target: str, actor: str, plan: Callable[[], Edit]) -> KbChange:
         """Plan one edit, log its intent (on disk), apply it and rebuild, then log the outcome; if

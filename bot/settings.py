@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     build_keep_seconds: float = Field(
         300.0, description="How long a replaced index build is kept for readers still opening it."
     )
+    index_poll_seconds: float = Field(
+        5.0, ge=0, description="Seconds between `basis run`'s checks for a newly published index (0: off)."
+    )
 
     shared_corpus_dir: Path = Field(
         Path("../shared/corpus"),

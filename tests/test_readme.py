@@ -28,6 +28,7 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "ann_threshold": ("1000", 1000),
     "max_document_bytes": ("50000", 50000),
     "build_keep_seconds": ("30", 30.0),
+    "index_poll_seconds": ("0.5", 0.5),
     "fusion": ("weighted", "weighted"),
     "rrf_k": ("60", 60),
     "dense_weight": ("0.7", 0.7),

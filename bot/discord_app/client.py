@@ -30,6 +30,7 @@ from bot.discord_app.cogs.define import DefineCog
 from bot.discord_app.cogs.kb import KbCog
 from bot.discord_app.error_handler import BasisTree
 from bot.discord_app.feedback import FeedbackStore
+from bot.discord_app.index_watch import IndexWatch
 from bot.discord_app.replies import NO_MENTIONS
 from bot.discord_app.sharding import shard_plan
 from bot.discord_app.sync_report import DailySync
@@ -90,6 +91,8 @@ class BasisBot(commands.AutoShardedBot):
             await self.add_cog(cog)
         if self.settings.sync_daily:
             await self.add_cog(DailySync(self))
+        if self.settings.index_poll_seconds > 0:
+            await self.add_cog(IndexWatch(self))
         await self.sync_commands()
 
     async def sync_commands(self) -> None:

@@ -1,4 +1,4 @@
-"""A separate process for the index fault tests: rebuild in a loop, open in a loop, or die mid-build.
+"""A separate process for the index fault tests: build, rebuild in a loop, open in a loop, or die mid-build.
 
 Run as `python -m tests.faults.index_worker MODE KNOWLEDGE INDEX [ARG]`; results are
 one JSON line on stdout, so the tests see what a real second process saw.
@@ -28,6 +28,12 @@ HANG = 3600.0
 
 def build(knowledge: Path, index: Path, keep_seconds: float = 300.0) -> None:
     build_index(knowledge, index, HashEmbedder(), CONFIG, 50_000, keep_seconds=keep_seconds)
+
+
+def publish(knowledge: Path, index: Path) -> None:
+    """Build once and say which folder is now live."""
+    build(knowledge, index)
+    print(json.dumps({"published": str(store.current_folder(index))}), flush=True)
 
 
 def rebuild(knowledge: Path, index: Path, rounds: int) -> None:
@@ -100,7 +106,7 @@ def result(process: subprocess.Popen[str], timeout: float = 300.0) -> dict[str, 
 
 
 MODES = {
-    "build": lambda k, i, _: build(k, i),
+    "build": lambda k, i, _: publish(k, i),
     "rebuild": lambda k, i, arg: rebuild(k, i, int(arg)),
     "open": lambda k, i, arg: open_until(i, Path(arg)),
     "hang-after-vectors": lambda k, i, _: hang_after_vectors(k, i),

@@ -1,0 +1,34 @@
+"""Inside `basis run`: swap in an index that another process published.
+
+Another `basis run`, `basis index build`, `basis kb add` or `basis sync` publishes a new build by
+repointing `current`; every BASIS_INDEX_POLL_SECONDS this cog asks the service to compare it with
+the build it answers from and, if it changed, to load the new one and swap it in. The check and
+the load run in a worker thread, so the event loop keeps answering from the old index meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from discord.ext import commands, tasks
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import BasisBot
+
+
+class IndexWatch(commands.Cog):
+    """Polls for a newly published index; `Basis.refresh_if_published` does the swap and never raises."""
+
+    def __init__(self, bot: BasisBot) -> None:
+        self.bot = bot
+        self.task = tasks.loop(seconds=bot.settings.index_poll_seconds)(self.check)
+
+    async def cog_load(self) -> None:
+        self.task.start()
+
+    async def cog_unload(self) -> None:
+        self.task.cancel()
+
+    async def check(self) -> None:
+        await asyncio.to_thread(self.bot.basis.refresh_if_published)

@@ -1,0 +1,53 @@
+"""Issue 14 item 2: an index a separate process publishes is swapped in; answers never fail meanwhile."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.indexing import store
+from bot.service import Basis
+from bot.settings import Settings
+from tests.faults.index_worker import result, spawn
+from tests.helpers import front_matter_doc
+
+pytestmark = pytest.mark.faults
+
+NOTE = front_matter_doc(
+    "encryption-note",
+    body="## Encryption\n\nMass-market encryption items may qualify for a licence exception.\n",
+    title="Encryption items",
+)
+QUESTION = "Do mass-market encryption items qualify for a licence exception?"
+OLD_QUESTION = "When is releasing technology to a foreign person a deemed export?"
+ROUNDS = 12
+
+
+def _cited(basis: Basis, question: str) -> set[str]:
+    return {c.passage.document.id for c in basis.answer(question).citations}
+
+
+def test_a_build_by_another_process_is_answered_from_after_the_refresh(
+    basis: Basis, settings: Settings
+) -> None:
+    (settings.knowledge_dir / "encryption-note.md").write_text(NOTE, "utf-8")
+    published = result(spawn("build", settings.knowledge_dir, settings.index_dir))["published"]
+    assert "encryption-note" not in _cited(basis, QUESTION)  # not yet: this process has not looked
+    assert basis.refresh_if_published() is True
+    assert str(basis.index.folder) == published
+    assert "encryption-note" in _cited(basis, QUESTION)
+
+
+def test_refreshing_while_another_process_rebuilds_never_fails_an_answer(
+    basis: Basis, settings: Settings
+) -> None:
+    """Builds replaced with no grace period while this process keeps polling and answering."""
+    expected = _cited(basis, OLD_QUESTION)
+    rebuilding = spawn("rebuild", settings.knowledge_dir, settings.index_dir, str(ROUNDS))
+    swaps = 0
+    while rebuilding.poll() is None:
+        swaps += basis.refresh_if_published()
+        assert _cited(basis, OLD_QUESTION) == expected
+    assert result(rebuilding) == {"builds": ROUNDS}
+    basis.refresh_if_published()
+    assert swaps >= 2 and basis.index.folder == store.current_folder(settings.index_dir)
+    assert _cited(basis, OLD_QUESTION) == expected

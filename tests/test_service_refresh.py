@@ -1,0 +1,110 @@
+"""`Basis.refresh_if_published`: an index another process published is loaded fully, then swapped in."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.indexing import store
+from bot.indexing.build import build_index
+from bot.indexing.loaded import LoadedIndex
+from bot.service import Basis, chunker_config
+from bot.settings import Settings
+from tests.fakes import HashEmbedder
+from tests.helpers import front_matter_doc
+
+NOTE = front_matter_doc(
+    "encryption-note",
+    body="## Encryption\n\nMass-market encryption items may qualify for a licence exception.\n",
+    title="Encryption items",
+)
+QUESTION = "Do mass-market encryption items qualify for a licence exception?"
+OLD_QUESTION = "When is releasing technology to a foreign person a deemed export?"
+TERM = """
+- term: mass-market encryption
+  aliases: []
+  zh: [大众市场加密]
+  definition: "Encryption sold to the public in ordinary retail channels."
+  citation: "15 CFR 740.17(b)(1)"
+  related: []
+"""
+
+
+def _cited(basis: Basis, question: str = QUESTION) -> set[str]:
+    return {c.passage.document.id for c in basis.answer(question).citations}
+
+
+def _publish_elsewhere(settings: Settings) -> Path:
+    """Add the note and rebuild through a second `Basis`, as another `basis run` would."""
+    (settings.knowledge_dir / "encryption-note.md").write_text(NOTE, "utf-8")
+    Basis.open(settings, embedder=HashEmbedder()).rebuild()
+    return store.current_folder(settings.index_dir)
+
+
+def test_a_build_published_elsewhere_is_swapped_in_after_a_full_load(
+    basis: Basis, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = basis.index.folder
+    published = _publish_elsewhere(settings)
+    assert published != old and "encryption-note" not in _cited(basis)
+    during_load: list[tuple[Path, set[str]]] = []
+    open_index = LoadedIndex.open
+
+    def open_and_ask(index_dir: Path, expected: dict[str, object]) -> LoadedIndex:
+        loaded = open_index(index_dir, expected)
+        during_load.append((basis.index.folder, _cited(basis, OLD_QUESTION)))  # loaded, not swapped in
+        return loaded
+
+    monkeypatch.setattr(LoadedIndex, "open", staticmethod(open_and_ask))
+    assert basis.refresh_if_published() is True
+    ((folder, cited),) = during_load
+    assert folder == old and cited and "encryption-note" not in cited
+    assert basis.index.folder == published and "encryption-note" in _cited(basis)
+    assert basis.refresh_if_published() is False  # nothing new: no second load
+    assert len(during_load) == 1
+
+
+def test_the_glossary_is_reloaded_with_the_index(basis: Basis, settings: Settings) -> None:
+    glossary = settings.knowledge_dir / "glossary.yaml"
+    glossary.write_text(glossary.read_text("utf-8") + TERM, "utf-8")
+    assert basis.define("mass-market encryption").entry is None
+    _publish_elsewhere(settings)
+    assert basis.refresh_if_published() is True
+    entry = basis.define("mass-market encryption").entry
+    assert entry is not None and entry.citation == "15 CFR 740.17(b)(1)"
+
+
+def test_its_own_rebuild_is_not_loaded_again(basis: Basis) -> None:
+    basis.rebuild()
+    assert basis.refresh_if_published() is False
+
+
+def test_a_build_that_does_not_load_keeps_the_old_index_and_is_retried(
+    basis: Basis, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A build made with another model is refused by the manifest check; the old index answers."""
+    old = basis.index.folder
+    before = _cited(basis, OLD_QUESTION)
+    (settings.knowledge_dir / "encryption-note.md").write_text(NOTE, "utf-8")
+    other_model = HashEmbedder(name="other-model")
+    config = chunker_config(settings)
+    build_index(settings.knowledge_dir, settings.index_dir, other_model, config, settings.ann_threshold)
+    with caplog.at_level(logging.WARNING, logger="bot.service"):
+        assert basis.refresh_if_published() is False
+        assert basis.refresh_if_published() is False
+    (warning,) = [r for r in caplog.records if r.levelno >= logging.WARNING]  # once per build, not per poll
+    assert "did not load" in warning.getMessage() and "other-model" in warning.getMessage()
+    assert basis.index.folder == old and _cited(basis, OLD_QUESTION) == before != set()
+    assert "encryption-note" not in _cited(basis)
+    build_index(settings.knowledge_dir, settings.index_dir, HashEmbedder(), config, settings.ann_threshold)
+    assert basis.refresh_if_published() is True
+    assert "encryption-note" in _cited(basis)
+
+
+def test_a_removed_index_keeps_the_loaded_one(basis: Basis, settings: Settings) -> None:
+    before = _cited(basis, OLD_QUESTION)
+    (settings.index_dir / store.CURRENT).unlink()
+    assert basis.refresh_if_published() is False
+    assert _cited(basis, OLD_QUESTION) == before != set()
