@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QUESTION ?= What is a deemed export?
 
-.PHONY: demo test install index lint bench clean chromium
+.PHONY: demo test install index lint bench clean chromium services
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,7 +29,11 @@ demo: index
 chromium:
 	@sh .ci/install-chromium
 
-test: $(STAMP) chromium
+# Debian's redis-server for the services tests, when missing; never fails (the tests then skip).
+services:
+	@sh .ci/install-services
+
+test: $(STAMP) chromium services
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
 	$(BIN)/basis kb check knowledge

@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = Field(None, description="Gateway URL of that server.")
     rate_limit_count: int = Field(5, description="Questions a user may ask per window.")
     rate_limit_seconds: float = Field(60.0, description="Length of the rate-limit window.")
+    redis_url: str | None = Field(
+        None, description="Redis shared by all processes for the rate limit (default: in-process)."
+    )
     max_upload_bytes: int = Field(2_000_000, description="Largest /kb add file or URL body.")
     fetch_timeout: float = Field(15.0, description="Seconds a URL import may take.")
     shard_count: int | None = Field(

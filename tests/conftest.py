@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from bot.indexing.build import BuildReport, build_index
 from bot.service import Basis, chunker_config
 from bot.settings import Settings, load_settings
 from tests.fakes import HashEmbedder
+from tests.services import REDIS_BINARY, REDIS_MISSING, RedisServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = date(2026, 12, 1)
@@ -23,8 +25,25 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep tests away from the developer's .env, index and data."""
     monkeypatch.chdir(tmp_path)
-    for name in ("DISCORD_TOKEN", "BASIS_LLM_URL", "BASIS_INDEX_DIR", "BASIS_KNOWLEDGE_DIR"):
+    for name in (
+        "DISCORD_TOKEN",
+        "BASIS_LLM_URL",
+        "BASIS_INDEX_DIR",
+        "BASIS_KNOWLEDGE_DIR",
+        "BASIS_REDIS_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A real redis-server of this test's own; skipped only when the binary is not installed."""
+    if shutil.which(REDIS_BINARY) is None:
+        pytest.skip(REDIS_MISSING)
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture

@@ -62,7 +62,12 @@ def rate_refusal(
     wait = bucket.update_rate_limit(now) if bucket else None
     if wait is None:
         return None
+    return refusal_message(bucket.rate, bucket.per, wait)
+
+
+def refusal_message(count: int, seconds: float, wait: float) -> str:
+    """The one wording of a rate-limit refusal, whichever limiter counted the questions."""
     return (
-        f"You have asked {bucket.rate} questions in the last {bucket.per:g} seconds. "
+        f"You have asked {count} questions in the last {seconds:g} seconds. "
         f"Please wait {math.ceil(wait)} s and ask again."
     )

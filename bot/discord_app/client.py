@@ -24,13 +24,13 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.discord_app.checks import question_cooldown
 from bot.discord_app.cogs.ask import AskCog
 from bot.discord_app.cogs.define import DefineCog
 from bot.discord_app.cogs.kb import KbCog
 from bot.discord_app.error_handler import BasisTree
 from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.index_watch import IndexWatch
+from bot.discord_app.rate_limit import make_limiter
 from bot.discord_app.replies import NO_MENTIONS
 from bot.discord_app.sharding import shard_plan
 from bot.discord_app.sync_report import DailySync
@@ -61,7 +61,7 @@ INTENT_MISSING = (
 
 
 class BasisBot(commands.AutoShardedBot):
-    """Owns the service, the feedback store and the per-user question cooldown; cogs reach them through it."""
+    """Owns the service, the feedback store and the per-user question limiter; cogs reach them through it."""
 
     basis: Basis
     feedback: FeedbackStore
@@ -79,7 +79,7 @@ class BasisBot(commands.AutoShardedBot):
             tree_cls=BasisTree,
         )
         self.settings = settings
-        self.cooldown = question_cooldown(settings.rate_limit_count, settings.rate_limit_seconds)
+        self.limiter = make_limiter(settings)
         self._embedder = embedder
 
     async def setup_hook(self) -> None:
@@ -112,6 +112,10 @@ class BasisBot(commands.AutoShardedBot):
 
     async def on_message(self, message: discord.Message) -> None:
         """Basis has no prefix commands; mentions and threads are handled by the ask cog."""
+
+    async def close(self) -> None:
+        await super().close()
+        await self.limiter.aclose()
 
 
 @contextmanager

@@ -16,7 +16,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering.labels import source_label
-from bot.discord_app.checks import rate_refusal
 from bot.discord_app.error_handler import user_message
 from bot.discord_app.render import answer_embeds, paginate, passage_records
 from bot.discord_app.replies import NO_MENTIONS, send_pages, send_text
@@ -43,7 +42,7 @@ class AskCog(commands.Cog):
     )
     async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
         """Ask an export-control question; the answer cites its sources."""
-        refusal = self.refusal(interaction.user.id, question)
+        refusal = await self.refusal(interaction.user.id, question)
         if refusal:
             await send_text(interaction, refusal, ephemeral=True)
             return
@@ -63,7 +62,7 @@ class AskCog(commands.Cog):
         if not (own_thread or any(user.id == me.id for user in message.mentions)):
             return
         question = strip_mention(message.content, me.id)
-        refusal = self.refusal(message.author.id, question)
+        refusal = await self.refusal(message.author.id, question)
         if refusal:
             await message.reply(refusal, allowed_mentions=NO_MENTIONS)
             return
@@ -78,13 +77,13 @@ class AskCog(commands.Cog):
         except Exception as exc:  # the asker always hears back
             await message.channel.send(user_message(exc), allowed_mentions=NO_MENTIONS)
 
-    def refusal(self, user_id: int, question: str) -> str | None:
+    async def refusal(self, user_id: int, question: str) -> str | None:
         """Why a question is refused before any work (too long, or over the rate limit)."""
         try:
             self.bot.basis.check_question(question)
         except QuestionError as exc:
             return str(exc)
-        return rate_refusal(self.bot.cooldown, user_id)
+        return await self.bot.limiter.refusal(user_id)
 
     async def present(
         self, answer: Answer, guild_id: int | None
