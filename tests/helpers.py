@@ -172,3 +172,17 @@ class LocalServer:
 def serve(handler: Handler) -> Iterator[LocalServer]:
     with LocalServer(handler) as server:
         yield server
+
+
+def run_basis(argv: list[str], monkeypatch: Any) -> int:
+    """Run `basis ARGV` through the real entry point (as a shell would) and return its exit code."""
+    import sys
+
+    import pytest
+
+    from bot.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["basis", *argv])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    return int(exited.value.code or 0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,7 +13,7 @@ from bot.indexing.progress import ProgressLines
 from bot.service import build
 from bot.settings import Settings, load_settings
 from tests.fakes import HashEmbedder
-from tests.helpers import FIXTURE_IDS, front_matter_doc
+from tests.helpers import FIXTURE_IDS, front_matter_doc, run_basis
 
 pytestmark = pytest.mark.faults
 
@@ -60,23 +59,10 @@ def test_the_cap_is_a_setting_read_by_the_cli(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.cli import main
-
     _huge(settings.knowledge_dir)
     monkeypatch.setenv("BASIS_MAX_DOCUMENT_BYTES", str(LIMIT))
-    argv = [
-        "basis",
-        "index",
-        "build",
-        "--knowledge",
-        str(settings.knowledge_dir),
-        "--index",
-        str(settings.index_dir),
-    ]
-    monkeypatch.setattr(sys, "argv", argv)
-    with pytest.raises(SystemExit) as exited:
-        main()
-    assert exited.value.code == 0
+    argv = ["index", "build", "--knowledge", str(settings.knowledge_dir), "--index", str(settings.index_dir)]
+    assert run_basis(argv, monkeypatch) == 0
     captured = capsys.readouterr()
     assert (
         f"skipped huge.md: file: {_huge(settings.knowledge_dir).stat().st_size:,} bytes is over"
@@ -119,22 +105,9 @@ def test_a_build_off_a_tty_prints_progress_lines(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.cli import main
-
     monkeypatch.setattr(progress, "time", SimpleNamespace(monotonic=FakeClock(step=10.0)))
-    argv = [
-        "basis",
-        "index",
-        "build",
-        "--knowledge",
-        str(settings.knowledge_dir),
-        "--index",
-        str(settings.index_dir),
-    ]
-    monkeypatch.setattr(sys, "argv", argv)
-    with pytest.raises(SystemExit) as exited:
-        main()
-    assert exited.value.code == 0
+    argv = ["index", "build", "--knowledge", str(settings.knowledge_dir), "--index", str(settings.index_dir)]
+    assert run_basis(argv, monkeypatch) == 0
     lines = capsys.readouterr().err.splitlines()
     stages = [line.split(" ")[0] for line in lines]
     assert stages[0] == "reading" and stages[-1] == "writing"

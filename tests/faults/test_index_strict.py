@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from typer.testing import CliRunner
 
 from bot.indexing import store
 from bot.settings import Settings
 from tests.faults.index_worker import build
+from tests.helpers import run_basis
 
 pytestmark = pytest.mark.faults
-
-
-def _run(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
-    from bot.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["basis", *argv])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    return int(exited.value.code or 0)
 
 
 def test_strict_build_with_a_skipped_file_keeps_the_old_index(
@@ -36,7 +26,7 @@ def test_strict_build_with_a_skipped_file_keeps_the_old_index(
     edited.write_text(edited.read_text("utf-8") + "\nA sentence only the new index would hold.\n", "utf-8")
     (settings.knowledge_dir / "broken.md").write_text('---\nid: broken\ntitle: "open\n---\nBody\n', "utf-8")
     args = ["index", "build", "--strict", "--knowledge", str(settings.knowledge_dir)]
-    code = _run([*args, "--index", str(settings.index_dir)], monkeypatch)
+    code = run_basis([*args, "--index", str(settings.index_dir)], monkeypatch)
     captured = capsys.readouterr()
     assert code == 1
     error = captured.err.splitlines()[-1]

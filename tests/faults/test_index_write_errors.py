@@ -6,7 +6,6 @@ The disk is made full for real: one file of the new build is a symlink to
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from bot.errors import IndexWriteError
 from bot.indexing import builds, store
 from bot.settings import Settings
 from tests.faults.index_worker import build
+from tests.helpers import run_basis
 
 pytestmark = pytest.mark.faults
 
@@ -77,24 +77,11 @@ def test_the_cli_prints_one_line_and_exits_1(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.cli import main
-
     build(settings.knowledge_dir, settings.index_dir)
     before = _state(settings.index_dir)
     _fill_disk_at("dense.faiss", monkeypatch)
-    argv = [
-        "basis",
-        "index",
-        "build",
-        "--knowledge",
-        str(settings.knowledge_dir),
-        "--index",
-        str(settings.index_dir),
-    ]
-    monkeypatch.setattr(sys, "argv", argv)
-    with pytest.raises(SystemExit) as exited:
-        main()
-    assert exited.value.code == 1
+    argv = ["index", "build", "--knowledge", str(settings.knowledge_dir), "--index", str(settings.index_dir)]
+    assert run_basis(argv, monkeypatch) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.splitlines()
