@@ -14,14 +14,13 @@ import asyncio
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.discord_app import start
+from bench.emulated_bot import running_bot
 from bot.glossary import Glossary
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from tests.discord_app.emulator import DiscordEmulator, SentInteraction
 
 QUESTIONS = [
@@ -62,23 +61,7 @@ def report(name: str, seconds: list[float]) -> str:
 
 
 async def main(count: int, concurrency: int, data_dir: Path) -> None:
-    emulator = DiscordEmulator()
-    await emulator.start()
-    settings = load_settings(
-        discord_token=emulator.token,
-        discord_api_base=emulator.api_base,
-        discord_gateway_url=emulator.gateway_url,
-        rate_limit_count=count + 1,
-        data_dir=data_dir,
-    )
-    started = time.perf_counter()
-    bot = asyncio.create_task(start(settings))
-    try:
-        connected = asyncio.create_task(emulator.wait_connected(timeout=300))
-        await asyncio.wait({bot, connected}, return_when=asyncio.FIRST_COMPLETED)
-        if bot.done():
-            bot.result()
-        print(f"bot connected in {time.perf_counter() - started:.1f} s (model and index loaded)")
+    async with running_bot(rate_limit_count=count + 1, data_dir=data_dir) as (emulator, settings):
         limit = asyncio.Semaphore(concurrency)
 
         async def one(n: int, question: str) -> tuple[float, float]:
@@ -86,10 +69,6 @@ async def main(count: int, concurrency: int, data_dir: Path) -> None:
                 return await ask(emulator, question, n)
 
         results = await asyncio.gather(*(one(n, q) for n, q in enumerate(questions(settings, count))))
-    finally:
-        bot.cancel()
-        await asyncio.gather(bot, return_exceptions=True)
-        await emulator.close()
     print(f"{count} questions, concurrency {concurrency}, model {settings.model}")
     print(report("INTERACTION_CREATE → defer", [d for d, _ in results]))
     print(report("INTERACTION_CREATE → follow-up", [a for _, a in results]))

@@ -19,10 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.discord_app import start
+from bench.emulated_bot import running_bot
 from bot.glossary import Glossary
-from bot.settings import Settings, load_settings
-from tests.discord_app.emulator import DiscordEmulator
+from bot.settings import Settings
 
 IN_SCOPE = [
     "Does showing controlled source code to a visiting engineer from abroad count as an export?",
@@ -102,24 +101,9 @@ def vote_id(message: dict, n: int) -> str | None:
 
 
 async def main(count: int, data_dir: Path) -> None:
-    emulator = DiscordEmulator()
-    await emulator.start()
-    settings = load_settings(
-        discord_token=emulator.token,
-        discord_api_base=emulator.api_base,
-        discord_gateway_url=emulator.gateway_url,
-        data_dir=data_dir,
-        question_log=True,
-    )
     started = time.perf_counter()
-    bot = asyncio.create_task(start(settings))
     votes = 0
-    try:
-        connected = asyncio.create_task(emulator.wait_connected(timeout=300))
-        await asyncio.wait({bot, connected}, return_when=asyncio.FIRST_COMPLETED)
-        if bot.done():
-            bot.result()
-        print(f"bot connected in {time.perf_counter() - started:.1f} s (model and index loaded)")
+    async with running_bot(data_dir=data_dir, question_log=True) as (emulator, settings):
         for n, question in enumerate(questions(settings, count), start=1):
             user = emulator.make_user(f"member{n}")
             sent = await emulator.slash("ask", user=user, question=question)
@@ -128,10 +112,6 @@ async def main(count: int, data_dir: Path) -> None:
                 pressed = await emulator.click(answer.response, custom_id, user=user)
                 await emulator.callback(pressed)
                 votes += 1
-    finally:
-        bot.cancel()
-        await asyncio.gather(bot, return_exceptions=True)
-        await emulator.close()
     print(f"{count} questions and {votes} votes in {time.perf_counter() - started:.1f} s → {data_dir}")
 
 
