@@ -9,17 +9,12 @@ document is flagged: `basis kb check` warns and answers citing it carry a notice
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.corpus.recognise import from_url
 from bot.models import Document, Problem
-
-ECFR_SECTION = re.compile(r"ecfr\.gov/.*title-(\d+)/(?:.*/)?section-(\d+)\.(\d+)")
-ECFR_PART = re.compile(r"ecfr\.gov/.*title-(\d+)/(?:.*/)?part-(\d+)/?$")
-FR_DOC = re.compile(r"federalregister\.gov/(?:d|documents/\d{4}/\d{2}/\d{2})/(\d{4}-\d{4,6})")
-BILL = re.compile(r"congress\.gov/bill/(\d+)\w\w-congress/([a-z-]+)/(\d+)")
 
 
 @dataclass(frozen=True)
@@ -32,17 +27,23 @@ class SourceChange:
 
 
 def source_keys(url: str) -> tuple[str, ...]:
-    """The official source a URL names, most specific first, in forms that match across URL
-    styles. A synced section is found under its part too, so a document citing a whole part
-    hears about its sections; a document citing one section hears only about that one."""
-    if m := ECFR_SECTION.search(url):
-        return (f"ecfr:{m[1]}:{m[2]}.{m[3]}", f"ecfr:{m[1]}:part-{m[2]}")
-    if m := ECFR_PART.search(url):
-        return (f"ecfr:{m[1]}:part-{m[2]}",)
-    if m := FR_DOC.search(url):
-        return (f"fr:{m[1]}",)
-    if m := BILL.search(url):
-        return (f"bill:{m[1]}:{m[2]}:{m[3]}",)
+    """The official source a URL names (as `recognise.from_url` reads it, whatever the URL
+    style), most specific first. A synced section is found under its part too, so a document
+    citing a whole part hears about its sections; a document citing one section hears only
+    about that one."""
+    official = from_url(url)
+    if official is None:
+        return ()
+    if official.source_type == "regulation":
+        title, _, cited = official.citation.partition(" CFR ")
+        if cited.startswith("Part "):
+            return (f"ecfr:{title}:part-{cited.removeprefix('Part ')}",)
+        return (f"ecfr:{title}:{cited}", f"ecfr:{title}:part-{cited.split('.')[0]}")
+    *_, kind, number = official.url.split("/")
+    if official.source_type == "rule":
+        return (f"fr:{number}",)
+    if official.source_type == "bill":
+        return (f"bill:{official.congress}:{kind}:{number}",)
     return ()
 
 
