@@ -61,6 +61,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "terms": [{"en": en, "zh": zh} for en, zh in answer.terms],
         "footer": answer.footer,
         "timings_ms": answer.timings_ms,
+        "index_build": answer.index_build,
     }
 
 

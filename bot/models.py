@@ -182,6 +182,7 @@ class Answer:
     timings_ms: Mapping[str, float] = field(default_factory=dict)
     decline: str = ""  # why it was declined: "request", "uncovered" or "scope"; "" when answered
     passages: tuple[Passage, ...] = ()  # the retrieved passages it was composed from, best first
+    index_build: str = ""  # the published index build it was answered from (its folder name)
 
     @property
     def abstained(self) -> bool:

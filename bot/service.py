@@ -189,11 +189,11 @@ class Basis:
         return self._live.tokenizer
 
     def search(self, question: str, k: int | None = None, context: str | None = None) -> SearchResult:
-        return self._search(self._live, question, k, context)
+        return self._search(self._serving(), question, k, context)
 
     def pool(self, question: str) -> Pool:
         """The fused candidates and their features before re-ranking (for training the ranker)."""
-        live = self._live
+        live = self._serving()
         query = self._query(live, question, None)
         return candidate_pool(live.index, live.tokenizer, self.embedder, query, search_options(self.settings))
 
@@ -210,7 +210,7 @@ class Basis:
         )
 
     def answer(self, question: str, *, context: str | None = None) -> Answer:
-        live = self._live  # one consistent snapshot, even while a rebuild swaps it
+        live = self._serving()  # one consistent snapshot, even while a rebuild swaps it
         started = time.perf_counter()
         result = self._search(live, question, None, context)
         searched = time.perf_counter()
@@ -231,8 +231,21 @@ class Basis:
         }
         changed = source_changed(answer.citations, live.changes, answer.lang)
         return replace(
-            answer, warnings=answer.warnings + changed, timings_ms=timings, passages=result.passages
+            answer,
+            warnings=answer.warnings + changed,
+            timings_ms=timings,
+            passages=result.passages,
+            index_build=live.index.folder.name,
         )
+
+    def _serving(self) -> _Live:
+        """The snapshot to answer from. A build published since the last look (by any process) is
+        loaded first, so no answer begun after a publish comes from the index it replaced; the
+        look is one link read, and the poll in `basis run` usually swaps before anyone asks."""
+        published = (self.settings.index_dir / store.CURRENT).resolve()
+        if published not in (self._live.index.folder, self._refused):
+            self.refresh_if_published()
+        return self._live
 
     # The question log and the coverage report (bot/records, bot/reporting).
 
@@ -300,8 +313,9 @@ class Basis:
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
         report = build(self.settings, self.embedder, progress)
-        with self._swap_lock:
-            self._live = self._load_live()
+        with self._swap_lock:  # unless a question already swapped the new build in
+            if store.current_folder(self.settings.index_dir) != self._live.index.folder:
+                self._live = self._load_live()
         return report
 
     def _load_live(self) -> _Live:

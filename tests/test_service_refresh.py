@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import pytest
@@ -46,24 +47,46 @@ def _publish_elsewhere(settings: Settings) -> Path:
 def test_a_build_published_elsewhere_is_swapped_in_after_a_full_load(
     basis: Basis, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """While the new build loads, the old one stays in place and a question waits for the new one."""
     old = basis.index.folder
     published = _publish_elsewhere(settings)
-    assert published != old and "encryption-note" not in _cited(basis)
-    during_load: list[tuple[Path, set[str]]] = []
+    assert published != old
+    during_load: list[tuple[Path, bool]] = []
+    asked: list[set[str]] = []
+    askers: list[threading.Thread] = []
     open_index = LoadedIndex.open
 
     def open_and_ask(index_dir: Path, expected: dict[str, object]) -> LoadedIndex:
         loaded = open_index(index_dir, expected)
-        during_load.append((basis.index.folder, _cited(basis, OLD_QUESTION)))  # loaded, not swapped in
+        asker = threading.Thread(target=lambda: asked.append(_cited(basis)))
+        asker.start()
+        asker.join(0.5)
+        during_load.append((basis.index.folder, asker.is_alive()))  # loaded, not swapped in
+        askers.append(asker)
         return loaded
 
     monkeypatch.setattr(LoadedIndex, "open", staticmethod(open_and_ask))
     assert basis.refresh_if_published() is True
-    ((folder, cited),) = during_load
-    assert folder == old and cited and "encryption-note" not in cited
-    assert basis.index.folder == published and "encryption-note" in _cited(basis)
+    askers[0].join(10)
+    ((folder, waiting),) = during_load
+    assert folder == old and waiting  # the question asked during the load waited for it
+    assert asked == [_cited(basis)] and "encryption-note" in asked[0]
+    assert basis.index.folder == published
     assert basis.refresh_if_published() is False  # nothing new: no second load
     assert len(during_load) == 1
+
+
+def test_a_question_asked_after_a_publish_is_answered_from_the_new_build(
+    basis: Basis, settings: Settings
+) -> None:
+    """No poll needed: the answer itself notices the published build and names it."""
+    old = basis.index.folder
+    assert basis.answer(OLD_QUESTION).index_build == old.name
+    published = _publish_elsewhere(settings)
+    answer = basis.answer(QUESTION)
+    assert answer.index_build == published.name != old.name
+    assert "encryption-note" in {c.passage.document.id for c in answer.citations}
+    assert basis.refresh_if_published() is False  # already swapped by the question
 
 
 def test_the_glossary_is_reloaded_with_the_index(basis: Basis, settings: Settings) -> None:

@@ -55,6 +55,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX questions_answer_id ON questions (answer_id);
     CREATE INDEX feedback_created_at ON feedback (created_at);
     """,
+    """
+    ALTER TABLE questions ADD COLUMN index_build TEXT NOT NULL DEFAULT '';
+    """,
 )
 PURGED_TABLES = ("questions", "feedback", "answers")
 

@@ -48,6 +48,7 @@ class LoggedQuestion:
     answer_id: str
     answer: str
     latency_ms: float
+    index_build: str = ""  # the index build that answered ("" in rows from before it was logged)
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,8 @@ class QuestionLog:
         with database.connect(self.path) as db:
             db.execute(
                 "INSERT INTO questions (asked_at, origin, guild_id, lang, question, declined, "
-                "decline_kind, passages, cited, answer_id, answer, latency_ms) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "decline_kind, passages, cited, answer_id, answer, latency_ms, index_build) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     _stamp(now),
                     origin,
@@ -107,6 +108,7 @@ class QuestionLog:
                     answer.id,
                     answer.text,
                     latency_ms(answer),
+                    answer.index_build,
                 ),
             )
         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
@@ -127,7 +129,7 @@ class QuestionLog:
         with database.connect(self.path) as db:
             rows = db.execute(
                 "SELECT asked_at, origin, guild_id, lang, question, declined, decline_kind, passages, "
-                "cited, answer_id, answer, latency_ms FROM questions WHERE asked_at >= ? "
+                "cited, answer_id, answer, latency_ms, index_build FROM questions WHERE asked_at >= ? "
                 "ORDER BY asked_at, id",
                 (_stamp(start),),
             ).fetchall()
@@ -145,6 +147,7 @@ class QuestionLog:
                 answer_id=r[9],
                 answer=r[10],
                 latency_ms=r[11],
+                index_build=r[12],
             )
             for r in rows
         ]

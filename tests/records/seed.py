@@ -50,6 +50,7 @@ def answer(
         passages=passages,
         decline=decline,
         timings_ms={"search": ms / 2, "compose": ms / 2, "load": 9000.0},
+        index_build="20261201T120000-ab12",
     )
 
 

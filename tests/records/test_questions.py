@@ -30,6 +30,7 @@ def test_a_row_holds_what_the_report_needs(tmp_path: Path):
     assert first.cited == ("deemed", "release") and first.latency_ms == 30.0  # model load excluded
     assert [(p.doc_id, p.score) for p in first.passages] == [("deemed", 1.0), ("release", 0.5)]
     assert first.answer.startswith("An answer to") and first.asked_at == NOW
+    assert first.index_build == "20261201T120000-ab12"  # which build answered
     assert (second.declined, second.decline_kind, second.guild_id, second.cited) == (
         True,
         "request",
