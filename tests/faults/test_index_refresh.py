@@ -26,15 +26,16 @@ def _cited(basis: Basis, question: str) -> set[str]:
     return {c.passage.document.id for c in basis.answer(question).citations}
 
 
-def test_a_build_by_another_process_is_answered_from_after_the_refresh(
-    basis: Basis, settings: Settings
-) -> None:
+def test_a_build_by_another_process_answers_the_next_question(basis: Basis, settings: Settings) -> None:
+    old = basis.index.folder
+    assert "encryption-note" not in _cited(basis, QUESTION)
     (settings.knowledge_dir / "encryption-note.md").write_text(NOTE, "utf-8")
     published = result(spawn("build", settings.knowledge_dir, settings.index_dir))["published"]
-    assert "encryption-note" not in _cited(basis, QUESTION)  # not yet: this process has not looked
-    assert basis.refresh_if_published() is True
-    assert str(basis.index.folder) == published
-    assert "encryption-note" in _cited(basis, QUESTION)
+    assert basis.index.folder == old  # nothing swapped until someone looks
+    answer = basis.answer(QUESTION)
+    assert str(basis.index.folder) == published and answer.index_build == basis.index.folder.name
+    assert "encryption-note" in {c.passage.document.id for c in answer.citations}
+    assert basis.refresh_if_published() is False
 
 
 def test_refreshing_while_another_process_rebuilds_never_fails_an_answer(
