@@ -34,7 +34,10 @@ Write = Callable[[], None]
 
 @dataclass(frozen=True)
 class SpoolStatus:
-    """Counts since the spool was made; `pending` includes a write being retried."""
+    """Counts since the spool was made; `pending` includes the write in progress or being retried.
+
+    `unreachable` is true from the first transient failure until that outage's backlog is written.
+    """
 
     pending: int
     dropped: int
@@ -56,6 +59,8 @@ class WriteSpool:
     `transient(exc)` says whether a write that raised `exc` may succeed later (connection lost,
     server shutting down) rather than being wrong (constraint violation, bad SQL). `sleep`
     replaces the backoff wait and `clock` the monotonic clock, so tests run in milliseconds.
+    Each write must carry its own timeout: a write that never returns holds up those behind it
+    (they are still queued, and dropped oldest first once the queue is full).
     """
 
     def __init__(
