@@ -32,7 +32,7 @@ from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.index_watch import IndexWatch
 from bot.discord_app.rate_limit import make_limiter
 from bot.discord_app.replies import NO_MENTIONS
-from bot.discord_app.sharding import shard_plan
+from bot.discord_app.sharding import IdentifyGate, launch_in_waves, shard_plan
 from bot.discord_app.sync_report import DailySync
 from bot.discord_app.views import PassagesButton, VoteButton
 from bot.errors import ConfigError
@@ -81,6 +81,7 @@ class BasisBot(commands.AutoShardedBot):
         self.settings = settings
         self.limiter = make_limiter(settings)
         self._embedder = embedder
+        self.identify_gate = IdentifyGate(1)
 
     async def setup_hook(self) -> None:
         log.info("logged in; loading the model and index")
@@ -104,6 +105,46 @@ class BasisBot(commands.AutoShardedBot):
         else:
             synced = await self.tree.sync()
         log.info("synced %d application commands", len(synced))
+
+    async def launch_shards(self) -> None:
+        """discord.py's launch, except that shards start `max_concurrency` at a time (see `sharding`)."""
+        if self.is_closed():
+            return
+        if self.shard_count is None:
+            self.shard_count, url, limits = await self.http.get_bot_gateway()
+            gateway = yarl.URL(url)
+        else:
+            gateway = DiscordWebSocket.DEFAULT_GATEWAY
+            limits = await self._session_start_limit()
+        self._connection.shard_count = self.shard_count
+        shard_ids = self.shard_ids or range(self.shard_count)
+        self._connection.shard_ids = shard_ids
+        self.identify_gate = IdentifyGate(limits.get("max_concurrency", 1))
+        if limits.get("remaining", len(shard_ids)) < len(shard_ids):
+            log.warning(
+                "Discord allows %s more session starts before it resets in %s ms; %d shards to start",
+                limits["remaining"],
+                limits.get("reset_after"),
+                len(shard_ids),
+            )
+
+        async def launch(shard_id: int, initial: bool) -> None:
+            await self.launch_shard(gateway, shard_id, initial=initial)
+
+        await launch_in_waves(launch, shard_ids, self.identify_gate.max_concurrency)
+
+    async def _session_start_limit(self) -> dict[str, int]:
+        """`/gateway/bot`'s session start limit; one shard at a time (discord.py's pace) when unreadable."""
+        try:
+            _, _, limits = await self.http.get_bot_gateway()
+        except discord.DiscordException as exc:
+            log.warning("could not read the session start limit (%s); starting one shard at a time", exc)
+            return {"max_concurrency": 1}
+        return dict(limits)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Discord's per-key pace instead of discord.py's flat 5 s before every IDENTIFY."""
+        await self.identify_gate.wait(shard_id or 0)
 
     async def on_ready(self) -> None:
         log.info(

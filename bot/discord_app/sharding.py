@@ -3,11 +3,24 @@
 Discord splits a bot's servers over shards by `(guild_id >> 22) % shard_count`. With neither
 setting, discord.py asks `GET /gateway/bot` for the recommended count and runs every shard;
 `BASIS_SHARD_IDS` lets N processes each run a part of a fixed count.
+
+Discord lets a bot start `max_concurrency` sessions at a time (from `/gateway/bot`'s
+`session_start_limit`): shard `s` has the rate-limit key `s % max_concurrency`, and each key
+allows one IDENTIFY per 5 seconds. discord.py 2.7 reads that limit but ignores it: its
+`AutoShardedClient.launch_shards` connects the shards one after another and its default
+`before_identify_hook` sleeps 5 s before every IDENTIFY but the first, so a large bot (whose
+`max_concurrency` is 16 or more) starts 16 times slower than Discord allows. `launch_in_waves`
+and `IdentifyGate` are what `BasisBot` uses instead.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from bot.errors import ConfigError
 from bot.settings import Settings
@@ -55,3 +68,64 @@ def shard_plan(settings: Settings) -> ShardPlan:
             "BASIS_SHARD_IDS needs BASIS_SHARD_COUNT: every process must agree on the total number of shards."
         )
     return ShardPlan(settings.shard_count, parse_shard_ids(settings.shard_ids, settings.shard_count))
+
+
+IDENTIFY_INTERVAL = 5.0  # seconds between two IDENTIFYs with the same rate-limit key (Discord's rule)
+
+
+def identify_waves(shard_ids: Sequence[int], max_concurrency: int) -> list[list[int]]:
+    """The shards split into groups holding at most one shard per rate-limit key, in id order.
+
+    With `max_concurrency` 2 and shards 0-3 that is `[[0, 1], [2, 3]]`; with 1, one shard each.
+    """
+    by_key: dict[int, list[int]] = defaultdict(list)
+    for shard_id in sorted(shard_ids):
+        by_key[shard_id % max(1, max_concurrency)].append(shard_id)
+    return [sorted(s for s in wave if s is not None) for wave in zip_longest(*by_key.values())]
+
+
+async def launch_in_waves(
+    launch: Callable[[int, bool], Awaitable[None]], shard_ids: Sequence[int], max_concurrency: int
+) -> None:
+    """Connect each wave's shards concurrently, one wave after another.
+
+    `launch(shard_id, initial)` connects one shard and returns once it has identified; the wait
+    between waves is `IdentifyGate`'s, called from discord.py's `before_identify_hook`, so the
+    same rule also spaces out the IDENTIFYs of shards that reconnect later.
+    """
+    first = min(shard_ids, default=None)
+    for wave in identify_waves(shard_ids, max_concurrency):
+        await asyncio.gather(*(launch(shard_id, shard_id == first) for shard_id in wave))
+
+
+class IdentifyGate:
+    """Holds back an IDENTIFY until its rate-limit key has been quiet for `IDENTIFY_INTERVAL` seconds.
+
+    One gate per process: shards of other processes are not seen, so processes that start at
+    the same moment with overlapping keys still rely on Discord's refusal and discord.py's retry.
+    """
+
+    def __init__(
+        self,
+        max_concurrency: int,
+        *,
+        interval: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.max_concurrency = max(1, max_concurrency)
+        self.interval = IDENTIFY_INTERVAL if interval is None else interval
+        self._clock = clock
+        self._sleep = sleep
+        self._last: dict[int, float] = {}
+        self._locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def wait(self, shard_id: int) -> None:
+        key = shard_id % self.max_concurrency
+        async with self._locks[key]:
+            last = self._last.get(key)
+            if last is not None:
+                delay = last + self.interval - self._clock()
+                if delay > 0:
+                    await self._sleep(delay)
+            self._last[key] = self._clock()

@@ -2,7 +2,8 @@
 
 It serves REST over plain http and a gateway websocket on 127.0.0.1, with one guild, one text
 channel and whatever users a test makes up; `add_guild` adds more. It answers `GET /gateway/bot`
-with `shard_count` and keeps one session per shard a client IDENTIFYs, sending each guild's
+with `shard_count` and a session start limit of `max_concurrency`, notes when each shard
+IDENTIFYs (`identified_at`), and keeps one session per shard a client IDENTIFYs, sending each guild's
 events to the session of shard `(guild_id >> 22) % count`, as Discord does. It records every
 REST call with a monotonic timestamp, checks outgoing messages against Discord's size limits
 (400 like Discord), and can inject faults: 429s on a route, or a dropped gateway that the client
@@ -135,6 +136,8 @@ class DiscordEmulator:
         self.channels: dict[int, Json] = {self.channel_id: self._text_channel(self.guild_id, self.channel_id)}
         self.guild_channels: dict[int, int] = {self.guild_id: self.channel_id}  # guild → its text channel
         self.shard_count = 1  # what GET /gateway/bot recommends
+        self.max_concurrency = 1  # its session_start_limit: IDENTIFYs allowed at once
+        self.identified_at: list[tuple[float, int]] = []  # (monotonic time, shard id) of each IDENTIFY
         self.interactions: dict[int, SentInteraction] = {}
         self.downloads: list[str] = []  # attachment paths fetched from the emulated CDN
         self.deny_intents = 0  # intents the emulator refuses with close code 4014
@@ -445,6 +448,7 @@ class DiscordEmulator:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         shard_id, count = data.get("shard") or (0, 1)
+        self.identified_at.append((time.monotonic(), shard_id))
         if not 0 <= shard_id < count:
             await ws.close(code=4010, message=b"Invalid shard.")
             return
@@ -548,7 +552,7 @@ class DiscordEmulator:
         return self._reply(request, self.bot_user)
 
     async def _gateway_bot(self, request: web.Request) -> web.Response:
-        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": self.max_concurrency}
         body = {"url": self.gateway_url, "shards": self.shard_count, "session_start_limit": limit}
         return self._reply(request, body)
 

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from bot.discord_app.sharding import ShardPlan, parse_shard_ids, shard_plan
+from bot.discord_app import sharding
+from bot.discord_app.sharding import (
+    IdentifyGate,
+    ShardPlan,
+    identify_waves,
+    launch_in_waves,
+    parse_shard_ids,
+    shard_plan,
+)
 from bot.errors import ConfigError
 from bot.settings import Settings
 from tests.discord_app.emulator import DiscordEmulator
 
 DEEMED = "What is a deemed export of technology to a foreign person?"
 GATEWAY_BOT = "/gateway/bot"
-CONNECT_TIMEOUT = 20.0  # discord.py waits 5 s before each IDENTIFY after the first
+CONNECT_TIMEOUT = 20.0  # with max_concurrency 1, one IDENTIFY per 5 s
 
 
 def identified(emulator: DiscordEmulator) -> list[list[int]]:
@@ -40,7 +50,8 @@ async def test_two_shards_answer_through_either_session(emulator: DiscordEmulato
     await emulator.wait_connected(shards=2, timeout=CONNECT_TIMEOUT)
     assert identified(emulator) == [[0, 2], [1, 2]]
     assert emulator.live_shards == [(0, 2), (1, 2)]
-    assert not [c for c in emulator.calls if c.route == GATEWAY_BOT]  # the count was given
+    # the count was given: /gateway/bot is asked only for the session start limit
+    assert [c.status for c in emulator.calls if c.route == GATEWAY_BOT] == [200]
     for shard_id, (guild_id, channel_id) in enumerate(guilds):
         assert "734.13" in await ask_in(emulator, channel_id)
         (interaction,) = [
@@ -138,3 +149,104 @@ def test_shard_plan():
     assert plan(shard_count=4, shard_ids="2-3") == ShardPlan(4, [2, 3])
     with pytest.raises(ConfigError, match="needs BASIS_SHARD_COUNT"):
         plan(shard_ids="0")
+
+
+@pytest.mark.parametrize(
+    ("ids", "max_concurrency", "waves"),
+    [
+        ([0, 1, 2, 3], 2, [[0, 1], [2, 3]]),
+        ([0, 1, 2, 3], 1, [[0], [1], [2], [3]]),
+        ([4, 5, 6, 7], 2, [[4, 5], [6, 7]]),
+        ([7, 6, 5, 2, 0], 4, [[0, 2, 5, 7], [6]]),  # 2 and 6 share key 2
+        (list(range(16)), 16, [list(range(16))]),
+    ],
+)
+def test_identify_waves_hold_one_shard_per_rate_limit_key(
+    ids: list[int], max_concurrency: int, waves: list[list[int]]
+):
+    assert identify_waves(ids, max_concurrency) == waves
+
+
+async def test_the_gate_spaces_identifies_of_one_key_only():
+    now = [0.0]
+    released: list[tuple[float, int]] = []
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    gate = IdentifyGate(2, interval=5.0, clock=lambda: now[0], sleep=sleep)
+    for shard_id in (0, 1, 2, 3, 4):
+        await gate.wait(shard_id)
+        released.append((now[0], shard_id))
+    assert released == [(0.0, 0), (0.0, 1), (5.0, 2), (5.0, 3), (10.0, 4)]
+
+
+async def test_each_wave_connects_concurrently_and_waves_follow_each_other():
+    steps: list[str] = []
+
+    async def launch(shard_id: int, initial: bool) -> None:
+        steps.append(f"start {shard_id}{' initial' if initial else ''}")
+        await asyncio.sleep(0)
+        steps.append(f"done {shard_id}")
+
+    await launch_in_waves(launch, [0, 1, 2, 3], 2)
+    assert steps == [
+        "start 0 initial",
+        "start 1",
+        "done 0",
+        "done 1",
+        "start 2",
+        "start 3",
+        "done 2",
+        "done 3",
+    ]
+
+
+def identify_times(emulator: DiscordEmulator) -> dict[int, float]:
+    return {shard_id: at for at, shard_id in emulator.identified_at}
+
+
+@pytest.mark.e2e
+async def test_max_concurrency_two_identifies_four_shards_in_two_groups(
+    emulator: DiscordEmulator, run_bot, monkeypatch: pytest.MonkeyPatch
+):
+    interval = 2.0
+    monkeypatch.setattr(sharding, "IDENTIFY_INTERVAL", interval)
+    emulator.max_concurrency = 2
+    _, channel_id = await emulator.add_guild(3, 4)
+    await run_bot(shard_count=4)
+    await emulator.wait_connected(shards=4, timeout=CONNECT_TIMEOUT)
+    assert emulator.live_shards == [(0, 4), (1, 4), (2, 4), (3, 4)]
+    at = identify_times(emulator)
+    assert at[1] - at[0] < interval and at[3] - at[2] < interval  # together, not 5 s apart
+    assert at[2] - at[0] >= interval and at[3] - at[1] >= interval  # each key waits its turn
+    assert min(at[2], at[3]) > max(at[0], at[1])
+    assert "734.13" in await ask_in(emulator, channel_id)  # the last shard serves its guild
+
+
+@pytest.mark.e2e
+async def test_max_concurrency_one_identifies_one_shard_per_interval(
+    emulator: DiscordEmulator, run_bot, monkeypatch: pytest.MonkeyPatch
+):
+    interval = 1.5
+    monkeypatch.setattr(sharding, "IDENTIFY_INTERVAL", interval)
+    await run_bot(shard_count=3)
+    await emulator.wait_connected(shards=3, timeout=CONNECT_TIMEOUT)
+    assert [shard_id for _, shard_id in emulator.identified_at] == [0, 1, 2]
+    at = identify_times(emulator)
+    assert at[1] - at[0] >= interval and at[2] - at[1] >= interval
+
+
+@pytest.mark.e2e
+async def test_an_unreadable_session_start_limit_falls_back_to_one_at_a_time(
+    emulator: DiscordEmulator, run_bot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    interval = 1.0
+    monkeypatch.setattr(sharding, "IDENTIFY_INTERVAL", interval)
+    emulator.max_concurrency = 2
+    emulator.fail_next("GET", GATEWAY_BOT, status=403)
+    await run_bot(shard_count=2)
+    await emulator.wait_connected(shards=2, timeout=CONNECT_TIMEOUT)
+    at = identify_times(emulator)
+    assert at[1] - at[0] >= interval  # max_concurrency unknown: Discord's slowest pace
+    assert any("could not read the session start limit" in r.getMessage() for r in caplog.records)
