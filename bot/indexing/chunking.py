@@ -80,7 +80,9 @@ def chunk_document(
     group_tokens = 0
     for block in blocks:
         tokens = count_tokens(doc.text[block.start : block.end])
-        budget = config.max_tokens - count_tokens(f"{context_line(doc)}\n{block.path}\n")
+        # A title and heading path that fill the chunk still leave a quarter of it for the text.
+        context = count_tokens(f"{context_line(doc)}\n{block.path}\n")
+        budget = max(config.max_tokens // 4, config.max_tokens - context)
         same_section = bool(group) and group[0].headings == block.headings
         new_unit = len(block.markers) == 1 and group_tokens >= MIN_UNIT_TOKENS
         if group and (not same_section or new_unit or group_tokens + tokens > budget):

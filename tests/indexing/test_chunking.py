@@ -195,3 +195,16 @@ def test_a_token_window_of_only_whitespace_makes_no_chunk() -> None:
     chunks = chunk_document(_doc(text), ChunkerConfig(max_tokens=40, overlap=0))
     assert chunks and all(c.text.strip() and c.start < c.end for c in chunks)
     assert all(text[c.start : c.end] == c.text for c in chunks)
+
+
+def test_a_title_longer_than_the_chunk_still_leaves_room_for_the_text() -> None:
+    """Found by the property tests: a title that used up the whole budget made it negative."""
+    title = " ".join(f"S. {n}:0:J0" for n in range(40))
+    words = " ".join(f"word{i}" for i in range(120))
+    doc = _doc(f"{words}\n", title=title)
+    config = ChunkerConfig(max_tokens=40, overlap=8)
+    assert count_tokens(title) > config.max_tokens
+    chunks = chunk_document(doc, config)
+    assert chunks and all(c.text.strip() for c in chunks)
+    assert all(count_tokens(c.text) <= config.max_tokens // 4 for c in chunks)
+    assert chunks[0].text.startswith("word0") and chunks[-1].text.endswith("word119")
