@@ -401,12 +401,12 @@ def percentiles(values: list[float]) -> str:
 
 
 def other_swap(log: Path, published_wall: float) -> str:
-    """When the process that did not rebuild logged its swap, to the second (log time stamps)."""
+    """When the process that did not rebuild logged its swap (its log stamps are to the second)."""
+    published = datetime.fromtimestamp(published_wall).strftime("%H:%M:%S.%f")[:-3]
     for line in log.read_text(errors="replace").splitlines():
         if m := SWAP_LINE.match(ANSI.sub("", line)):
-            at = datetime.strptime(m["at"], "%Y-%m-%d %H:%M:%S").timestamp()
-            return f"logged {at - published_wall:+.1f} s after publish (log time stamps are to the second)"
-    return "no swap logged"
+            return f"logged at {m['at'][-8:]} (publish at {published}; log stamps are to the second)"
+    return f"no swap logged (publish at {published})"
 
 
 def report(
