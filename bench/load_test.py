@@ -427,7 +427,8 @@ def report(
     refused = {o.planned.n for o in outcomes if o.refused}
     answered = [o for o in outcomes if len(o.replies) == 1 and not o.refused]
     print(f"questions sent          {len(outcomes)}")
-    print(f"answered                {len(answered)}")
+    declined = sum(1 for o in answered if o.answer_id in logged and logged[o.answer_id].declined)
+    print(f"answered                {len(answered)} ({declined} of them declined as not covered)")
     print(
         f"refused (rate limit)    {len(refused)} (due {len(due)}; "
         f"{len(refused - due)} refused but not due, {len(due - refused)} due but not refused)"
