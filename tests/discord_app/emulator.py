@@ -139,6 +139,7 @@ class DiscordEmulator:
         self.max_concurrency = 1  # its session_start_limit: IDENTIFYs allowed at once
         self.identified_at: list[tuple[float, int]] = []  # (monotonic time, shard id) of each IDENTIFY
         self.interactions: dict[int, SentInteraction] = {}
+        self._acknowledged: set[int] = set()  # interactions whose callback succeeded
         self.downloads: list[str] = []  # attachment paths fetched from the emulated CDN
         self.deny_intents = 0  # intents the emulator refuses with close code 4014
         self._uploads: dict[int, Upload] = {}
@@ -217,8 +218,9 @@ class DiscordEmulator:
         channel_id = self._snowflake()
         self.channels[channel_id] = self._text_channel(guild_id, channel_id)
         self.guild_channels[guild_id] = channel_id
-        if any(s.owns(guild_id) for s in self._sessions.values()):
-            await self.dispatch("GUILD_CREATE", self._guild(guild_id))
+        owner = next((s for s in self._sessions.values() if s.owns(guild_id)), None)
+        if owner is not None:
+            await self.dispatch("GUILD_CREATE", self._guild(guild_id), shard_id=owner.shard[0])
         return guild_id, channel_id
 
     async def drop_gateway(self, code: int = 4000, *, shard_id: int | None = None) -> None:
@@ -299,6 +301,24 @@ class DiscordEmulator:
             count,
             timeout,
         )
+
+    def replies(self, interaction: SentInteraction) -> list[RestCall]:
+        """Every message the client sent in answer to `interaction`, oldest first: a callback
+        that carries one (type 4, or 7 updating a clicked message) and each follow-up. A deferral
+        (type 5) is not a reply; the follow-up that fills it is. Failed calls are left out."""
+        return [
+            c
+            for c in self.calls
+            if c.status == 200
+            and (
+                (
+                    c.route == "/interactions/{interaction_id}/{token}/callback"
+                    and c.params["interaction_id"] == str(interaction.id)
+                    and c.body["type"] in (4, 7)
+                )
+                or (c.route == "/webhooks/{app_id}/{token}" and c.params["token"] == interaction.token)
+            )
+        ]
 
     async def channel_messages(self, channel_id: int, count: int = 1, timeout: float = 10.0) -> list[Json]:
         """Messages the bot posted in a channel or thread (as stored), oldest first."""
@@ -464,8 +484,8 @@ class DiscordEmulator:
             "shard": [shard_id, count],
         }
         await self.dispatch("READY", ready, shard_id=shard_id)
-        for guild_id in guild_ids:
-            await self.dispatch("GUILD_CREATE", self._guild(guild_id))
+        for guild_id in guild_ids:  # on this session: a guild object has no "guild_id" to route by
+            await self.dispatch("GUILD_CREATE", self._guild(guild_id), shard_id=shard_id)
 
     async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
         session = next((s for s in self._sessions.values() if s.id == data.get("session_id")), None)
@@ -587,10 +607,14 @@ class DiscordEmulator:
         sent = self.interactions.get(int(call.params["interaction_id"]))
         if sent is None or sent.token != call.params["token"]:
             return self._reply(request, {"message": "Unknown interaction", "code": 10062}, 404)
+        if sent.id in self._acknowledged:  # Discord takes one callback per interaction
+            body = {"message": "Interaction has already been acknowledged.", "code": 40060}
+            return self._reply(request, body, 400)
         kind = call.body["type"]
         data = call.body.get("data") or {}
         if errors := limit_errors(data):
             return self._reject(request, errors)
+        self._acknowledged.add(sent.id)
         interaction: Json = {"id": str(sent.id), "type": sent.payload["type"]}
         body: Json = {"interaction": interaction}
         if kind in (4, 5):  # message now, or deferred "thinking" message

@@ -6,6 +6,7 @@ import asyncio
 import io
 from collections.abc import AsyncIterator
 
+import aiohttp
 import discord
 import pytest
 import pytest_asyncio
@@ -118,6 +119,30 @@ async def test_edit_original_and_file_followup(emulator: DiscordEmulator, plain_
     assert original["content"] == "working"
     assert followup.files == {"files[0]": ("report.txt", b"done")}
     assert followup.response["id"] != original["id"]  # the original was no longer "thinking"
+
+
+async def test_replies_count_messages_and_a_second_callback_is_refused(
+    emulator: DiscordEmulator, plain_bot: PlainBot
+):
+    user = emulator.make_user("ada")
+    sized = await emulator.slash("size", user=user, file=Upload("notes.md", b"x"))
+    await emulator.callback(sized)
+    assert [c.body["type"] for c in emulator.replies(sized)] == [4]
+
+    echoed = await emulator.slash("echo", user=user, text="once")
+    await emulator.callback(echoed)
+    assert emulator.replies(echoed) == []  # deferred: no message yet
+    plain_bot.release.set()
+    (followup,) = await emulator.followups(echoed)
+    assert emulator.replies(echoed) == [followup]
+
+    url = f"{emulator.api_base}/interactions/{echoed.id}/{echoed.token}/callback"
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, json={"type": 4, "data": {"content": "again"}}) as r,
+    ):
+        assert r.status == 400 and (await r.json())["code"] == 40060
+    assert emulator.replies(echoed) == [followup]
 
 
 async def test_rate_limited_followup_is_retried(emulator: DiscordEmulator, plain_bot: PlainBot):

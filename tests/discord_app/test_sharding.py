@@ -28,6 +28,10 @@ def identified(emulator: DiscordEmulator) -> list[list[int]]:
     return [p["d"].get("shard") for p in emulator.gateway_ops(2)]
 
 
+def guilds_created(emulator: DiscordEmulator, shard_id: int) -> set[int]:
+    return {int(e["d"]["id"]) for e in emulator.events(shard_id) if e["t"] == "GUILD_CREATE"}
+
+
 async def ask_in(emulator: DiscordEmulator, channel_id: int) -> str:
     """Ask /ask in a channel and return the sources embed of the answer."""
     sent = await emulator.slash("ask", user=emulator.make_user("ada"), channel_id=channel_id, question=DEEMED)
@@ -62,6 +66,10 @@ async def test_two_shards_answer_through_either_session(emulator: DiscordEmulato
         assert interaction["d"]["guild_id"] == str(guild_id)
     ready = [e for shard_id in (0, 1) for e in emulator.events(shard_id) if e["t"] == "READY"]
     assert [r["d"]["shard"] for r in ready] == [[0, 2], [1, 2]]
+    for shard_id in (0, 1):  # each guild arrives on its own shard's session only
+        assert guilds_created(emulator, shard_id) == {
+            g for g in emulator.guild_channels if (g >> 22) % 2 == shard_id
+        }
 
 
 @pytest.mark.e2e
@@ -95,9 +103,10 @@ async def test_recommended_shard_count_comes_from_gateway_bot(emulator: DiscordE
 
 @pytest.mark.e2e
 async def test_shard_ids_run_only_those_shards(emulator: DiscordEmulator, run_bot):
-    _, channel_id = await emulator.add_guild(1, 2)
+    guild_id, channel_id = await emulator.add_guild(1, 2)
     await run_bot(shard_count=2, shard_ids="1")
     assert identified(emulator) == [[1, 2]]
+    assert guild_id in guilds_created(emulator, 1)  # sent to shard 1 though shard 0 never identified
     assert emulator.live_shards == [(1, 2)]
     assert "734.13" in await ask_in(emulator, channel_id)
 
