@@ -127,7 +127,7 @@ class PostgresServer:
     def start(self) -> None:
         args = [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port)]
         args += ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.workdir}"]
-        args += ["-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off"]
+        args += ["-c", "fsync=off", "-c", "full_page_writes=off"]
         self.process = subprocess.Popen(
             args, cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **_server_user()
         )

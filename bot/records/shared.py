@@ -77,8 +77,10 @@ class SharedQuestionLog:
     def open(
         cls, db: Postgres, spool: Spool, retention_days: int, clock: Clock = utc_now
     ) -> SharedQuestionLog:
+        """The log with a prune queued (opening never waits on the server)."""
         log = cls(db, spool, timedelta(days=retention_days), clock)
-        log.prune()
+        log._pruned_at = clock()
+        spool.submit("question log prune", log.prune)
         return log
 
     def log(self, answer: Answer, *, origin: str, guild_id: int | None = None) -> None:
@@ -165,9 +167,14 @@ class SharedFeedback:
 
     @classmethod
     def open(cls, db: Postgres, spool: Spool) -> SharedFeedback:
-        """Forget answers older than 30 days."""
-        with db.connect() as conn:
-            conn.execute("DELETE FROM answers WHERE created_at < %s", (datetime.now(UTC) - KEEP_ANSWERS,))
+        """The store with answers older than 30 days queued for deletion (opening never waits)."""
+        cutoff = datetime.now(UTC) - KEEP_ANSWERS
+
+        def forget() -> None:
+            with db.connect() as conn:
+                conn.execute("DELETE FROM answers WHERE created_at < %s", (cutoff,))
+
+        spool.submit("old answers forgotten", forget)
         return cls(db, spool)
 
     def remember(self, answer_id: str, question: str, lang: str, passages: Passages) -> None:
