@@ -144,18 +144,20 @@ def test_feedback_round_trip_and_votes_in_the_report(db: Postgres) -> None:
     assert SharedFeedback(db, spool).passages("a9") == ("en", passages)  # from the database
     assert SharedFeedback(db, spool).passages("unknown") is None
     assert not SharedFeedback(db, spool).vote("unknown", USER_ID, up=True)
-    assert log.votes(NOW - timedelta(days=1)) == (0, 2)
+    assert SharedFeedback(db, spool).vote("a9", USER_ID + 2, up=False)  # another process's answer
+    spool.run()
+    assert log.votes(NOW - timedelta(days=1)) == (0, 3)
     (down,) = log.downvoted(NOW - timedelta(days=1))
     assert (down.answer_id, down.question, down.answer, down.down, down.up) == (
         "a9",
         "What is EAR99?",
         "An answer to: What is EAR99?",
-        2,
+        3,
         0,
     )
     with db.connect() as conn:
         hashes = {r[0] for r in conn.execute("SELECT user_hash FROM feedback")}
-    assert hashes == {feedback.user_hash(USER_ID), feedback.user_hash(USER_ID + 1)}  # SQL hashes as Python
+    assert hashes == {feedback.user_hash(USER_ID + n) for n in range(3)}  # SQL hashes as Python
 
 
 def test_no_user_id_in_the_database(db: Postgres) -> None:
