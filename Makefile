@@ -29,7 +29,7 @@ demo: index
 chromium:
 	@sh .ci/install-chromium
 
-# Debian's redis-server for the services tests, when missing; never fails (the tests then skip).
+# Debian's redis-server and postgresql for the services tests, when missing; never fails (the tests then skip).
 services:
 	@sh .ci/install-services
 

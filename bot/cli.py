@@ -94,12 +94,13 @@ def index_build(
 ) -> None:
     """Build (or incrementally update) the index from the knowledge directory."""
     from bot.corpus.knowledge_store import unaudited
+    from bot.records.stores import open_stores
 
     settings = _settings(index, knowledge)
     report = _build(settings, strict)
     for _, reason in report.skipped:
         errors.print(f"[yellow]skipped[/] {escape(reason)}", highlight=False)
-    for problem in unaudited(settings.knowledge_dir, settings.data_dir):
+    for problem in unaudited(settings.knowledge_dir, open_stores(settings).audit.rows()):
         errors.print(f"[yellow]warning[/] {escape(str(problem))}", highlight=False)
     console.print(escape(report.summary()), highlight=False)
 
@@ -341,9 +342,10 @@ def ranker_train(
 def kb_check(directory: Annotated[Path | None, typer.Argument(help="Knowledge directory.")] = None) -> None:
     """Validate every document and the glossary; list problems as `file: field: what is wrong`."""
     from bot.corpus.check import check_knowledge
+    from bot.records.stores import open_stores
 
     settings = _settings()
-    problems = check_knowledge(directory or settings.knowledge_dir, settings.data_dir)
+    problems = check_knowledge(directory or settings.knowledge_dir, open_stores(settings).audit.rows())
     for p in problems:
         style = "red" if p.severity == "error" else "yellow"
         console.print(f"[{style}]{p.severity}[/] {escape(str(p))}", highlight=False)
@@ -441,12 +443,13 @@ def data_purge(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete every logged question, vote and remembered answer."""
-    from bot.records.database import purge
+    from bot.records.stores import open_stores
 
     settings = _settings()
     if not yes:
-        typer.confirm(f"Delete all questions and feedback in {settings.data_dir}?", abort=True)
-    deleted = purge(settings.data_dir)
+        where = "the shared database" if settings.database_url else settings.data_dir
+        typer.confirm(f"Delete all questions and feedback in {where}?", abort=True)
+    deleted = open_stores(settings).purge()
     console.print(
         "Deleted " + ", ".join(f"{n} {table}" for table, n in deleted.items()) + ".", highlight=False
     )

@@ -51,3 +51,11 @@ class IndexWriteError(BasisError):
 
 class SyncError(BasisError):
     """`basis sync` cannot start: the tracked-sources file is missing or wrong."""
+
+
+class SharedStoreError(BasisError):
+    """The shared database (BASIS_DATABASE_URL) could not be reached or written."""
+
+
+class LockStoreUnreachableError(SharedStoreError):
+    """The shared writer lock could not be taken because its database is unreachable."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Literal
 
 SourceType = Literal[
@@ -188,3 +189,31 @@ class Answer:
     def abstained(self) -> bool:
         """True when Basis declined to answer; `mode` is the one source of truth."""
         return self.mode == "abstained"
+
+
+INTENT = "intent"  # the outcome of the audit line written before a knowledge-base change is made
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """Who changed (or read) what in the knowledge base, and when; one line of the audit trail."""
+
+    action: str
+    target: str
+    actor: str
+    sha256: str
+    at: str
+    source_url: str = ""
+    change: str = ""  # links a change's intent line to its outcome line
+
+
+def record(action: str, target: str, actor: str, sha256: str, source_url: str = "") -> AuditRecord:
+    return AuditRecord(
+        action,
+        target,
+        actor,
+        sha256,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+        source_url,
+        uuid.uuid4().hex,
+    )

@@ -35,9 +35,11 @@ from bot.indexing.chunking import ChunkerConfig
 from bot.indexing.embedder import Embedder, load_embedder
 from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
-from bot.models import Answer, Problem
+from bot.models import INTENT, Answer, Problem, record
 from bot.ranking.ranker import Ranker
-from bot.records.questions import QuestionLog
+from bot.records.audit import refused
+from bot.records.questions import QuestionRecords
+from bot.records.stores import Stores, open_stores
 from bot.reporting.build import ReportOptions, build_report
 from bot.reporting.model import CoverageReport
 from bot.retrieval.expansion import Query, expand
@@ -155,10 +157,10 @@ class Basis:
         self._live = _Live.of(index, glossary)
         self._llm = LlmClient.from_settings(settings)
         self.ranker = ranker or Ranker.load()
-        self._write_lock = threading.Lock()
+        self._stores: Stores | None = None
+        self._stores_lock = threading.Lock()
         self._swap_lock = threading.Lock()  # loads then swaps `_live` one at a time, newest last
         self._refused: Path | None = None  # the published build that last failed to load
-        self._questions: QuestionLog | None = None
 
     @classmethod
     def open(
@@ -249,11 +251,23 @@ class Basis:
 
     # The question log and the coverage report (bot/records, bot/reporting).
 
-    def questions(self) -> QuestionLog:
-        """The question log in `data/`, opened (and pruned) on first use."""
-        if self._questions is None:
-            self._questions = QuestionLog.open(self.settings.data_dir, self.settings.question_log_days)
-        return self._questions
+    @property
+    def stores(self) -> Stores:
+        """Where feedback, the question log, the audit trail and the writer lock live (`data/`,
+        or PostgreSQL with BASIS_DATABASE_URL), opened on first use."""
+        with self._stores_lock:
+            if self._stores is None:
+                self._stores = open_stores(self.settings)
+            return self._stores
+
+    def close(self) -> None:
+        """Send the writes still queued for the shared database, as far as it can."""
+        if self._stores is not None:
+            self._stores.close()
+
+    def questions(self) -> QuestionRecords:
+        """The question log, opened (and pruned) on first use."""
+        return self.stores.questions()
 
     def record(self, answer: Answer, *, origin: str, guild_id: int | None = None) -> bool:
         """Log an answered or declined question unless BASIS_QUESTION_LOG is off, or off for
@@ -281,9 +295,9 @@ class Basis:
             english=lambda question: _english(live, question),
             source_changes={doc: max(c.changed_on for c in cs) for doc, cs in live.changes.items()},
         )
-        entry = knowledge_store.record("report", f"last {options.days} days", actor, "")
+        entry = record("report", f"last {options.days} days", actor, "")
         outcome = f"{report.questions} questions, {len(report.gaps)} gaps, {report.down} 👎"
-        knowledge_store.audit(self.settings.data_dir, entry, outcome)
+        self.stores.audit.append(entry, outcome)
         return report
 
     def define(self, term: str) -> DefineResult:
@@ -349,22 +363,24 @@ class Basis:
         return True
 
     def _change(self, action: str, target: str, actor: str, plan: Callable[[], Edit]) -> KbChange:
-        """Plan one edit, log its intent (on disk), apply it and rebuild, then log the outcome; if
-        the rebuild fails the edit is undone and the old index stays. A refusal is logged too."""
+        """Plan one edit, log its intent (durably, under the writer lock), apply it and rebuild,
+        then log the outcome; if the rebuild fails the edit is undone and the old index stays. A
+        refusal (including an intent that could not be logged) is logged too."""
+        stores = self.stores
         with self._refusals_logged(action, target, actor), ExitStack() as held:
-            held.enter_context(knowledge_store.exclusive(self._write_lock))
+            held.enter_context(stores.writer.held())
             edit = plan()
+            stores.audit.append_now(edit.record, INTENT)
             held = held.pop_all()  # keep the writer lock past the refusal window
         with held:
-            knowledge_store.audit(self.settings.data_dir, edit.record, knowledge_store.INTENT)
             edit.apply()
             try:
                 report = self.rebuild()
             except Exception as exc:
                 edit.undo()
-                knowledge_store.audit(self.settings.data_dir, edit.record, f"failed and undone: {exc}")
+                stores.audit.append(edit.record, f"failed and undone: {exc}")
                 raise
-            knowledge_store.audit(self.settings.data_dir, edit.record, report.summary())
+            stores.audit.append(edit.record, report.summary())
         return KbChange(action, target, report, edit.notes + self._unaudited_notes())
 
     @contextmanager
@@ -377,11 +393,11 @@ class Basis:
 
     def kb_refused(self, action: str, target: str, actor: str, reason: str) -> None:
         """Audit a /kb attempt that was refused (not a moderator, bad upload, busy, …)."""
-        knowledge_store.refused(self.settings.data_dir, action, target, actor, reason)
+        refused(self.stores.audit, action, target, actor, reason)
 
     def unaudited(self) -> list[Problem]:
         """Imported files with no finished audit record (see `knowledge_store.unaudited`)."""
-        return knowledge_store.unaudited(self.settings.knowledge_dir, self.settings.data_dir)
+        return knowledge_store.unaudited(self.settings.knowledge_dir, self.stores.audit.rows())
 
     def _unaudited_notes(self) -> tuple[str, ...]:
         return tuple(f"warning: {p}" for p in self.unaudited())
@@ -423,7 +439,7 @@ class Basis:
             "reload",
             str(self.settings.knowledge_dir),
             actor,
-            lambda: Edit(knowledge_store.record("reload", "", actor, ""), lambda: None, lambda: None),
+            lambda: Edit(record("reload", "", actor, ""), lambda: None, lambda: None),
         )
 
     def sync(
@@ -431,7 +447,7 @@ class Basis:
     ) -> SyncReport:
         """`basis sync` and /kb sync: fetch the tracked official sources, write and re-index what
         changed; one writer at a time, and the old index serves questions until the new one is published."""
-        with knowledge_store.exclusive(self._write_lock):
+        with self.stores.writer.held():
             return run_sync(
                 self.settings,
                 lambda: self.rebuild().summary(),
@@ -439,6 +455,7 @@ class Basis:
                 now=now or datetime.now(UTC),
                 dry_run=dry_run,
                 sleep=sleep,
+                audit=self.stores.audit,
             )
 
     def kb_list(self) -> list[DocSummary]:

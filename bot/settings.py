@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         None, description="Redis shared by all processes for the rate limit (default: in-process)."
     )
+    database_url: SecretStr | None = Field(
+        None,
+        description="PostgreSQL shared by all processes for feedback, question log, audit and writer lock "
+        "(default: SQLite and files in data/).",
+    )
     max_upload_bytes: int = Field(2_000_000, description="Largest /kb add file or URL body.")
     fetch_timeout: float = Field(15.0, description="Seconds a URL import may take.")
     shard_count: int | None = Field(

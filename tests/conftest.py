@@ -14,7 +14,14 @@ from bot.indexing.build import BuildReport, build_index
 from bot.service import Basis, chunker_config
 from bot.settings import Settings, load_settings
 from tests.fakes import HashEmbedder
-from tests.services import REDIS_BINARY, REDIS_MISSING, RedisServer
+from tests.services import (
+    POSTGRES_MISSING,
+    REDIS_BINARY,
+    REDIS_MISSING,
+    PostgresServer,
+    RedisServer,
+    postgres_bin,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = date(2026, 12, 1)
@@ -31,6 +38,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "BASIS_INDEX_DIR",
         "BASIS_KNOWLEDGE_DIR",
         "BASIS_REDIS_URL",
+        "BASIS_DATABASE_URL",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -44,6 +52,17 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server.start()
     yield server
     server.kill()
+
+
+@pytest.fixture
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL cluster of this test's own; skipped only when the binaries are not installed."""
+    if postgres_bin() is None:
+        pytest.skip(POSTGRES_MISSING)
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.remove()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import numpy as np
 
@@ -39,3 +40,19 @@ class HashEmbedder:
     @property
     def encoded_texts(self) -> int:
         return sum(len(batch) for batch in self.calls)
+
+
+class ManualSpool:
+    """Stands in for `bot.records.spool.WriteSpool` where a test decides when queued writes run."""
+
+    def __init__(self) -> None:
+        self.queued: list[tuple[str, Callable[[], None]]] = []
+
+    def submit(self, description: str, write: Callable[[], None]) -> None:
+        self.queued.append((description, write))
+
+    def run(self) -> None:
+        """Run every queued write in order, as the flusher would once the store answers."""
+        while self.queued:
+            _, write = self.queued.pop(0)
+            write()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
+import psutil
+import psycopg
 import redis
 
 REDIS_BINARY = "redis-server"
@@ -57,3 +63,106 @@ class RedisServer:
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+POSTGRES_MISSING = (
+    "PostgreSQL's server binaries are not installed (Debian package postgresql; `make test` installs it)"
+)
+POSTGRES_USER = "postgres"  # initdb and postgres refuse to run as root; as root we run them as this user
+
+
+def postgres_bin() -> Path | None:
+    """The folder with `initdb` and `postgres`: Debian's newest version, else the PATH."""
+    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (folder / "initdb").is_file() and (folder / "postgres").is_file():
+            return folder
+    found = shutil.which("initdb")
+    return Path(found).parent if found and shutil.which("postgres") else None
+
+
+def _server_user() -> dict[str, str]:
+    """`subprocess` arguments that drop root to the `postgres` user (nothing when not root)."""
+    return {"user": POSTGRES_USER, "group": POSTGRES_USER} if os.geteuid() == 0 else {}
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster (fsync off) listening only on 127.0.0.1 on a free port, with
+    its unix socket in its own folder; it can be killed with SIGKILL and restarted on that port
+    and data folder. As root the folder is a fresh one under the system temp dir, owned by
+    `postgres` (the test's own tmp_path is not reachable by that user)."""
+
+    def __init__(self) -> None:
+        self.bin = postgres_bin()
+        assert self.bin, POSTGRES_MISSING
+        self.workdir = Path(tempfile.mkdtemp(prefix="basis-pg-"))
+        self.data = self.workdir / "data"
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, POSTGRES_USER, POSTGRES_USER)
+        subprocess.run(
+            [
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                POSTGRES_USER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+            ],
+            check=True,
+            cwd=self.workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            **_server_user(),
+        )
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://{POSTGRES_USER}@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        args = [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port)]
+        args += ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.workdir}"]
+        args += ["-c", "fsync=off", "-c", "full_page_writes=off"]
+        self.process = subprocess.Popen(
+            args, cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **_server_user()
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                psycopg.connect(self.url, connect_timeout=1).close()
+                return
+            except psycopg.OperationalError:
+                assert self.process.poll() is None, "postgres exited at start-up"
+                assert time.monotonic() < deadline, "postgres did not answer within 30 s"
+                time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL the server and its backends, as a crash would; the next start recovers."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        tree = [psutil.Process(self.process.pid)]
+        tree += tree[0].children(recursive=True)
+        for process in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+        psutil.wait_procs(tree, timeout=10)
+        self.process.wait()
+
+    def stop(self) -> None:
+        """A fast, clean shutdown (SIGINT)."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=30)
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+    def remove(self) -> None:
+        self.kill()
+        shutil.rmtree(self.workdir, ignore_errors=True)

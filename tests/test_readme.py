@@ -52,6 +52,10 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "rate_limit_count": ("3", 3),
     "rate_limit_seconds": ("30", 30.0),
     "redis_url": ("redis://127.0.0.1:6380/0", "redis://127.0.0.1:6380/0"),
+    "database_url": (
+        "postgresql://basis:pw@127.0.0.1:5433/basis",
+        "postgresql://basis:pw@127.0.0.1:5433/basis",
+    ),
     "max_upload_bytes": ("1000", 1000),
     "fetch_timeout": ("2.5", 2.5),
     "shard_count": ("4", 4),

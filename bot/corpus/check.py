@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bot.corpus.glossary_file import FILE_NAME, parse_glossary
@@ -12,14 +13,14 @@ from bot.corpus.source_changes import stale_problems
 from bot.models import Problem
 
 
-def check_knowledge(directory: Path, data_dir: Path | None = None) -> list[Problem]:
-    """Problems of every file and the glossary; with `data_dir`, also imported files the audit
-    log cannot vouch for. Sentences instructing an AI are warnings too."""
+def check_knowledge(directory: Path, audit_rows: Iterable[Mapping[str, str]] | None = None) -> list[Problem]:
+    """Problems of every file and the glossary; with the audit trail's rows, also imported files
+    it cannot vouch for. Sentences instructing an AI are warnings too."""
     loaded = load_knowledge(directory)
     problems = list(loaded.problems)
     problems.extend(p for doc in loaded.documents if (p := injection_problem(doc)))
-    if data_dir is not None:
-        problems.extend(unaudited(directory, data_dir))
+    if audit_rows is not None:
+        problems.extend(unaudited(directory, audit_rows))
     problems.extend(stale_problems(loaded.documents))
     glossary = directory / FILE_NAME
     if glossary.is_file():

@@ -3,32 +3,24 @@
 An upload is parsed before it is saved, so a malformed file is refused with
 its reason and never reaches the index, and it may not take the id of another
 document. A change is planned first (`Edit`), then its intent is appended to
-the audit log and flushed to disk, then it is applied, then its outcome is
-logged: a process killed in between leaves a file whose record says so.
-Refused attempts are logged too (who, what, why).
+the audit trail (kept by `bot.records.audit`, durable before the change),
+then it is applied, then its outcome is logged: a process killed in between
+leaves a file whose record says so. Refused attempts are logged too.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import threading
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.corpus.knowledge import IMPORTED, document_files
 from bot.corpus.loaders import SUFFIXES, document_from_bytes, slugify
 from bot.corpus.screening import injection_problem
-from bot.errors import BuildInProgressError, KnowledgeBaseError
-from bot.models import Document, Problem
-
-AUDIT_FILE = "audit.jsonl"
-INTENT = "intent"
+from bot.errors import KnowledgeBaseError
+from bot.models import INTENT, AuditRecord, Document, Problem, record
 
 
 @dataclass(frozen=True)
@@ -52,40 +44,6 @@ def _restorer(path: Path) -> Callable[[], None]:
             path.write_bytes(before)
 
     return undo
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    action: str
-    target: str
-    actor: str
-    sha256: str
-    at: str
-    source_url: str = ""
-    change: str = ""  # links a change's intent line to its outcome line
-
-
-def record(action: str, target: str, actor: str, sha256: str, source_url: str = "") -> AuditRecord:
-    return AuditRecord(
-        action,
-        target,
-        actor,
-        sha256,
-        datetime.now(UTC).isoformat(timespec="seconds"),
-        source_url,
-        uuid.uuid4().hex,
-    )
-
-
-@contextmanager
-def exclusive(lock: threading.Lock) -> Iterator[None]:
-    """One knowledge-base writer at a time; a second one is told to wait, not queued."""
-    if not lock.acquire(blocking=False):
-        raise BuildInProgressError("Another knowledge-base change is running; try again in a minute.")
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def add_file(
@@ -150,45 +108,16 @@ def remove(knowledge_dir: Path, doc_id: str, documents: dict[str, Document], act
     return Edit(record("remove", doc.path, actor, sha), path.unlink, _restorer(path))
 
 
-def audit(data_dir: Path, entry: AuditRecord, outcome: str) -> None:
-    """Append one line to the audit log and flush it to disk before returning.
-
-    `outcome` is `INTENT` for the line written before a change is made.
-    """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / AUDIT_FILE).open("a", encoding="utf-8") as log:
-        log.write(json.dumps({**asdict(entry), "outcome": outcome}, ensure_ascii=False) + "\n")
-        log.flush()
-        os.fsync(log.fileno())
-
-
-def refused(data_dir: Path, action: str, target: str, actor: str, reason: str) -> None:
-    """Log an attempt that was refused: who tried what, and why not."""
-    audit(data_dir, record(action, target, actor, ""), f"refused: {reason}")
-
-
-def audit_rows(data_dir: Path) -> list[dict[str, str]]:
-    path = data_dir / AUDIT_FILE
-    if not path.is_file():
-        return []
-    rows = []
-    for line in path.read_text("utf-8", errors="replace").splitlines():
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue  # a line cut short by a crash
-    return rows
-
-
-def unaudited(knowledge_dir: Path, data_dir: Path) -> list[Problem]:
-    """Imported files the audit log cannot vouch for: no record of who added them, or a change
-    whose intent was logged but never finished (the process stopped between saving and rebuilding)."""
+def unaudited(knowledge_dir: Path, audit_rows: Iterable[Mapping[str, str]]) -> list[Problem]:
+    """Imported files the audit rows (the audit trail's lines, oldest first) cannot vouch for: no
+    record of who added them, or a change whose intent was logged but never finished (the process
+    stopped between saving and rebuilding)."""
     folder = knowledge_dir / IMPORTED
     if not folder.is_dir():
         return []
-    latest: dict[tuple[str, str], dict[str, str]] = {}
+    latest: dict[tuple[str, str], Mapping[str, str]] = {}
     finished: set[str] = set()
-    for row in audit_rows(data_dir):
+    for row in audit_rows:
         if row.get("outcome") == INTENT:
             latest[(row.get("target", ""), row.get("sha256", ""))] = row
         elif row.get("change"):

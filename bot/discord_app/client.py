@@ -86,7 +86,7 @@ class BasisBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         log.info("logged in; loading the model and index")
         self.basis = await asyncio.to_thread(Basis.open, self.settings, self._embedder)
-        self.feedback = await asyncio.to_thread(FeedbackStore.open, self.settings.data_dir)
+        self.feedback = FeedbackStore(await asyncio.to_thread(self.basis.stores.feedback))
         self.add_dynamic_items(PassagesButton, VoteButton)
         for cog in (AskCog(self), DefineCog(self), KbCog(self)):
             await self.add_cog(cog)
@@ -157,6 +157,8 @@ class BasisBot(commands.AutoShardedBot):
     async def close(self) -> None:
         await super().close()
         await self.limiter.aclose()
+        if hasattr(self, "basis"):  # set up: send the writes still queued for the shared database
+            await asyncio.to_thread(self.basis.close)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from bot.models import Answer
 from bot.records import database
@@ -63,6 +64,72 @@ class Downvoted:
     last_at: datetime
 
 
+class QuestionRecords(Protocol):
+    """What the service and the report use of a question log (SQLite here, or `shared`)."""
+
+    def log(self, answer: Answer, *, origin: str, guild_id: int | None = None) -> None: ...
+
+    def prune(self) -> int: ...
+
+    def since(self, start: datetime) -> list[LoggedQuestion]: ...
+
+    def downvoted(self, start: datetime) -> list[Downvoted]: ...
+
+    def votes(self, start: datetime) -> tuple[int, int]: ...
+
+
+def logged_fields(answer: Answer) -> dict[str, object]:
+    """The columns of one logged question that come from the answer, in table order."""
+    return {
+        "lang": answer.lang,
+        "question": answer.question,
+        "declined": answer.abstained,
+        "decline_kind": answer.decline,
+        "passages": [
+            {"chunk_id": p.chunk.id, "doc_id": p.document.id, "score": round(p.score, 6)}
+            for p in answer.passages[:TOP_PASSAGES]
+        ],
+        "cited": sorted({c.passage.document.id for c in answer.citations}),
+        "answer_id": answer.id,
+        "answer": answer.text,
+        "latency_ms": latency_ms(answer),
+        "index_build": answer.index_build,
+    }
+
+
+def logged(
+    asked_at: datetime,
+    origin: str,
+    guild_id: int | None,
+    lang: str,
+    question: str,
+    declined: object,
+    decline_kind: str,
+    passages: list[dict],
+    cited: list[str],
+    answer_id: str,
+    answer: str,
+    latency_ms: float,
+    index_build: str,
+) -> LoggedQuestion:
+    """A stored row as a `LoggedQuestion` (the columns of `since`'s SELECT, JSON decoded)."""
+    return LoggedQuestion(
+        asked_at=asked_at,
+        origin=origin,
+        guild_id=guild_id,
+        lang=lang,
+        question=question,
+        declined=bool(declined),
+        decline_kind=decline_kind,
+        passages=tuple(LoggedPassage(**p) for p in passages),
+        cited=tuple(cited),
+        answer_id=answer_id,
+        answer=answer,
+        latency_ms=latency_ms,
+        index_build=index_build,
+    )
+
+
 def latency_ms(answer: Answer) -> float:
     """Time spent answering: every stage Basis timed, except loading the model."""
     return round(sum(v for k, v in answer.timings_ms.items() if k != "load"), 2)
@@ -84,31 +151,17 @@ class QuestionLog:
 
     def log(self, answer: Answer, *, origin: str, guild_id: int | None = None) -> None:
         """Record one answered or declined question (blocking: call it from a worker thread)."""
-        passages = [
-            {"chunk_id": p.chunk.id, "doc_id": p.document.id, "score": round(p.score, 6)}
-            for p in answer.passages[:TOP_PASSAGES]
-        ]
-        cited = sorted({c.passage.document.id for c in answer.citations})
+        fields = logged_fields(answer)
         now = self._clock()
         with database.connect(self.path) as db:
             db.execute(
-                "INSERT INTO questions (asked_at, origin, guild_id, lang, question, declined, "
-                "decline_kind, passages, cited, answer_id, answer, latency_ms, index_build) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO questions (asked_at, origin, guild_id, {', '.join(fields)}) "
+                f"VALUES (?, ?, ?{', ?' * len(fields)})",
                 (
                     _stamp(now),
                     origin,
                     guild_id,
-                    answer.lang,
-                    answer.question,
-                    int(answer.abstained),
-                    answer.decline,
-                    json.dumps(passages),
-                    json.dumps(cited),
-                    answer.id,
-                    answer.text,
-                    latency_ms(answer),
-                    answer.index_build,
+                    *(json.dumps(v) if isinstance(v, list) else v for v in fields.values()),
                 ),
             )
         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
@@ -134,21 +187,7 @@ class QuestionLog:
                 (_stamp(start),),
             ).fetchall()
         return [
-            LoggedQuestion(
-                asked_at=datetime.fromisoformat(r[0]),
-                origin=r[1],
-                guild_id=r[2],
-                lang=r[3],
-                question=r[4],
-                declined=bool(r[5]),
-                decline_kind=r[6],
-                passages=tuple(LoggedPassage(**p) for p in json.loads(r[7])),
-                cited=tuple(json.loads(r[8])),
-                answer_id=r[9],
-                answer=r[10],
-                latency_ms=r[11],
-                index_build=r[12],
-            )
+            logged(datetime.fromisoformat(r[0]), *r[1:7], json.loads(r[7]), json.loads(r[8]), *r[9:])
             for r in rows
         ]
 

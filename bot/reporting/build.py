@@ -16,7 +16,7 @@ import numpy as np
 
 from bot.indexing.embedder import Embedder
 from bot.models import Document
-from bot.records.questions import LoggedQuestion, QuestionLog
+from bot.records.questions import LoggedQuestion, QuestionRecords
 from bot.reporting.clusters import group
 from bot.reporting.model import CoverageReport, Day, DocumentUse, Gap, Latency
 from bot.reporting.sources import stale_documents
@@ -32,7 +32,7 @@ class ReportOptions:
 
 
 def build_report(
-    log: QuestionLog,
+    log: QuestionRecords,
     documents: Iterable[Document],
     embedder: Embedder,
     options: ReportOptions,

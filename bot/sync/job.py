@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from bot.corpus import knowledge_store
+from bot.models import record
+from bot.records.audit import AuditLog
 from bot.settings import Settings
 from bot.sync.report import SyncReport
 from bot.sync.run import Sleep, apply, sync_sources
@@ -34,25 +35,27 @@ def run_sync(
     now: datetime,
     dry_run: bool = False,
     sleep: Sleep = time.sleep,
+    audit: AuditLog | None = None,
 ) -> SyncReport:
-    """Sync every tracked source; `rebuild` (returning its summary) runs only when files changed."""
+    """Sync every tracked source; `rebuild` (returning its summary) runs only when files changed,
+    and the outcome goes to `audit`. Without both it is a dry run."""
     tracked = load_tracked(sources_path(settings))
     folder = settings.knowledge_dir / tracked.output
     report, plan = sync_sources(settings, tracked, folder, now, sleep)
-    report.dry_run = dry_run or rebuild is None
-    if report.dry_run or not (plan.files_changed or plan.state_changed):
+    report.dry_run = dry_run or rebuild is None or audit is None
+    if report.dry_run or audit is None or not (plan.files_changed or plan.state_changed):
         return report
     undo = apply(plan)
     target = str(folder.relative_to(settings.knowledge_dir))
-    entry = knowledge_store.record("sync", target, actor, _digest(folder / STATE_FILE))
+    entry = record("sync", target, actor, _digest(folder / STATE_FILE))
     if plan.files_changed:
         try:
             report.build = rebuild()
         except Exception as exc:
             undo()
-            knowledge_store.audit(settings.data_dir, entry, f"failed and undone: {exc}")
+            audit.append(entry, f"failed and undone: {exc}")
             raise
-    knowledge_store.audit(settings.data_dir, entry, " | ".join(report.lines()))
+    audit.append(entry, " | ".join(report.lines()))
     return report
 
 

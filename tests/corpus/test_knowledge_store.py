@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from pathlib import Path
 
 import pytest
 
 from bot.corpus import knowledge_store
 from bot.corpus.knowledge import load_knowledge
-from bot.errors import BuildInProgressError, DocumentError, KnowledgeBaseError
+from bot.errors import DocumentError, KnowledgeBaseError
 from tests.helpers import front_matter_doc, make_pdf
 
 
@@ -78,33 +76,6 @@ def test_remove(knowledge_dir: Path) -> None:
     with pytest.raises(KnowledgeBaseError, match="cannot be removed"):
         knowledge_store.remove(knowledge_dir, "glossary", documents, "m")
     assert (knowledge_dir / "glossary.yaml").is_file()
-
-
-def test_audit_log_appends_json_lines(tmp_path: Path) -> None:
-    first = knowledge_store.record("add", "imported/a.md", "mod#1", "a" * 64, "https://example.org/a")
-    knowledge_store.audit(tmp_path / "data", first, "ok")
-    knowledge_store.audit(
-        tmp_path / "data", knowledge_store.record("remove", "b.md", "mod#2", "b" * 64), "done"
-    )
-    lines = (tmp_path / "data" / "audit.jsonl").read_text("utf-8").splitlines()
-    rows = [json.loads(line) for line in lines]
-    assert [(r["action"], r["target"], r["actor"], r["outcome"]) for r in rows] == [
-        ("add", "imported/a.md", "mod#1", "ok"),
-        ("remove", "b.md", "mod#2", "done"),
-    ]
-    assert rows[0]["source_url"] == "https://example.org/a"
-
-
-def test_one_writer_at_a_time() -> None:
-    lock = threading.Lock()
-    lock.acquire()  # another writer holds it
-    with pytest.raises(BuildInProgressError, match="try again"), knowledge_store.exclusive(lock):
-        pass
-    assert lock.locked()  # the refused writer did not release someone else's lock
-    lock.release()
-    with knowledge_store.exclusive(lock):
-        assert lock.locked()
-    assert not lock.locked()
 
 
 def test_undo_puts_back_what_an_edit_changed(knowledge_dir: Path) -> None:

@@ -18,8 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.corpus import knowledge_store
 from bot.errors import BuildInProgressError, KnowledgeBaseError
+from bot.models import AuditRecord, record
+from bot.records.audit import FileAuditLog
 from bot.service import Basis
 from bot.settings import Settings
 from tests.fakes import HashEmbedder
@@ -49,19 +50,20 @@ basis.kb_add_file("widget-note.md", sys.stdin.buffer.read(), actor="mod#1")
 
 
 def audit_rows(settings: Settings) -> list[dict]:
-    return knowledge_store.audit_rows(settings.data_dir)
+    return FileAuditLog(settings.data_dir).rows()
 
 
 def test_intent_is_logged_before_the_file_is_saved(basis: Basis, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[str, bool]] = []
-    real_audit = knowledge_store.audit
+    real_audit = FileAuditLog.append
     target = basis.settings.knowledge_dir / "imported" / "widget-note.md"
 
-    def watching(data_dir: Path, entry: knowledge_store.AuditRecord, outcome: str) -> None:
+    def watching(log: FileAuditLog, entry: AuditRecord, outcome: str) -> None:
         seen.append((outcome, target.exists()))
-        real_audit(data_dir, entry, outcome)
+        real_audit(log, entry, outcome)
 
-    monkeypatch.setattr(knowledge_store, "audit", watching)
+    monkeypatch.setattr(FileAuditLog, "append", watching)
+    monkeypatch.setattr(FileAuditLog, "append_now", watching)
     change = basis.kb_add_file("widget-note.md", NOTE, actor="mod#1")
     assert seen == [("intent", False), (change.report.summary(), True)]
     intent, outcome = audit_rows(basis.settings)
@@ -118,13 +120,12 @@ def test_a_file_with_no_audit_record_is_reported(basis: Basis, caplog: pytest.Lo
     assert "imported/dropped.md: audit: no audit record" in caplog.text  # said at start-up
 
 
-def test_refused_attempts_are_logged(basis: Basis, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refused_attempts_are_logged(basis: Basis) -> None:
     with pytest.raises(KnowledgeBaseError):
         basis.kb_remove("no-such-doc", actor="eve")
     with pytest.raises(KnowledgeBaseError):
         basis.kb_add_file("tool.exe", b"MZ", actor="eve")
-    monkeypatch.setattr(basis, "_write_lock", _HeldLock())
-    with pytest.raises(BuildInProgressError):
+    with basis.stores.writer.held(), pytest.raises(BuildInProgressError):  # another writer holds it
         basis.kb_reload(actor="mod#2")
     rows = [
         (r["action"], r["target"], r["actor"], r["outcome"].split(":")[0]) for r in audit_rows(basis.settings)
@@ -136,13 +137,6 @@ def test_refused_attempts_are_logged(basis: Basis, monkeypatch: pytest.MonkeyPat
     ]
 
 
-class _HeldLock:
-    """A writer lock someone else holds."""
-
-    def acquire(self, blocking: bool = True) -> bool:
-        return False
-
-
 def _env(settings: Settings) -> dict[str, str]:
     return {"BASIS_DATA_DIR": str(settings.data_dir), "BASIS_INDEX_DIR": str(settings.index_dir)}
 
@@ -151,6 +145,6 @@ def test_audit_lines_are_fsynced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     synced: list[int] = []
     real_fsync = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
-    knowledge_store.audit(tmp_path, knowledge_store.record("add", "imported/a.md", "m", "a" * 64), "intent")
+    FileAuditLog(tmp_path).append(record("add", "imported/a.md", "m", "a" * 64), "intent")
     assert len(synced) == 1
     assert json.loads((tmp_path / "audit.jsonl").read_text("utf-8"))["outcome"] == "intent"
