@@ -19,6 +19,9 @@ import psycopg
 from bot.errors import SharedStoreError
 
 CONNECT_TIMEOUT = 3  # seconds before a connection attempt gives up
+# A statement the server has not finished in 10 s is cancelled, so a queued write on a stalled
+# server fails (and is retried) instead of holding up every write behind it.
+SERVER_OPTIONS = "-c statement_timeout=10000"
 MIGRATE_KEY = 0x6261_7369_0001  # advisory lock keys: the migrations, and the single writer
 WRITER_KEY = 0x6261_7369_0002
 
@@ -96,7 +99,7 @@ class Postgres:
     @contextmanager
     def connect(self) -> Iterator[psycopg.Connection]:
         """One connection in one transaction, committed when the block ends without an error."""
-        with psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT) as db:
+        with psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT, options=SERVER_OPTIONS) as db:
             yield db
 
     def session(self) -> psycopg.Connection:

@@ -46,8 +46,13 @@ LOCK_UNREACHABLE = (
 
 
 class Spool(Protocol):
+    """What the stores need of `bot.records.spool.WriteSpool` (tests hand in a manual one)."""
+
     def submit(self, description: str, write: Callable[[], None]) -> None:
         """Queue `write`; never blocks, never raises."""
+
+    def close(self, timeout: float) -> int:
+        """Send what it can within `timeout`, stop, and return how many writes were left unsent."""
 
 
 @contextmanager

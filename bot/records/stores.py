@@ -26,6 +26,7 @@ from bot.records.shared import (
     SharedQuestionLog,
     Spool,
 )
+from bot.records.spool import WriteSpool
 from bot.records.writer_lock import LocalWriterLock, WriterLock
 from bot.settings import Settings
 
@@ -95,10 +96,8 @@ class SharedStores:
         return self.db.purge()
 
     def close(self) -> None:
-        close = getattr(self.spool, "close", None)
-        if close is not None:
-            atexit.unregister(close)
-            close(SPOOL_CLOSE_SECONDS)
+        atexit.unregister(self.spool.close)
+        self.spool.close(SPOOL_CLOSE_SECONDS)
 
 
 def open_stores(settings: Settings, spool: Spool | None = None) -> Stores:
@@ -120,8 +119,6 @@ def open_stores(settings: Settings, spool: Spool | None = None) -> Stores:
 
 
 def _start_spool() -> Spool:
-    from bot.records.spool import WriteSpool
-
     spool = WriteSpool("postgres", SPOOL_CAPACITY, transient=is_transient)
     spool.start()
     atexit.register(spool.close, SPOOL_CLOSE_SECONDS)

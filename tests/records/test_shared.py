@@ -14,7 +14,7 @@ import pytest
 
 from bot.errors import BuildInProgressError, LockStoreUnreachableError
 from bot.models import INTENT, record
-from bot.records.postgres import MIGRATIONS, Postgres
+from bot.records.postgres import MIGRATIONS, Postgres, is_transient
 from bot.records.shared import (
     LOCK_UNREACHABLE,
     AdvisoryWriterLock,
@@ -79,6 +79,15 @@ def test_two_processes_migrating_at_once_migrate_one_after_the_other(
     db = Postgres(postgres_server.url)
     assert _count(db, "schema_version") == len(MIGRATIONS)
     assert _count(db, "meta") == 1  # one salt
+
+
+def test_a_stalled_statement_is_cancelled_so_queued_writes_behind_it_move_on(db: Postgres) -> None:
+    with db.connect() as conn:
+        assert conn.execute("SHOW statement_timeout").fetchone()[0] == "10s"
+        conn.execute("SET LOCAL statement_timeout = 50")
+        with pytest.raises(psycopg.OperationalError) as stalled:
+            conn.execute("SELECT pg_sleep(5)")
+    assert is_transient(stalled.value)  # the spool retries it rather than dropping it
 
 
 def test_question_log_round_trip(db: Postgres) -> None:
