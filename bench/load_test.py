@@ -1,8 +1,9 @@
 """Two `basis run` processes under load, with a knowledge-base change in the middle.
 
 Through the local Discord emulator, two real `basis run` subprocesses each run half the shards
-over one copy of the knowledge base and index, one Redis (the shared rate limit) and one shared
-data directory. Simulated users in guilds on every shard ask `/ask` questions on a seeded
+over one copy of the knowledge base and index, one Redis (the shared rate limit) and one
+PostgreSQL (feedback, question log, audit trail, writer lock; `--state sqlite`: one shared data
+directory instead). Simulated users in guilds on every shard ask `/ask` questions on a seeded
 schedule (each user's questions reach both processes); halfway through a moderator adds a
 document with `/kb add` through one process. Checked, and the exit status says whether all held:
 
@@ -43,9 +44,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.fill_question_log import IN_SCOPE, IN_SCOPE_ZH, OUT_OF_SCOPE  # noqa: E402
 from bot.glossary import Glossary  # noqa: E402
-from bot.records.questions import LoggedQuestion, QuestionLog  # noqa: E402
+from bot.records.questions import LoggedQuestion  # noqa: E402
+from bot.records.stores import open_stores  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
 from tests.discord_app.emulator import DiscordEmulator, RestCall, SentInteraction, Upload  # noqa: E402
-from tests.services import RedisServer  # noqa: E402
+from tests.services import PostgresServer, RedisServer  # noqa: E402
 
 PROCESSES = 2
 RATE_LIMIT = 5
@@ -207,19 +210,32 @@ def machine() -> str:
 
 
 @contextlib.contextmanager
-def shared_state(env: dict[str, str], workdir: Path) -> Iterator[str]:
+def shared_state(env: dict[str, str], workdir: Path, backend: str) -> Iterator[str]:
     """Where both processes keep feedback, the question log and the audit trail, set in `env`;
-    yields a description. Today one SQLite data directory both open (the embedded default);
-    switching to PostgreSQL is setting BASIS_DATABASE_URL here to a server started here."""
+    yields a description. `postgres` (the default): a PostgreSQL server started here, named by
+    BASIS_DATABASE_URL. `sqlite`: one SQLite data directory both open (the embedded default)."""
     data = workdir / "data"
     env["BASIS_DATA_DIR"] = str(data)
-    yield f"SQLite in one shared data directory ({data})"
+    if backend == "sqlite":
+        yield f"SQLite in one shared data directory ({data})"
+        return
+    server = PostgresServer()
+    try:
+        server.start()
+        env["BASIS_DATABASE_URL"] = server.url
+        yield f"PostgreSQL {server.url.rsplit('@', 1)[-1]} (BASIS_DATABASE_URL)"
+    finally:
+        server.remove()
 
 
 def logged_answers(env: dict[str, str], since: datetime) -> dict[str, LoggedQuestion]:
-    """The question log both processes wrote, by answer id."""
-    log = QuestionLog.open(Path(env["BASIS_DATA_DIR"]), retention_days=90)
-    return {q.answer_id: q for q in log.since(since)}
+    """The question log both processes wrote, by answer id (read through the same stores)."""
+    settings = load_settings(data_dir=Path(env["BASIS_DATA_DIR"]), database_url=env.get("BASIS_DATABASE_URL"))
+    stores = open_stores(settings)
+    try:
+        return {q.answer_id: q for q in stores.questions().since(since)}
+    finally:
+        stores.close()
 
 
 class IndexWatcher(threading.Thread):
@@ -520,7 +536,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> list[str]:
             "BASIS_SHARD_COUNT": str(args.shards),
             "BASIS_QUESTION_LOG": "true",
         }
-        with shared_state(env, workdir) as state:
+        with shared_state(env, workdir, args.state) as state:
             planned = plan(args, question_pools(workdir / "knowledge"), len(channels), change_at)
             print(
                 f"settings                {args.questions} questions, {args.users} users, "
@@ -576,6 +592,12 @@ def main() -> int:
         "--index-from",
         type=Path,
         help="An index folder whose current build seeds the vectors (faster build).",
+    )
+    parser.add_argument(
+        "--state",
+        choices=("postgres", "sqlite"),
+        default="postgres",
+        help="Where feedback, the question log, audit trail and writer lock are shared.",
     )
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder (logs, data).")
     args = parser.parse_args()
