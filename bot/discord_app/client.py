@@ -33,6 +33,7 @@ from bot.discord_app.index_watch import IndexWatch
 from bot.discord_app.rate_limit import make_limiter
 from bot.discord_app.replies import NO_MENTIONS
 from bot.discord_app.sharding import IdentifyGate, launch_in_waves, shard_plan
+from bot.discord_app.shared_identify import Gate, identify_gate
 from bot.discord_app.sync_report import DailySync
 from bot.discord_app.views import PassagesButton, VoteButton
 from bot.errors import ConfigError
@@ -81,7 +82,7 @@ class BasisBot(commands.AutoShardedBot):
         self.settings = settings
         self.limiter = make_limiter(settings)
         self._embedder = embedder
-        self.identify_gate = IdentifyGate(1)
+        self.identify_gate: Gate = IdentifyGate(1)  # replaced at launch, once max_concurrency is known
 
     async def setup_hook(self) -> None:
         log.info("logged in; loading the model and index")
@@ -119,7 +120,7 @@ class BasisBot(commands.AutoShardedBot):
         self._connection.shard_count = self.shard_count
         shard_ids = self.shard_ids or range(self.shard_count)
         self._connection.shard_ids = shard_ids
-        self.identify_gate = IdentifyGate(limits.get("max_concurrency", 1))
+        self.identify_gate = identify_gate(self.settings, limits.get("max_concurrency", 1))
         if limits.get("remaining", len(shard_ids)) < len(shard_ids):
             log.warning(
                 "Discord allows %s more session starts before it resets in %s ms; %d shards to start",
@@ -157,6 +158,7 @@ class BasisBot(commands.AutoShardedBot):
     async def close(self) -> None:
         await super().close()
         await self.limiter.aclose()
+        await self.identify_gate.aclose()
         if hasattr(self, "basis"):  # set up: send the writes still queued for the shared database
             await asyncio.to_thread(self.basis.close)
 

@@ -43,6 +43,16 @@ return tonumber(oldest[2]) + window - now
 """
 
 
+def redis_client(url: str) -> redis.Redis:
+    """A client that gives up quickly (no retries), so an outage costs a question little time."""
+    return redis.from_url(
+        url,
+        socket_timeout=REDIS_TIMEOUT,
+        socket_connect_timeout=REDIS_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
 class RateLimiter(Protocol):
     """Counts a question against its asker's budget; a refusal text means it was over."""
 
@@ -76,14 +86,7 @@ class RedisLimiter:
 
     @classmethod
     def from_url(cls, url: str, count: int, seconds: float) -> RedisLimiter:
-        """A client that gives up quickly (no retries), so an outage costs a question little time."""
-        client = redis.from_url(
-            url,
-            socket_timeout=REDIS_TIMEOUT,
-            socket_connect_timeout=REDIS_TIMEOUT,
-            retry=Retry(NoBackoff(), 0),
-        )
-        return cls(client, count, seconds)
+        return cls(redis_client(url), count, seconds)
 
     async def refusal(self, user_id: int) -> str | None:
         try:

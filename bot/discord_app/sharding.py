@@ -101,8 +101,8 @@ async def launch_in_waves(
 class IdentifyGate:
     """Holds back an IDENTIFY until its rate-limit key has been quiet for `IDENTIFY_INTERVAL` seconds.
 
-    One gate per process: shards of other processes are not seen, so processes that start at
-    the same moment with overlapping keys still rely on Discord's refusal and discord.py's retry.
+    One gate per process: shards of other processes are not seen; with Redis,
+    `shared_identify.SharedIdentifyGate` adds the pace across processes.
     """
 
     def __init__(
@@ -129,3 +129,6 @@ class IdentifyGate:
                 if delay > 0:
                     await self._sleep(delay)
             self._last[key] = self._clock()
+
+    async def aclose(self) -> None:
+        """Nothing to release (the shared gate closes its Redis client)."""
