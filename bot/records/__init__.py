@@ -1,2 +1,3 @@
-"""What Basis remembers in `data/`: one SQLite file, its schema versions, the question log;
-and `spool`, the bounded retry queue in front of a shared store."""
+"""What Basis remembers: feedback, the question log, the audit trail and the single-writer lock,
+in `data/` (one SQLite file and `audit.jsonl`) or in PostgreSQL (`stores` picks); and `spool`,
+the bounded retry queue in front of the shared store."""
