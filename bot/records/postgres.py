@@ -4,17 +4,21 @@ schema migrations, the salt, purge.
 The same scheme as the SQLite file (`database`): hand-written SQL migrations appended to a
 tuple, the applied ones recorded in `schema_version`. They run in one transaction holding a
 transaction-level advisory lock, so processes starting together migrate one after the other and
-each sees the finished schema. Connections are short-lived, one per call, so a restarted server
-is simply used again by the next call.
+each sees the finished schema. Calls borrow a connection from a small pool (psycopg-pool), which
+checks it before lending it, so after a server restart a dead connection is replaced rather
+than failing the call; a borrower waits at most `BORROW_TIMEOUT` seconds.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 from bot.errors import SharedStoreError
 
@@ -22,6 +26,16 @@ CONNECT_TIMEOUT = 3  # seconds before a connection attempt gives up
 # A statement the server has not finished in 10 s is cancelled, so a queued write on a stalled
 # server fails (and is retried) instead of holding up every write behind it.
 SERVER_OPTIONS = "-c statement_timeout=10000"
+POOL_SIZE = 4  # connections a process keeps open at most: the spool's writer and a few readers
+# Longest wait to borrow a connection: a button press must be answered within Discord's 3 s even
+# while the server is away (the pool then has no connection to lend).
+BORROW_TIMEOUT = 1.0
+# The pool retries a lost connection with growing waits; it gives up after this many seconds
+# and starts afresh at the next borrow, so a server that is back is used within seconds.
+RECONNECT_SECONDS = 5.0
+# The pool warns at every reconnection attempt; the spool already says once per outage that the
+# server is unreachable and once that it is back, so only the pool's errors are kept.
+logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
 MIGRATE_KEY = 0x6261_7369_0001  # advisory lock keys: the migrations, and the single writer
 WRITER_KEY = 0x6261_7369_0002
 
@@ -95,12 +109,38 @@ class Postgres:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self._pool: ConnectionPool | None = None
+        self._pool_lock = threading.Lock()
+
+    def _connections(self) -> ConnectionPool:
+        """The pool, opened on first use (it starts connecting in the background)."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ConnectionPool(
+                    self.url,
+                    min_size=1,
+                    max_size=POOL_SIZE,
+                    timeout=BORROW_TIMEOUT,
+                    check=ConnectionPool.check_connection,
+                    kwargs={"connect_timeout": CONNECT_TIMEOUT, "options": SERVER_OPTIONS},
+                    name="basis",
+                    reconnect_timeout=RECONNECT_SECONDS,
+                    open=True,
+                )
+            return self._pool
 
     @contextmanager
     def connect(self) -> Iterator[psycopg.Connection]:
         """One connection in one transaction, committed when the block ends without an error."""
-        with psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT, options=SERVER_OPTIONS) as db:
+        with self._connections().connection() as db:
             yield db
+
+    def close(self) -> None:
+        """Close the pool's connections (a later call opens a new pool)."""
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
     def session(self) -> psycopg.Connection:
         """A connection in autocommit mode for session-level advisory locks; the caller closes it."""

@@ -98,6 +98,7 @@ class SharedStores:
     def close(self) -> None:
         atexit.unregister(self.spool.close)
         self.spool.close(SPOOL_CLOSE_SECONDS)
+        self.db.close()
 
 
 def open_stores(settings: Settings, spool: Spool | None = None) -> Stores:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,10 +43,11 @@ with AdvisoryWriterLock(Postgres(sys.argv[1])).held():
 
 
 @pytest.fixture
-def db(postgres_server: PostgresServer) -> Postgres:
+def db(postgres_server: PostgresServer) -> Iterator[Postgres]:
     database = Postgres(postgres_server.url)
     database.prepare()
-    return database
+    yield database
+    database.close()
 
 
 def _count(db: Postgres, table: str) -> int:
@@ -63,6 +65,7 @@ def test_migrations_from_empty_and_again_add_nothing(postgres_server: PostgresSe
     assert db.salt() == salt and len(salt) == 32
     for table in ("meta", "answers", "feedback", "questions", "audit"):
         assert _count(db, table) == (1 if table == "meta" else 0)
+    db.close()
 
 
 def test_two_processes_migrating_at_once_migrate_one_after_the_other(
@@ -79,6 +82,30 @@ def test_two_processes_migrating_at_once_migrate_one_after_the_other(
     db = Postgres(postgres_server.url)
     assert _count(db, "schema_version") == len(MIGRATIONS)
     assert _count(db, "meta") == 1  # one salt
+    db.close()
+
+
+def test_calls_reuse_a_pooled_connection_and_replace_it_after_a_restart(
+    postgres_server: PostgresServer,
+) -> None:
+    db = Postgres(postgres_server.url)
+    try:
+        pids = []
+        for _ in range(10):
+            with db.connect() as conn:
+                pids.append(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
+        assert len(set(pids)) <= 2  # one or two connections lent ten times, not ten new ones
+        postgres_server.restart()
+        deadline = time.monotonic() + 10
+        while True:  # a dead connection is checked, dropped and replaced once the server answers
+            try:
+                with db.connect() as conn:
+                    assert conn.execute("SELECT pg_backend_pid()").fetchone()[0] not in pids
+                break
+            except psycopg.OperationalError:  # the pool's reconnection backoff has not come round yet
+                assert time.monotonic() < deadline, "no new connection within 10 s of the restart"
+    finally:
+        db.close()
 
 
 def test_a_stalled_statement_is_cancelled_so_queued_writes_behind_it_move_on(db: Postgres) -> None:
