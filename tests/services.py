@@ -8,8 +8,10 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -166,3 +168,32 @@ class PostgresServer:
     def remove(self) -> None:
         self.kill()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+HOLD_LOCK = """
+import sys, time
+from bot.records.postgres import Postgres
+from bot.records.shared import AdvisoryWriterLock
+with AdvisoryWriterLock(Postgres(sys.argv[1])).held():
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+@contextlib.contextmanager
+def writer_lock_held_elsewhere(url: str) -> Iterator[subprocess.Popen[str]]:
+    """A separate process holding the PostgreSQL writer lock until the block ends (it is then
+    killed, as a crash would end it, so the server frees the lock when it notices)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, url],
+        env={"PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "held"
+        yield child
+    finally:
+        child.kill()
+        child.wait()

@@ -3,11 +3,8 @@ while another process holds the advisory lock, and goes through once that proces
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -20,12 +17,10 @@ from bot.service import Basis
 from bot.settings import Settings
 from tests.conftest import TODAY
 from tests.fakes import HashEmbedder
-from tests.records.test_shared import HOLD_LOCK
-from tests.services import PostgresServer
+from tests.services import PostgresServer, writer_lock_held_elsewhere
 
 pytestmark = pytest.mark.services
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTE = b"# Widget note\n\nWidgets bound for Ruritania need a widget licence.\n"
 
 
@@ -43,20 +38,9 @@ def test_a_change_waits_for_the_writer_in_another_process(
     shared: Basis, postgres_server: PostgresServer
 ) -> None:
     target = shared.settings.knowledge_dir / "imported" / "widget-note.md"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, postgres_server.url],
-        env={"PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(BuildInProgressError) as refused:
-            shared.kb_add_file("widget-note.md", NOTE, actor="mod#2")
-        assert str(refused.value) == BUSY and not target.exists()
-    finally:
-        holder.kill()
-        holder.wait()
+    with writer_lock_held_elsewhere(postgres_server.url), pytest.raises(BuildInProgressError) as refused:
+        shared.kb_add_file("widget-note.md", NOTE, actor="mod#2")
+    assert str(refused.value) == BUSY and not target.exists()
     deadline = time.monotonic() + 10
     while True:  # the server frees the dead process's lock when it notices the lost session
         try:

@@ -8,17 +8,10 @@ from bot.indexing import store
 from bot.service import Basis
 from bot.settings import Settings
 from tests.faults.index_worker import result, spawn
-from tests.helpers import front_matter_doc
+from tests.test_service_refresh import NOTE, OLD_QUESTION, QUESTION
 
 pytestmark = pytest.mark.faults
 
-NOTE = front_matter_doc(
-    "encryption-note",
-    body="## Encryption\n\nMass-market encryption items may qualify for a licence exception.\n",
-    title="Encryption items",
-)
-QUESTION = "Do mass-market encryption items qualify for a licence exception?"
-OLD_QUESTION = "When is releasing technology to a foreign person a deemed export?"
 ROUNDS = 12
 
 

@@ -26,20 +26,12 @@ from bot.records.shared import (
 from bot.records.writer_lock import BUSY
 from tests.fakes import ManualSpool
 from tests.records.seed import NOW, USER_ID, Clock, answer
-from tests.services import PostgresServer, free_port
+from tests.services import PostgresServer, free_port, writer_lock_held_elsewhere
 
 pytestmark = pytest.mark.services
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATE = "import sys; from bot.records.postgres import Postgres; Postgres(sys.argv[1]).prepare()"
-HOLD_LOCK = """
-import sys, time
-from bot.records.postgres import Postgres
-from bot.records.shared import AdvisoryWriterLock
-with AdvisoryWriterLock(Postgres(sys.argv[1])).held():
-    print("held", flush=True)
-    time.sleep(120)
-"""
 
 
 @pytest.fixture
@@ -258,19 +250,12 @@ def test_the_writer_lock_refuses_a_second_writer_and_frees_on_release(db: Postgr
 
 
 def test_a_lock_held_by_another_process_is_freed_when_it_dies(db: Postgres) -> None:
-    child = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, db.url],
-        env={"PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert child.stdout.readline().strip() == "held"
-        with pytest.raises(BuildInProgressError, match="try again"), AdvisoryWriterLock(db).held():
-            pass
-    finally:
-        child.kill()
-        child.wait()
+    with (
+        writer_lock_held_elsewhere(db.url),
+        pytest.raises(BuildInProgressError, match="try again"),
+        AdvisoryWriterLock(db).held(),
+    ):
+        pass
     deadline = time.monotonic() + 10
     while True:  # the server notices the lost session and frees its lock
         try:
