@@ -110,7 +110,7 @@ def _build(settings: Settings, strict: bool = False):
     from bot.indexing.progress import ProgressLines
     from bot.service import build
 
-    embedder = load_embedder(settings.model, settings.device)
+    embedder = load_embedder(settings.model, settings.device, settings.torch_threads)
     if not errors.is_terminal:
         return build(
             settings, embedder, ProgressLines(lambda line: errors.print(line, highlight=False)), strict=strict
@@ -336,6 +336,41 @@ def ranker_train(
     )
     for name, recall in report.recall.items():
         console.print(f"Recall@5 {name}: {recall}", highlight=False)
+    console.print(f"Decline threshold (calibrated): {report.threshold:.4f}", highlight=False)
+    for part_name, table in report.declines.items():
+        for group, counts in table.items():
+            console.print(escape(f"Declines, {part_name}, {group}: {counts.line()}"), highlight=False)
+
+
+@ranker_app.command("tune")
+def ranker_tune(
+    seed: Annotated[int, typer.Option(help="Seed for shuffling and initialisation.")] = 0,
+    epochs: Annotated[int, typer.Option(help="Passes over the training questions.")] = 2,
+    layers: Annotated[int, typer.Option(help="Top transformer layers that learn.")] = 3,
+    threads: Annotated[int, typer.Option(help="Torch threads for training.")] = 1,
+    index: IndexOpt = None,
+) -> None:
+    """Fine-tune the MiniLM bi-encoder on bot/ranking/questions (seeded; writes bot/indexing/weights).
+
+    Reads the chunks of both built indexes (any model). Then rebuild both indexes and run
+    `basis ranker train`: `make models` does it all."""
+    from bot.finetune import TextIndex, TuneConfig, tune
+
+    settings = _settings(index)
+    knowledge = TextIndex.open(settings.index_dir, settings.knowledge_dir)
+    corpus = TextIndex.open(settings.corpus_index_dir, settings.knowledge_dir)
+    report = tune(
+        {"knowledge": knowledge, "shared-corpus": corpus},
+        TuneConfig(seed=seed, epochs=epochs, layers=layers, threads=threads),
+    )
+    console.print(
+        escape(
+            f"Fine-tuned on {report.examples} questions in {report.steps} steps ({report.seconds} s); "
+            f"loss {report.losses[:1]} → {report.losses[-1:]}; "
+            f"wrote {report.path} (sha256 {report.sha256[:12]})."
+        ),
+        highlight=False,
+    )
 
 
 @kb_app.command("check")

@@ -126,7 +126,9 @@ class Report:
             if row.get("expect_abstain"):
                 bucket.abstain_rows += 1
                 bucket.abstain_right += answer.abstained
-            elif "expect_abstain" in row:
+            elif not row.get("abstain_optional"):
+                # Every answerable question counts, whether or not its set spells out
+                # `expect_abstain: false`: a false decline is an error on every set.
                 bucket.answer_rows += 1
                 bucket.false_abstentions += answer.abstained
             facts = row.get("answer_any") or []

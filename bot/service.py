@@ -171,7 +171,7 @@ class Basis:
         clock: Clock = system_today,
     ) -> Basis:
         """Load the model and the live index; slow, so front ends call it off the event loop."""
-        embedder = embedder or load_embedder(settings.model, settings.device)
+        embedder = embedder or load_embedder(settings.model, settings.device, settings.torch_threads)
         index = LoadedIndex.open(settings.index_dir, manifest_settings(embedder, chunker_config(settings)))
         basis = cls(settings, embedder, index, Glossary.load(settings.knowledge_dir), ranker, clock)
         for problem in basis.unaudited():
@@ -192,6 +192,10 @@ class Basis:
 
     def search(self, question: str, k: int | None = None, context: str | None = None) -> SearchResult:
         return self._search(self._serving(), question, k, context)
+
+    def query(self, question: str) -> Query:
+        """The question as each retriever reads it (checked, instructions stripped, expanded)."""
+        return self._query(self._serving(), question, None)
 
     def pool(self, question: str) -> Pool:
         """The fused candidates and their features before re-ranking (for training the ranker)."""

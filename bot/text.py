@@ -12,6 +12,7 @@ quotes stay exact substrings of their passage.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 ABBREVIATIONS = frozenset(
     [
@@ -87,6 +88,39 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\(\w{1,4}\)|\d+\.)\s)")
 CANDIDATE = re.compile(r"[.!?。！？]+[\"'”’)\]]*(?=\s|$)|[。！？]")
 CLAUSE_END = re.compile(r"(?<=[.;:?!])\s+(?=[\"“(A-Z0-9§])|(?<=[。！？；])")
+
+
+@cache
+def _to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Chinese text in Simplified characters (實體清單 → 实体清单); other text unchanged. The glossary,
+    the tokenizer's dictionary and CC-CEDICT lookups all read Simplified."""
+    return _to_simplified().convert(text) if CJK.search(text) else text
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2"], lower=True))
+
+
+def is_common_word(word: str) -> bool:
+    """Whether `word` is an ordinary English dictionary word ("lab", "chips", "companies"), which
+    a capital or a possessive does not make a name; "Seagate" or "Huawei" are not (Webster's
+    Second, through the `english-words` package)."""
+    folded = word.casefold()
+    words = _english_words()
+    return any(
+        form in words
+        for form in (folded, folded.removesuffix("s"), folded.removesuffix("es"), folded.removesuffix("'s"))
+        if form
+    )
 
 
 def detect_language(text: str) -> str:

@@ -12,54 +12,27 @@ the same data gives the same committed model.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from bot.answering.answer import decline_reason
 from bot.answering.citations import pinpoint
 from bot.answering.extractive import sentence_features
 from bot.evaluation import first_hit, normalise
 from bot.ranking.features import NAMES
+from bot.ranking.labelled import data_hash, load_rows, part, split
 from bot.ranking.model import LinearModel, save_model
 from bot.ranking.ranker import PASSAGE_MODEL, SCOPE_MODEL, SENTENCE_MODEL, SENTENCE_NAMES, Ranker
 from bot.ranking.scope import SCOPE_NAMES
 from bot.service import Basis
 from bot.text import split_sentences
 
-DATA = Path(__file__).parent / "ranking" / "questions"
-HELD_OUT = 3  # of 10 hash buckets
+MAX_FALSE_DECLINES = 0.03  # of answerable questions: the project's bound
 SEED = 0
-
-
-def split(question_id: str) -> str:
-    """`heldout` for 30 % of ids, `train` for the rest; stable across runs and machines."""
-    bucket = int(hashlib.sha256(question_id.encode()).hexdigest(), 16) % 10
-    return "heldout" if bucket < HELD_OUT else "train"
-
-
-def load_rows(corpus: str) -> list[dict[str, Any]]:
-    """The labelled questions for one corpus (`knowledge` or `shared-corpus`)."""
-    rows = []
-    for path in sorted(DATA.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                if row.get("corpus") == corpus:
-                    rows.append(row)
-    return rows
-
-
-def data_hash() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(DATA.glob("*.jsonl")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _holds(text: str, phrases: list[str]) -> bool:
@@ -92,13 +65,95 @@ def sentence_examples(basis: Basis, rows: list[dict[str, Any]]) -> Iterator[tupl
             yield features, labels
 
 
-def scope_examples(basis: Basis, rows: list[dict[str, Any]]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(scope features, 1 in scope / 0 out of scope) of each question; optional rows are left out."""
+@dataclass(frozen=True)
+class ScopeCase:
+    """One question's scope features, whether it is answerable, and any decline that does not
+    depend on the threshold (`request`, `uncovered`)."""
+
+    corpus: str
+    lang: str
+    features: tuple[float, ...]
+    answerable: bool
+    other: str | None
+
+
+def scope_cases(basis: Basis, corpus: str, rows: list[dict[str, Any]]) -> list[ScopeCase]:
+    """Every row but the optional ones, searched once."""
+    cases = []
     for row in rows:
         if row.get("abstain_optional"):
             continue
         result = basis.search(row["question"])
-        yield np.asarray([result.scope]), np.asarray([0 if row.get("expect_abstain") else 1])
+        other = decline_reason(result, basis.ranker, abstain_threshold=-1.0)
+        cases.append(
+            ScopeCase(corpus, row.get("lang", "en"), result.scope, not row.get("expect_abstain"), other)
+        )
+    return cases
+
+
+def out_of_fold(cases: list[ScopeCase], folds: int = 5) -> np.ndarray:
+    """Scope probabilities for `cases` from models that never saw them (k-fold, seeded), so the
+    threshold is calibrated on questions held apart from the fit it calibrates."""
+    x = np.asarray([c.features for c in cases])
+    y = np.asarray([c.answerable for c in cases], dtype=np.int64)
+    fold = np.random.default_rng(SEED).permutation(len(cases)) % folds
+    scores = np.zeros(len(cases))
+    for k in range(folds):
+        model = fit([(x[fold != k], y[fold != k])], SCOPE_NAMES)
+        scores[fold == k] = model.scores(x[fold == k])
+    return scores
+
+
+def calibrate(
+    scores: np.ndarray, cases: list[ScopeCase], max_false_declines: float = MAX_FALSE_DECLINES
+) -> float:
+    """The threshold that declines the most out-of-scope questions while declining at most
+    `max_false_declines` of the answerable ones (counting the declines no threshold avoids).
+    A false decline costs a student an answer, so that bound comes first."""
+    answerable = np.asarray([c.answerable for c in cases])
+    forced = np.asarray([c.other is not None for c in cases])
+    best, best_caught = 0.0, -1
+    for t in np.unique(np.concatenate([[0.0], scores])):
+        declined = forced | (scores < t)
+        false_rate = (declined & answerable).sum() / max(1, answerable.sum())
+        caught = int((declined & ~answerable).sum())
+        if false_rate <= max_false_declines and caught > best_caught:
+            best, best_caught = float(t), caught
+    return best
+
+
+@dataclass
+class DeclineCounts:
+    answerable: int = 0
+    false_declines: dict[str, int] = field(default_factory=dict)
+    out_of_scope: int = 0
+    declined: int = 0
+
+    def line(self) -> str:
+        false = sum(self.false_declines.values())
+        by = ", ".join(f"{k} {v}" for k, v in sorted(self.false_declines.items())) or "none"
+        return (
+            f"answerable {self.answerable}: false declines {false} "
+            f"({false / max(1, self.answerable):.3f}; {by}); "
+            f"out of scope {self.out_of_scope}: declined {self.declined} "
+            f"({self.declined / max(1, self.out_of_scope):.3f})"
+        )
+
+
+def decline_table(cases: list[ScopeCase], scores: np.ndarray, threshold: float) -> dict[str, DeclineCounts]:
+    """Both error kinds per corpus and language at `threshold`."""
+    table: dict[str, DeclineCounts] = {}
+    for case, score in zip(cases, scores, strict=True):
+        reason = case.other or ("scope" if score < threshold else None)
+        counts = table.setdefault(f"{case.corpus} {case.lang}", DeclineCounts())
+        if case.answerable:
+            counts.answerable += 1
+            if reason:
+                counts.false_declines[reason] = counts.false_declines.get(reason, 0) + 1
+        else:
+            counts.out_of_scope += 1
+            counts.declined += reason is not None
+    return dict(sorted(table.items()))
 
 
 CITED = re.compile(r"15 CFR \d{3}\.\d+(?:\([a-z0-9]+\))*|50 U\.S\.C\. \d{4}(?:\([a-z0-9]+\))*")
@@ -159,6 +214,8 @@ class TrainReport:
     sentences: int = 0
     recall: dict[str, dict[str, float]] = field(default_factory=dict)
     paths: list[str] = field(default_factory=list)
+    threshold: float = 0.0
+    declines: dict[str, dict[str, DeclineCounts]] = field(default_factory=dict)
 
 
 def recall_at_k(basis: Basis, rows: list[dict[str, Any]]) -> dict[str, float]:
@@ -172,10 +229,12 @@ def recall_at_k(basis: Basis, rows: list[dict[str, Any]]) -> dict[str, float]:
 
 
 def train(indexes: dict[str, Basis], distant: bool = False) -> TrainReport:
-    """Fit both models from the questions of each corpus, searched on that corpus's index."""
+    """Fit the passage, sentence and scope models and calibrate the decline threshold from the
+    `stage` questions of each corpus, searched on that corpus's index; report Recall@5 on each
+    part and both decline error kinds on the stage (out of fold) and held-out questions."""
     report = TrainReport()
     rows = {corpus: load_rows(corpus) for corpus in indexes}
-    train_rows = {c: [r for r in rs if split(r["id"]) == "train"] for c, rs in rows.items()}
+    train_rows = {c: [r for r in rs if part(r) == "stage"] for c, rs in rows.items()}
     blocks = [b for c, basis in indexes.items() for b in passage_examples(basis, train_rows[c])]
     if distant:
         blocks.extend(distant_examples(indexes["knowledge"], indexes["shared-corpus"]))
@@ -186,8 +245,16 @@ def train(indexes: dict[str, Basis], distant: bool = False) -> TrainReport:
     blocks = [b for c, basis in indexes.items() for b in sentence_examples(basis, train_rows[c])]
     sentences = fit(blocks, SENTENCE_NAMES)
     report.sentences = sum(len(labels) for _, labels in blocks)
-    blocks = [b for c, basis in indexes.items() for b in scope_examples(basis, train_rows[c])]
-    scope = fit(blocks, SCOPE_NAMES)
+    for basis in indexes.values():
+        basis.ranker = Ranker(passages, sentences, basis.ranker.scope)
+    cases = [case for c, basis in indexes.items() for case in scope_cases(basis, c, train_rows[c])]
+    blocks = [
+        (np.asarray([c.features for c in cases]), np.asarray([c.answerable for c in cases], dtype=np.int64))
+    ]
+    calibration = out_of_fold(cases)
+    report.threshold = calibrate(calibration, cases)
+    scope = replace(fit(blocks, SCOPE_NAMES), threshold=report.threshold)
+    report.declines["stage (out of fold)"] = decline_table(cases, calibration, report.threshold)
     report.paths = [
         str(save_model(PASSAGE_MODEL, passages)),
         str(save_model(SENTENCE_MODEL, sentences)),
@@ -195,7 +262,14 @@ def train(indexes: dict[str, Basis], distant: bool = False) -> TrainReport:
     ]
     for corpus, basis in indexes.items():
         basis.ranker = Ranker(passages, sentences, scope)
-        for part in ("train", "heldout"):
-            chosen = [r for r in rows[corpus] if split(r["id"]) == part]
-            report.recall[f"{corpus} {part}"] = recall_at_k(basis, chosen)
+        for name in ("encoder", "stage", "heldout"):
+            chosen = [r for r in rows[corpus] if part(r) == name]
+            report.recall[f"{corpus} {name}"] = recall_at_k(basis, chosen)
+    held = [
+        case
+        for corpus, basis in indexes.items()
+        for case in scope_cases(basis, corpus, [r for r in rows[corpus] if part(r) == "heldout"])
+    ]
+    held_scores = scope.scores(np.asarray([c.features for c in held]))
+    report.declines["held out"] = decline_table(held, held_scores, report.threshold)
     return report

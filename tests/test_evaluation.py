@@ -92,3 +92,16 @@ def test_key_fact_is_read_from_the_answer_text_and_never_from_an_abstention(basi
     assert metrics["en"]["answer_has_key_fact"] == 1.0
     assert metrics["zh"]["answer_has_key_fact"] == 0.0
     assert metrics["all"]["answer_has_key_fact"] == 0.5
+
+
+def test_false_declines_count_on_sets_that_do_not_spell_out_expect_abstain(basis: Basis) -> None:
+    """The corpus sets carry no `expect_abstain` key; a decline of their answerable questions is
+    still a false decline, and an optional row counts neither way."""
+    answer = basis.answer("What is a deemed export?")
+    declined = replace(answer, mode="abstained")
+    report = Report()
+    result = basis.search("What is a deemed export?")
+    report.add("en", {"id": "a", "question": "q", "evidence_any": ["x"]}, result, declined)
+    report.add("en", {"id": "b", "question": "q", "evidence_any": ["x"]}, result, answer)
+    report.add("en", {"id": "c", "question": "q", "abstain_optional": True}, result, declined)
+    assert report.as_dict()["metrics"]["en"]["false_abstention_rate"] == 0.5

@@ -23,6 +23,7 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "eval_dir": ("/srv/eval", Path("/srv/eval")),
     "model": ("/models/e5", "/models/e5"),
     "device": ("cuda", "cuda"),
+    "torch_threads": ("2", 2),
     "chunk_tokens": ("180", 180),
     "chunk_overlap": ("16", 16),
     "ann_threshold": ("1000", 1000),

@@ -32,34 +32,58 @@ def relevance(result: SearchResult, ranker: Ranker) -> float:
     return float(ranker.scope.scores(np.asarray([result.scope]))[0])
 
 
+DEFAULT_THRESHOLD = 0.5  # for a scope model that carries no calibrated threshold
+
+
+def decline_reason(
+    result: SearchResult, ranker: Ranker, abstain_threshold: float | None = None
+) -> str | None:
+    """Why Basis declines this question, or None: `request` (not a question Basis exists to
+    answer), `uncovered` (it is about a name no indexed text holds, or a foreign regime), or
+    `scope` (the best absolute relevance is below the threshold: the setting when given, else
+    the one calibrated with the scope model on held-apart training questions)."""
+    query = result.query
+    if request_kind(strip_instructions(query.original)) or only_instructions(query.original):
+        return "request"
+    if result.uncovered:
+        return "uncovered"
+    threshold = abstain_threshold if abstain_threshold is not None else ranker.scope.threshold
+    if not result.passages or relevance(result, ranker) < (
+        threshold if threshold is not None else DEFAULT_THRESHOLD
+    ):
+        return "scope"
+    return None
+
+
 def compose_answer(
     result: SearchResult,
     glossary: Glossary,
     tokenizer: Tokenizer,
     embedder: Embedder,
     ranker: Ranker,
-    abstain_threshold: float,
+    abstain_threshold: float | None,
     llm: LlmClient | None = None,
     *,
     today: date,
     stale_after_days: int = 30,
 ) -> Answer:
     """The answer to a search result, or a decline: for a request that is not Basis's job, for a
-    question naming something no retrieved passage mentions, or below `abstain_threshold`.
+    question naming something no retrieved passage mentions, or below the relevance threshold
+    (`decline_reason`).
     Otherwise the best sentences are quoted (scored by `ranker`), replaced by LLM prose when
     `llm` is set and its sentences are supported by the passages they cite (checked with `embedder`).
     Statuses and dates are described as they stand on `today`."""
     query = result.query
     lang = query.lang
     answer_id = uuid.uuid4().hex[:12]
-    asked = strip_instructions(query.original)  # an instruction inside a question changes nothing
-    if request_kind(asked) or only_instructions(query.original):
+    declined = decline_reason(result, ranker, abstain_threshold)
+    if declined == "request":  # an instruction inside a question changes nothing
         return _decline(answer_id, query.original, lang, message("decline_request", lang), "request")
-    if result.uncovered:
+    if declined == "uncovered":
         names = ", ".join(result.uncovered)
         reason = message("decline_uncovered", lang, names=names)
         return _decline(answer_id, query.original, lang, reason, "uncovered")
-    if not result.passages or relevance(result, ranker) < abstain_threshold:
+    if declined == "scope":
         return _abstain(answer_id, query.original, lang, result, glossary)
     picks = choose_sentences(result.scoring, result.passages, ranker.sentences)
     if not picks:

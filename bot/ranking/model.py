@@ -29,6 +29,7 @@ class LinearModel:
     coef: np.ndarray
     intercept: float
     trained_on: str = ""
+    threshold: float | None = None  # scope model: the calibrated decline threshold
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         if rows.size == 0:
@@ -44,6 +45,7 @@ class LinearModel:
             "coef": self.coef.round(6).tolist(),
             "intercept": round(self.intercept, 6),
             "trained_on": self.trained_on,
+            **({"threshold": round(self.threshold, 6)} if self.threshold is not None else {}),
         }
 
     @classmethod
@@ -55,6 +57,7 @@ class LinearModel:
             coef=np.asarray(data["coef"], dtype=np.float64),
             intercept=float(data["intercept"]),  # type: ignore[arg-type]
             trained_on=str(data.get("trained_on", "")),
+            threshold=float(data["threshold"]) if data.get("threshold") is not None else None,  # type: ignore[arg-type]
         )
 
 

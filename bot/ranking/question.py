@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.text import CJK, detect_language
+from bot.text import CJK, detect_language, is_common_word
 
 AnswerType = Literal["number", "date", "who", "yesno", "definition", "citation", "reason", "other"]
 ANSWER_TYPES: tuple[str, ...] = AnswerType.__args__  # type: ignore[attr-defined]
@@ -118,6 +118,8 @@ _NAME = re.compile(
     r"|[A-Z]{2,}[a-z]?s?(?:\s[A-Z]{2,})*)"
 )
 _POSSESSIVE = re.compile(r"\b([A-Za-z][\w-]+)(?:'s|’s)(?=\s)")
+_SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|\n\s*)[\"'“(]*$")
+_TITLE_WORD = re.compile(r"[A-Z][a-z]+")
 _ZH_TITLE = re.compile(r"《([^》]{1,40})》")
 # Capitalised words that start or fill a question without naming anything.
 _NOT_NAMES = frozenset(
@@ -166,9 +168,19 @@ def asks_about_present(question: str) -> bool:
 def named_things(question: str) -> tuple[str, ...]:
     """Proper names the question mentions (people, companies, countries, laws, acronyms)."""
     found: list[str] = [m.group(1) for m in _ZH_TITLE.finditer(question)]
-    found.extend(m.group(1) for m in _POSSESSIVE.finditer(question) if m.group(1).lower() not in _NOT_NAMES)
+    found.extend(
+        m.group(1)
+        for m in _POSSESSIVE.finditer(question)
+        if m.group(1).lower() not in _NOT_NAMES and not is_common_word(m.group(1))  # "the lab's", not a name
+    )
     for match in _NAME.finditer(question):
         name = match.group(0).strip()
+        if (
+            _TITLE_WORD.fullmatch(name)
+            and _SENTENCE_START.search(question[: match.start()])
+            and is_common_word(name)
+        ):
+            continue  # "Lab …", "Chips …": a capital that starts a sentence makes no name
         words = [w for w in re.split(r"[ -]", name) if w.lower() not in _NOT_NAMES]
         if not words:
             continue

@@ -17,7 +17,7 @@ from bot.glossary import Glossary
 from bot.indexing.lexical import Tokenizer
 from bot.retrieval import cedict
 from bot.retrieval.cedict import gloss
-from bot.text import CJK, detect_language, split_sentences
+from bot.text import CJK, detect_language, simplified, split_sentences
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,'’&()§/-]*[A-Za-z0-9)]|[A-Za-z0-9]")
 DEFINED_TERMS = 2
@@ -96,8 +96,10 @@ def _first_sentence(text: str) -> str:
 
 
 def expand(question: str, glossary: Glossary, tokenizer: Tokenizer, context: str | None = None) -> Query:
+    original = question
     lang = detect_language(question)
     chinese = CJK.search(question) is not None
+    question = simplified(question)  # Traditional characters are read as Simplified
     english, translated = translate(question, glossary, tokenizer) if chinese else (question, [])
     named = [e for e in glossary.mentioned(english or question)]
     definitions = " ".join(_first_sentence(e.definition) for e in named[:DEFINED_TERMS])
@@ -107,4 +109,4 @@ def expand(question: str, glossary: Glossary, tokenizer: Tokenizer, context: str
         dense = f"{context} {dense}"
         lexical = f"{context} {lexical}"
     terms = tuple(dict.fromkeys([*translated, *(e.term for e in named)]))
-    return Query(question, lang, dense, lexical, terms)
+    return Query(original, lang, dense, lexical, terms)

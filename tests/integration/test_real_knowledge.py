@@ -9,10 +9,10 @@ import pytest
 
 from bot.evaluation import first_hit
 from bot.ranking.facts import holds
+from bot.ranking.labelled import load_rows, split
 from bot.ranking.ranker import Ranker
 from bot.service import Basis
 from bot.text import split_sentences
-from bot.training import load_rows, split
 from tests.integration import build_real
 
 pytestmark = pytest.mark.integration

@@ -53,3 +53,25 @@ def test_uncovered_names_are_names_asked_about_that_no_indexed_text_contains() -
     assert uncovered_names(analyse(question), question, set(), known) == ("google",)
     question = "中国的《出口管制法》对两用物项是怎么规定的？"
     assert uncovered_names(analyse(question), question, set(), known) == ("China's own law",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does the lab's policy on visiting researchers matter here?",
+        "Lab researchers from abroad: can they see the model weights?",
+        "Chips with less than 4800 TOPS: are they covered?",
+        "Company policy aside, does the company's own server count as an export?",
+    ],
+)
+def test_common_nouns_are_never_a_reason_to_decline(question: str) -> None:
+    """A false decline costs a student an answer: "lab", "chips" or "company" at the start of a
+    sentence or before 's is an ordinary word, even when no indexed text contains it."""
+    assert uncovered_names(analyse(question), question, set(), lambda word: False) == ()
+
+
+def test_a_name_that_starts_the_question_is_still_a_name() -> None:
+    question = "Seagate paid what penalty?"
+    assert uncovered_names(analyse(question), question, set(), lambda word: False) == ()  # not asked about
+    question = "did Seagate pay a penalty?"
+    assert uncovered_names(analyse(question), question, set(), lambda word: False) == ("Seagate",)

@@ -170,3 +170,11 @@ def test_chinese_dates_become_english_dates() -> None:
     assert "June 30 , 2026" in english or "June 30, 2026" in english
     assert "June 26" in english
     assert "13" in english and "December" not in english
+
+
+def test_traditional_characters_are_read_as_simplified(glossary: Glossary, tokenizer: Tokenizer) -> None:
+    traditional = expand("什麼是視同出口？", glossary, tokenizer)
+    simplified = expand("什么是视同出口？", glossary, tokenizer)
+    assert traditional.terms == simplified.terms == ("deemed export",)
+    assert traditional.dense == simplified.dense
+    assert traditional.original == "什麼是視同出口？"  # the asker's own words are kept for the reply
