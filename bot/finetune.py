@@ -190,7 +190,10 @@ def tune(indexes: dict[str, TextIndex], config: TuneConfig, out: Path = TUNED_MA
         "sha256": report.sha256,
         "trained_on": data_hash(),
         "seed": config.seed,
-        "command": f"basis ranker tune --seed {config.seed}",
+        "command": (
+            f"basis ranker tune --seed {config.seed} --epochs {config.epochs} "
+            f"--layers {config.layers} --threads {config.threads}"
+        ),
         "details": {
             **config.__dict__,
             "examples": report.examples,

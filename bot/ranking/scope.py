@@ -106,13 +106,17 @@ _OWN_LAW = (
 )
 
 
-SCOPE_NAMES = ["dense", "coverage", "proximity", "names", "passage", "bm25", "terms"]
+SCOPE_NAMES = ["dense", "coverage", "proximity", "names", "passage", "bm25", "terms", "unknown"]
 
 
-def scope_features(rows: np.ndarray, probabilities: np.ndarray, best_bm25: float, terms: int) -> list[float]:
+def scope_features(
+    rows: np.ndarray, probabilities: np.ndarray, best_bm25: float, terms: int, unknown: float = 0.0
+) -> list[float]:
     """How well the knowledge base covers the question, from its top passages' feature rows
     (`features.NAMES` order) and re-ranker probabilities: the best of each signal, the raw
-    BM25 score of the best lexical match and how many terms the question has."""
+    BM25 score of the best lexical match, how many terms the question has, and the IDF-weighted
+    share of its terms that no indexed text contains (a company, product or law the sources
+    never mention leaves words nothing matches)."""
     if not len(rows):
         return [0.0] * len(SCOPE_NAMES)
     best = rows.max(axis=0)
@@ -124,6 +128,7 @@ def scope_features(rows: np.ndarray, probabilities: np.ndarray, best_bm25: float
         float(probabilities.max()),
         math.log1p(max(best_bm25, 0.0)),
         math.log1p(terms),
+        unknown,
     ]
 
 

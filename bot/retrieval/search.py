@@ -146,9 +146,16 @@ def hybrid_search(
         np.asarray([scores[i] for i in ranked]),
         max(pool.lexical.values(), default=0.0),
         len(pool.scoring.terms),
+        _unknown_share(index, pool.scoring.terms),
     )
     uncovered = _uncovered(index, tokenizer, query, pool.scoring, passages)
     return SearchResult(query, passages, pool.scoring, uncovered, tuple(scope))
+
+
+def _unknown_share(index: LoadedIndex, terms: dict[str, float]) -> float:
+    """IDF-weighted share of the question's terms that no indexed chunk contains."""
+    total = sum(terms.values())
+    return sum(w for t, w in terms.items() if not index.lexical.knows(t)) / total if total else 0.0
 
 
 def _uncovered(

@@ -175,3 +175,13 @@ def test_fixture_path_is_untouched() -> None:
         "glossary.yaml",
         "smuggling-report.md",
     ]
+
+
+def test_scope_features_count_the_words_no_indexed_text_holds(basis: Basis) -> None:
+    """The last scope feature: the IDF-weighted share of the question's terms nothing indexed
+    contains; a product the sources never mention raises it, a covered term does not."""
+    from bot.ranking.scope import SCOPE_NAMES
+
+    unknown = SCOPE_NAMES.index("unknown")
+    assert basis.search("What is a deemed export?").scope[unknown] == 0.0
+    assert basis.search("What did Zyxquorp pay for its Blorfnet chips?").scope[unknown] > 0.3
