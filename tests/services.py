@@ -18,6 +18,8 @@ import psutil
 import psycopg
 import redis
 
+from tests.timing import PATIENCE
+
 REDIS_BINARY = "redis-server"
 REDIS_MISSING = "redis-server is not installed (Debian package redis-server; `make test` installs it)"
 
@@ -50,14 +52,14 @@ class RedisServer:
             stderr=subprocess.DEVNULL,
         )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + PATIENCE
         while True:
             try:
                 client.ping()
                 break
             except redis.ConnectionError:
                 assert self.process.poll() is None, "redis-server exited at start-up"
-                assert time.monotonic() < deadline, "redis-server did not answer within 10 s"
+                assert time.monotonic() < deadline, f"redis-server did not answer within {PATIENCE:g} s"
                 time.sleep(0.05)
         client.close()
 
@@ -133,14 +135,14 @@ class PostgresServer:
         self.process = subprocess.Popen(
             args, cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **_server_user()
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + PATIENCE
         while True:
             try:
                 psycopg.connect(self.url, connect_timeout=1).close()
                 return
             except psycopg.OperationalError:
                 assert self.process.poll() is None, "postgres exited at start-up"
-                assert time.monotonic() < deadline, "postgres did not answer within 30 s"
+                assert time.monotonic() < deadline, f"postgres did not answer within {PATIENCE:g} s"
                 time.sleep(0.1)
 
     def kill(self) -> None:
