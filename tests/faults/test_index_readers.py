@@ -36,6 +36,8 @@ def _live(index_dir: Path) -> Path:
 
 
 def test_a_reader_process_never_fails_while_another_rebuilds(tmp_path: Path, knowledge_dir: Path) -> None:
+    """Seconds, not milliseconds (15 s on a busy 2-core machine, near 30 s under a CPU hog): two
+    processes start, and one builds the index 30 times, each build waiting for two more opens."""
     index_dir = tmp_path / "index"
     build(knowledge_dir, index_dir)
     stop = tmp_path / "stop"

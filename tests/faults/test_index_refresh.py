@@ -39,7 +39,8 @@ def test_refreshing_while_another_process_rebuilds_never_fails_an_answer(
     """Builds replaced with no grace period while this process keeps polling and answering.
 
     The rebuilds wait for this process to swap once between builds (see `index_worker`), so it
-    swaps at least ROUNDS - 1 times while they run, however busy the machine.
+    swaps at least ROUNDS - 1 times while they run, however busy the machine. That is 12 builds
+    and loads in turn: about 12 s on a busy 2-core machine, 25 s under a CPU hog.
     """
     expected = _cited(basis, OLD_QUESTION)
     progress = tmp_path / "swaps"
