@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QUESTION ?= What is a deemed export?
 
-.PHONY: demo test install index models lint bench clean chromium services
+.PHONY: demo test test-fast install index models lint bench clean chromium services
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -43,11 +43,17 @@ chromium:
 services:
 	@sh .ci/install-services
 
+# The whole suite, every tier (what CI runs); pytest ends with the 20 slowest tests.
 test: $(STAMP) chromium services
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
 	$(BIN)/basis kb check knowledge
 	$(BIN)/python -m pytest
+
+# The unit tier only: fakes, no model, servers, browser or Discord emulator (tests/README.md).
+UNIT := not integration and not e2e and not services and not browser and not faults
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "$(UNIT)"
 
 bench: $(STAMP)
 	$(BIN)/python bench/retrieval_bench.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -17,6 +18,8 @@ from pathlib import Path
 import psutil
 import psycopg
 import redis
+
+from tests.timing import PATIENCE
 
 REDIS_BINARY = "redis-server"
 REDIS_MISSING = "redis-server is not installed (Debian package redis-server; `make test` installs it)"
@@ -50,14 +53,14 @@ class RedisServer:
             stderr=subprocess.DEVNULL,
         )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + PATIENCE
         while True:
             try:
                 client.ping()
                 break
             except redis.ConnectionError:
                 assert self.process.poll() is None, "redis-server exited at start-up"
-                assert time.monotonic() < deadline, "redis-server did not answer within 10 s"
+                assert time.monotonic() < deadline, f"redis-server did not answer within {PATIENCE:g} s"
                 time.sleep(0.05)
         client.close()
 
@@ -88,6 +91,29 @@ def _server_user() -> dict[str, str]:
     return {"user": POSTGRES_USER, "group": POSTGRES_USER} if os.geteuid() == 0 else {}
 
 
+_TEMPLATE: list[Path] = []  # the session's freshly initialised cluster, made on first use
+
+
+def _template_cluster(bin: Path) -> Path:
+    """An initdb'd, never started data folder for every `PostgresServer` of this session to copy."""
+    if not _TEMPLATE:
+        workdir = Path(tempfile.mkdtemp(prefix="basis-pg-template-"))
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+        if os.geteuid() == 0:
+            shutil.chown(workdir, POSTGRES_USER, POSTGRES_USER)
+        data = workdir / "data"
+        subprocess.run(
+            [str(bin / "initdb"), "-D", str(data), "-U", POSTGRES_USER, "-A", "trust", "-E", "UTF8"],
+            check=True,
+            cwd=workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            **_server_user(),
+        )
+        _TEMPLATE.append(data)
+    return _TEMPLATE[0]
+
+
 class PostgresServer:
     """A throwaway PostgreSQL cluster (fsync off) listening only on 127.0.0.1 on a free port, with
     its unix socket in its own folder; it can be killed with SIGKILL and restarted on that port
@@ -103,24 +129,9 @@ class PostgresServer:
         self.process: subprocess.Popen[bytes] | None = None
         if os.geteuid() == 0:
             shutil.chown(self.workdir, POSTGRES_USER, POSTGRES_USER)
-        subprocess.run(
-            [
-                str(self.bin / "initdb"),
-                "-D",
-                str(self.data),
-                "-U",
-                POSTGRES_USER,
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-            ],
-            check=True,
-            cwd=self.workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            **_server_user(),
-        )
+        # A copy of one cluster made once per test session: 0.2 s instead of initdb's 2 s each time.
+        # `cp -a` keeps the owner (`postgres` as root) and the 0700 mode the server insists on.
+        subprocess.run(["cp", "-a", str(_template_cluster(self.bin)), str(self.data)], check=True)
 
     @property
     def url(self) -> str:
@@ -133,14 +144,14 @@ class PostgresServer:
         self.process = subprocess.Popen(
             args, cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **_server_user()
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + PATIENCE
         while True:
             try:
                 psycopg.connect(self.url, connect_timeout=1).close()
                 return
             except psycopg.OperationalError:
                 assert self.process.poll() is None, "postgres exited at start-up"
-                assert time.monotonic() < deadline, "postgres did not answer within 30 s"
+                assert time.monotonic() < deadline, f"postgres did not answer within {PATIENCE:g} s"
                 time.sleep(0.1)
 
     def kill(self) -> None:
@@ -166,7 +177,11 @@ class PostgresServer:
         self.start()
 
     def remove(self) -> None:
-        self.kill()
+        """Stop and delete: a clean shutdown takes milliseconds, SIGKILL's clean-up of backends a second."""
+        try:
+            self.stop()
+        except subprocess.TimeoutExpired:
+            self.kill()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 

@@ -16,6 +16,7 @@ from bot.cli import app
 from bot.models import INTENT
 from tests.fakes import HashEmbedder
 from tests.services import PostgresServer
+from tests.timing import PATIENCE
 
 pytestmark = pytest.mark.services
 
@@ -29,7 +30,7 @@ def _rows(url: str, sql: str) -> list[tuple]:
 
 
 def _eventually(url: str, sql: str, expected: list[tuple]) -> None:
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + PATIENCE
     while (found := _rows(url, sql)) != expected:
         assert time.monotonic() < deadline, found
         time.sleep(0.1)

@@ -15,6 +15,7 @@ from bot.service import Basis
 from bot.settings import Settings, load_settings
 from tests.fakes import HashEmbedder
 from tests.helpers import Response, front_matter_doc, serve
+from tests.timing import PATIENCE
 
 NOTE = front_matter_doc(
     "encryption-note",
@@ -79,21 +80,21 @@ def test_second_change_while_one_runs_is_refused(basis: Basis, monkeypatch: pyte
 
     def slow_rebuild(*args: object, **kwargs: object) -> object:
         started.set()
-        release.wait(5)
+        release.wait(PATIENCE)
         return real_rebuild(*args, **kwargs)
 
     monkeypatch.setattr(basis, "rebuild", slow_rebuild)
     worker = threading.Thread(target=basis.kb_reload, kwargs={"actor": "a"})
     worker.start()
     try:
-        assert started.wait(5)
+        assert started.wait(PATIENCE)
         with pytest.raises(BuildInProgressError):
             basis.kb_reload(actor="b")
         # Questions are still answered while the change runs.
         assert basis.answer("What is a deemed export?").citations
     finally:
         release.set()
-        worker.join(5)
+        worker.join(PATIENCE)
 
 
 def test_add_url_imports_through_the_checked_fetch(

@@ -15,6 +15,7 @@ from bot.service import Basis, chunker_config
 from bot.settings import Settings
 from tests.fakes import HashEmbedder
 from tests.helpers import front_matter_doc
+from tests.timing import PATIENCE
 
 NOTE = front_matter_doc(
     "encryption-note",
@@ -60,14 +61,14 @@ def test_a_build_published_elsewhere_is_swapped_in_after_a_full_load(
         loaded = open_index(index_dir, expected)
         asker = threading.Thread(target=lambda: asked.append(_cited(basis)))
         asker.start()
-        asker.join(0.5)
+        asker.join(0.5)  # still waiting after 0.5 s: a loaded machine can't make this fail, only pass
         during_load.append((basis.index.folder, asker.is_alive()))  # loaded, not swapped in
         askers.append(asker)
         return loaded
 
     monkeypatch.setattr(LoadedIndex, "open", staticmethod(open_and_ask))
     assert basis.refresh_if_published() is True
-    askers[0].join(10)
+    askers[0].join(PATIENCE)
     ((folder, waiting),) = during_load
     assert folder == old and waiting  # the question asked during the load waited for it
     assert asked == [_cited(basis)] and "encryption-note" in asked[0]

@@ -18,6 +18,7 @@ from bot.settings import Settings
 from tests.conftest import TODAY
 from tests.fakes import HashEmbedder
 from tests.services import PostgresServer, writer_lock_held_elsewhere
+from tests.timing import PATIENCE
 
 pytestmark = pytest.mark.services
 
@@ -41,7 +42,7 @@ def test_a_change_waits_for_the_writer_in_another_process(
     with writer_lock_held_elsewhere(postgres_server.url), pytest.raises(BuildInProgressError) as refused:
         shared.kb_add_file("widget-note.md", NOTE, actor="mod#2")
     assert str(refused.value) == BUSY and not target.exists()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + PATIENCE
     while True:  # the server frees the dead process's lock when it notices the lost session
         try:
             shared.kb_add_file("widget-note.md", NOTE, actor="mod#2")

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from bot.clock import Monotonic
 from bot.errors import ConfigError
 from bot.settings import Settings
 
@@ -102,7 +103,8 @@ class IdentifyGate:
     """Holds back an IDENTIFY until its rate-limit key has been quiet for `IDENTIFY_INTERVAL` seconds.
 
     One gate per process: shards of other processes are not seen; with Redis,
-    `shared_identify.SharedIdentifyGate` adds the pace across processes.
+    `shared_identify.SharedIdentifyGate` adds the pace across processes. `clock` and `sleep` are
+    the real monotonic clock and `asyncio.sleep` unless a test passes a virtual pair.
     """
 
     def __init__(
@@ -110,7 +112,7 @@ class IdentifyGate:
         max_concurrency: int,
         *,
         interval: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Monotonic = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.max_concurrency = max(1, max_concurrency)
@@ -124,9 +126,8 @@ class IdentifyGate:
         key = shard_id % self.max_concurrency
         async with self._locks[key]:
             last = self._last.get(key)
-            if last is not None:
-                delay = last + self.interval - self._clock()
-                if delay > 0:
+            if last is not None:  # a sleep may end a hair early (asyncio rounds to its clock's resolution)
+                while (delay := last + self.interval - self._clock()) > 0:
                     await self._sleep(delay)
             self._last[key] = self._clock()
 

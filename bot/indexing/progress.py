@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from bot.clock import Monotonic
+
 INTERVAL = 5.0
 
 
@@ -19,7 +21,7 @@ class ProgressLines:
         self,
         write: Callable[[str], None],
         interval: float = INTERVAL,
-        clock: Callable[[], float] | None = None,
+        clock: Monotonic | None = None,
     ) -> None:
         self._write = write
         self._interval = interval

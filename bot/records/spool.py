@@ -23,6 +23,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.clock import Monotonic
+
 log = logging.getLogger(__name__)
 
 DROP_LOG_EVERY = 100  # in a flood of drops, one ERROR line per this many …
@@ -72,7 +74,7 @@ class WriteSpool:
         retry_min: float = 0.5,
         retry_max: float = 30.0,
         sleep: Callable[[float], None] | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Monotonic = time.monotonic,
     ) -> None:
         if capacity < 1:
             raise ValueError(f"{name}: a spool needs room for at least one write, not {capacity}")

@@ -193,9 +193,10 @@ def test_reply_without_markers_falls_back(llm_basis, basis: Basis, extractive) -
 
 
 def test_timeout_falls_back_to_extractive(llm_basis, basis: Basis, extractive) -> None:
+    """A 0.3 s timeout against a reply held 60 s (released when the test ends); 10 s of margin for load."""
     sentence = first_sentence(basis.search(QUESTION).passages[0])
     slow = completion(cite(sentence, 1))
-    slow.delay = 5.0
+    slow.delay = 60.0
     with llm_basis(lambda request: slow, timeout=0.3) as (llm, server):
         started = time.monotonic()
         answer = llm.answer(QUESTION)
@@ -203,7 +204,7 @@ def test_timeout_falls_back_to_extractive(llm_basis, basis: Basis, extractive) -
         assert len(server.requests) == 1
     assert answer.mode == "extractive"
     assert answer.text == extractive(QUESTION).text
-    assert elapsed < 3.0
+    assert elapsed < 10.0
 
 
 @pytest.mark.parametrize(

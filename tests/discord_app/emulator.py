@@ -5,9 +5,10 @@ channel and whatever users a test makes up; `add_guild` adds more. It answers `G
 with `shard_count` and a session start limit of `max_concurrency`, notes when each shard
 IDENTIFYs (`identified_at`), and keeps one session per shard a client IDENTIFYs, sending each guild's
 events to the session of shard `(guild_id >> 22) % count`, as Discord does. It records every
-REST call with a monotonic timestamp, checks outgoing messages against Discord's size limits
-(400 like Discord), and can inject faults: 429s on a route, or a dropped gateway that the client
-must RESUME.
+REST call with a timestamp (`clock`: monotonic unless a test sets a virtual one), checks
+outgoing messages against Discord's size limits (400 like Discord), and can inject faults: 429s
+on a route, or a dropped gateway that the client must RESUME. Every wait gives up after
+`tests.timing.PATIENCE` seconds, which only a failing test spends.
 
 Behaviour follows what discord.py 2.7 needs, not the whole API: unknown routes answer 404 and
 are recorded, so a test sees at once what the client asked for.
@@ -26,6 +27,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.timing import PATIENCE
 
 API_PREFIX = "/api/v10"
 DISCORD_EPOCH_MS = 1_420_070_400_000
@@ -137,7 +140,10 @@ class DiscordEmulator:
         self.guild_channels: dict[int, int] = {self.guild_id: self.channel_id}  # guild → its text channel
         self.shard_count = 1  # what GET /gateway/bot recommends
         self.max_concurrency = 1  # its session_start_limit: IDENTIFYs allowed at once
-        self.identified_at: list[tuple[float, int]] = []  # (monotonic time, shard id) of each IDENTIFY
+        # What `at` of calls, interactions and IDENTIFYs reads; a test pacing the bot's identify
+        # gate on a virtual clock sets that clock here too, so identify times are the gate's.
+        self.clock: Callable[[], float] = time.monotonic
+        self.identified_at: list[tuple[float, int]] = []  # (self.clock(), shard id) of each IDENTIFY
         self.interactions: dict[int, SentInteraction] = {}
         self._acknowledged: set[int] = set()  # interactions whose callback succeeded
         self.downloads: list[str] = []  # attachment paths fetched from the emulated CDN
@@ -233,11 +239,11 @@ class DiscordEmulator:
             if ws is not None:
                 await ws.close(code=code)
 
-    async def wait_connected(self, shards: int = 1, timeout: float = 10.0) -> None:
+    async def wait_connected(self, shards: int = 1, timeout: float = PATIENCE) -> None:
         """Wait until `shards` sessions have identified or resumed and receive dispatches."""
         await self._wait(lambda: len(self.live_shards) >= shards, timeout)
 
-    async def wait_resumed(self, count: int = 1, timeout: float = 10.0) -> None:
+    async def wait_resumed(self, count: int = 1, timeout: float = PATIENCE) -> None:
         await self._wait(
             lambda: len(self.gateway_ops(6)) >= count and len(self.live_shards) == len(self._sessions),
             timeout,
@@ -260,7 +266,7 @@ class DiscordEmulator:
     def gateway_ops(self, op: int) -> list[Json]:
         return [p for p in self.gateway_log if p.get("op") == op]
 
-    async def wait_for(self, predicate: Callable[[RestCall], bool], timeout: float = 5.0) -> RestCall:
+    async def wait_for(self, predicate: Callable[[RestCall], bool], timeout: float = PATIENCE) -> RestCall:
         """The first recorded call (past or future) that matches."""
         found: list[RestCall] = []
 
@@ -272,12 +278,12 @@ class DiscordEmulator:
         return found[0]
 
     async def wait_calls(
-        self, predicate: Callable[[RestCall], bool], count: int, timeout: float = 5.0
+        self, predicate: Callable[[RestCall], bool], count: int, timeout: float = PATIENCE
     ) -> list[RestCall]:
         await self._wait(lambda: len([c for c in self.calls if predicate(c)]) >= count, timeout)
         return [c for c in self.calls if predicate(c)]
 
-    async def callback(self, interaction: SentInteraction, timeout: float = 5.0) -> RestCall:
+    async def callback(self, interaction: SentInteraction, timeout: float = PATIENCE) -> RestCall:
         """The successful interaction callback for `interaction`."""
         return await self.wait_for(
             lambda c: (
@@ -289,7 +295,7 @@ class DiscordEmulator:
         )
 
     async def followups(
-        self, interaction: SentInteraction, count: int = 1, timeout: float = 10.0
+        self, interaction: SentInteraction, count: int = 1, timeout: float = PATIENCE
     ) -> list[RestCall]:
         """Successful follow-up messages sent with `interaction`'s token, oldest first."""
         return await self.wait_calls(
@@ -320,7 +326,9 @@ class DiscordEmulator:
             )
         ]
 
-    async def channel_messages(self, channel_id: int, count: int = 1, timeout: float = 10.0) -> list[Json]:
+    async def channel_messages(
+        self, channel_id: int, count: int = 1, timeout: float = PATIENCE
+    ) -> list[Json]:
         """Messages the bot posted in a channel or thread (as stored), oldest first."""
         calls = await self.wait_calls(
             lambda c: (
@@ -468,7 +476,7 @@ class DiscordEmulator:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         shard_id, count = data.get("shard") or (0, 1)
-        self.identified_at.append((time.monotonic(), shard_id))
+        self.identified_at.append((self.clock(), shard_id))
         if not 0 <= shard_id < count:
             await ws.close(code=4010, message=b"Invalid shard.")
             return
@@ -505,7 +513,7 @@ class DiscordEmulator:
     async def _middleware(self, request: web.Request, handler: Callable) -> web.StreamResponse:
         if not request.path.startswith(API_PREFIX):
             return await handler(request)
-        at = time.monotonic()
+        at = self.clock()
         resource = request.match_info.route.resource
         route = resource.canonical[len(API_PREFIX) :] if resource else request.path
         body, files = await _read_body(request)
@@ -897,7 +905,7 @@ class DiscordEmulator:
         }
         if message is not None:
             payload["message"] = message
-        sent = SentInteraction(interaction_id, token, time.monotonic(), payload)
+        sent = SentInteraction(interaction_id, token, self.clock(), payload)
         self.interactions[interaction_id] = sent
         await self.dispatch("INTERACTION_CREATE", payload)
         return sent

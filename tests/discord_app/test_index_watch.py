@@ -11,6 +11,7 @@ from bot.service import chunker_config
 from tests.discord_app.conftest import WIDGET_BILL
 from tests.discord_app.emulator import DiscordEmulator
 from tests.fakes import HashEmbedder
+from tests.timing import PATIENCE
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +43,7 @@ async def test_a_build_published_by_another_process_is_answered_from(emulator: D
     knowledge, index, config = settings.knowledge_dir, settings.index_dir, chunker_config(settings)
     await asyncio.to_thread(build_index, knowledge, index, HashEmbedder(), config, settings.ann_threshold)
 
-    deadline = asyncio.get_running_loop().time() + 50 * POLL
+    deadline = asyncio.get_running_loop().time() + PATIENCE  # a few polls, unless it never happens
     while (documents := await _documents(emulator)) == before:
         assert asyncio.get_running_loop().time() < deadline, "the new index was not swapped in"
         await asyncio.sleep(POLL / 4)

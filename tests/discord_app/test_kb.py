@@ -10,6 +10,7 @@ import pytest
 from bot.service import Basis
 from tests.discord_app.conftest import WIDGET_BILL
 from tests.discord_app.emulator import EPHEMERAL, MANAGE_GUILD, DiscordEmulator, Upload
+from tests.timing import PATIENCE
 
 pytestmark = pytest.mark.e2e
 
@@ -68,7 +69,7 @@ async def test_questions_are_answered_during_a_rebuild(
     real_rebuild = Basis.rebuild
 
     def slow_rebuild(self: Basis, *args, **kwargs):
-        gate.wait(10)
+        gate.wait(PATIENCE)
         return real_rebuild(self, *args, **kwargs)
 
     monkeypatch.setattr(Basis, "rebuild", slow_rebuild)

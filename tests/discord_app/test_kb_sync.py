@@ -29,7 +29,7 @@ async def test_moderator_sync_posts_the_report(emulator: DiscordEmulator, run_bo
     sent = await emulator.slash("kb sync", user=mod, roles=(emulator.moderator_role_id,))
     callback = await emulator.callback(sent)
     assert callback.body["type"] == 5 and callback.body["data"]["flags"] & EPHEMERAL
-    (report,) = await emulator.followups(sent, timeout=20)
+    (report,) = await emulator.followups(sent)
     text = report.body["content"]
     assert text.startswith("eCFR: 3 new, 0 changed")
     assert "Congress.gov: 1 new" in text and "Index: Documents: 7 added" in text

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 
 import pytest
 
-from bot.discord_app import sharding
+from bot.discord_app import sharding, shared_identify
 from bot.discord_app.sharding import (
     IdentifyGate,
     ShardPlan,
@@ -18,10 +19,25 @@ from bot.discord_app.sharding import (
 from bot.errors import ConfigError
 from bot.settings import Settings
 from tests.discord_app.emulator import DiscordEmulator
+from tests.timing import VirtualTime
 
 DEEMED = "What is a deemed export of technology to a foreign person?"
 GATEWAY_BOT = "/gateway/bot"
-CONNECT_TIMEOUT = 20.0  # with max_concurrency 1, one IDENTIFY per 5 s
+
+
+@pytest.fixture
+def pace(emulator: DiscordEmulator, monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
+    """The bot's identify gate on a virtual clock, which the emulator's IDENTIFY times read too.
+
+    Discord's real 5 s per key then costs no time, and `identified_at` holds the exact times the
+    gate let each shard identify (a wall clock would add the latency of each IDENTIFY, which on a
+    busy machine varies by more than the margin an assertion on real spacing can leave).
+    """
+    virtual = VirtualTime()
+    gate = functools.partial(IdentifyGate, clock=virtual.clock, sleep=virtual.sleep)
+    monkeypatch.setattr(shared_identify, "IdentifyGate", gate)
+    emulator.clock = virtual.clock
+    return virtual
 
 
 def identified(emulator: DiscordEmulator) -> list[list[int]]:
@@ -40,6 +56,7 @@ async def ask_in(emulator: DiscordEmulator, channel_id: int) -> str:
 
 
 @pytest.mark.e2e
+@pytest.mark.usefixtures("pace")
 async def test_default_asks_gateway_bot_and_runs_one_shard(emulator: DiscordEmulator, run_bot):
     await run_bot()
     assert [c.status for c in emulator.calls if c.route == GATEWAY_BOT] == [200]
@@ -48,10 +65,11 @@ async def test_default_asks_gateway_bot_and_runs_one_shard(emulator: DiscordEmul
 
 
 @pytest.mark.e2e
+@pytest.mark.usefixtures("pace")
 async def test_two_shards_answer_through_either_session(emulator: DiscordEmulator, run_bot):
     guilds = [await emulator.add_guild(shard_id, 2) for shard_id in (0, 1)]
     await run_bot(shard_count=2)
-    await emulator.wait_connected(shards=2, timeout=CONNECT_TIMEOUT)
+    await emulator.wait_connected(shards=2)
     assert identified(emulator) == [[0, 2], [1, 2]]
     assert emulator.live_shards == [(0, 2), (1, 2)]
     # the count was given: /gateway/bot is asked only for the session start limit
@@ -73,10 +91,11 @@ async def test_two_shards_answer_through_either_session(emulator: DiscordEmulato
 
 
 @pytest.mark.e2e
+@pytest.mark.usefixtures("pace")
 async def test_a_dropped_shard_resumes_its_own_session(emulator: DiscordEmulator, run_bot):
     guilds = [await emulator.add_guild(shard_id, 2) for shard_id in (0, 1)]
     await run_bot(shard_count=2)
-    await emulator.wait_connected(shards=2, timeout=CONNECT_TIMEOUT)
+    await emulator.wait_connected(shards=2)
     sessions = [emulator.events(shard_id)[0]["d"]["session_id"] for shard_id in (0, 1)]
     await emulator.drop_gateway(shard_id=1)
     assert emulator.live_shards == [(0, 2)]
@@ -92,16 +111,18 @@ async def test_a_dropped_shard_resumes_its_own_session(emulator: DiscordEmulator
 
 
 @pytest.mark.e2e
+@pytest.mark.usefixtures("pace")
 async def test_recommended_shard_count_comes_from_gateway_bot(emulator: DiscordEmulator, run_bot):
     emulator.shard_count = 2
     _, channel_id = await emulator.add_guild(1, 2)
     await run_bot()
-    await emulator.wait_connected(shards=2, timeout=CONNECT_TIMEOUT)
+    await emulator.wait_connected(shards=2)
     assert identified(emulator) == [[0, 2], [1, 2]]
     assert "734.13" in await ask_in(emulator, channel_id)
 
 
 @pytest.mark.e2e
+@pytest.mark.usefixtures("pace")
 async def test_shard_ids_run_only_those_shards(emulator: DiscordEmulator, run_bot):
     guild_id, channel_id = await emulator.add_guild(1, 2)
     await run_bot(shard_count=2, shard_ids="1")
@@ -112,6 +133,7 @@ async def test_shard_ids_run_only_those_shards(emulator: DiscordEmulator, run_bo
 
 
 @pytest.mark.e2e
+@pytest.mark.usefixtures("pace")
 async def test_shard_ids_without_a_count_stop_start_up(emulator: DiscordEmulator, run_bot):
     with pytest.raises(ConfigError, match="BASIS_SHARD_IDS needs BASIS_SHARD_COUNT"):
         await run_bot(shard_ids="0-1")
@@ -190,6 +212,21 @@ async def test_the_gate_spaces_identifies_of_one_key_only():
     assert released == [(0.0, 0), (0.0, 1), (5.0, 2), (5.0, 3), (10.0, 4)]
 
 
+async def test_a_sleep_that_ends_early_does_not_let_an_identify_through_early():
+    """asyncio may wake a sleeper up to its clock's resolution early; the gate then sleeps the rest."""
+    now = [0.0]
+    asked: list[float] = []
+
+    async def early(seconds: float) -> None:
+        asked.append(seconds)
+        now[0] += seconds - 0.001 if seconds > 0.001 else seconds
+
+    gate = IdentifyGate(1, interval=4.0, clock=lambda: now[0], sleep=early)
+    await gate.wait(0)
+    await gate.wait(1)
+    assert now[0] >= 4.0 and len(asked) == 2
+
+
 async def test_each_wave_connects_concurrently_and_waves_follow_each_other():
     steps: list[str] = []
 
@@ -215,47 +252,43 @@ def identify_times(emulator: DiscordEmulator) -> dict[int, float]:
     return {shard_id: at for at, shard_id in emulator.identified_at}
 
 
+INTERVAL = sharding.IDENTIFY_INTERVAL  # Discord's 5 s per rate-limit key, on the virtual clock
+
+
 @pytest.mark.e2e
 async def test_max_concurrency_two_identifies_four_shards_in_two_groups(
-    emulator: DiscordEmulator, run_bot, monkeypatch: pytest.MonkeyPatch
+    emulator: DiscordEmulator, run_bot, pace: VirtualTime
 ):
-    interval = 2.0
-    monkeypatch.setattr(sharding, "IDENTIFY_INTERVAL", interval)
     emulator.max_concurrency = 2
     _, channel_id = await emulator.add_guild(3, 4)
     await run_bot(shard_count=4)
-    await emulator.wait_connected(shards=4, timeout=CONNECT_TIMEOUT)
+    await emulator.wait_connected(shards=4)
     assert emulator.live_shards == [(0, 4), (1, 4), (2, 4), (3, 4)]
-    at = identify_times(emulator)
-    assert at[1] - at[0] < interval and at[3] - at[2] < interval  # together, not 5 s apart
-    assert at[2] - at[0] >= interval and at[3] - at[1] >= interval  # each key waits its turn
-    assert min(at[2], at[3]) > max(at[0], at[1])
+    # together, not 5 s apart; each key waits its turn: one wait, as the second wave's keys are due together
+    assert identify_times(emulator) == {0: 0.0, 1: 0.0, 2: INTERVAL, 3: INTERVAL}
+    assert pace.sleeps == [INTERVAL]
+    assert [{s for _, s in emulator.identified_at[i : i + 2]} for i in (0, 2)] == [{0, 1}, {2, 3}]
     assert "734.13" in await ask_in(emulator, channel_id)  # the last shard serves its guild
 
 
 @pytest.mark.e2e
 async def test_max_concurrency_one_identifies_one_shard_per_interval(
-    emulator: DiscordEmulator, run_bot, monkeypatch: pytest.MonkeyPatch
+    emulator: DiscordEmulator, run_bot, pace: VirtualTime
 ):
-    interval = 1.5
-    monkeypatch.setattr(sharding, "IDENTIFY_INTERVAL", interval)
     await run_bot(shard_count=3)
-    await emulator.wait_connected(shards=3, timeout=CONNECT_TIMEOUT)
+    await emulator.wait_connected(shards=3)
     assert [shard_id for _, shard_id in emulator.identified_at] == [0, 1, 2]
-    at = identify_times(emulator)
-    assert at[1] - at[0] >= interval and at[2] - at[1] >= interval
+    assert identify_times(emulator) == {0: 0.0, 1: INTERVAL, 2: 2 * INTERVAL}
 
 
 @pytest.mark.e2e
 async def test_an_unreadable_session_start_limit_falls_back_to_one_at_a_time(
-    emulator: DiscordEmulator, run_bot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    emulator: DiscordEmulator, run_bot, pace: VirtualTime, caplog: pytest.LogCaptureFixture
 ):
-    interval = 1.0
-    monkeypatch.setattr(sharding, "IDENTIFY_INTERVAL", interval)
     emulator.max_concurrency = 2
     emulator.fail_next("GET", GATEWAY_BOT, status=403)
     await run_bot(shard_count=2)
-    await emulator.wait_connected(shards=2, timeout=CONNECT_TIMEOUT)
-    at = identify_times(emulator)
-    assert at[1] - at[0] >= interval  # max_concurrency unknown: Discord's slowest pace
+    await emulator.wait_connected(shards=2)
+    # max_concurrency unknown: Discord's slowest pace, one key for every shard
+    assert identify_times(emulator) == {0: 0.0, 1: INTERVAL}
     assert any("could not read the session start limit" in r.getMessage() for r in caplog.records)

@@ -12,13 +12,14 @@ import pytest
 from tests.discord_app.emulator import DiscordEmulator
 from tests.discord_app.test_ask import DEEMED, custom_ids
 from tests.services import PostgresServer
+from tests.timing import PATIENCE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 
 
 async def _rows(url: str, sql: str, expected: int) -> list[tuple]:
     """The rows of `sql` once there are `expected` of them (the spool writes in the background)."""
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + PATIENCE
     while True:
         async with await psycopg.AsyncConnection.connect(url) as db:
             rows = await (await db.execute(sql)).fetchall()

@@ -2,6 +2,11 @@
 
 Run as `python -m tests.faults.index_worker MODE KNOWLEDGE INDEX [ARG]`; results are
 one JSON line on stdout, so the tests see what a real second process saw.
+
+A rebuild loop can be paced by its counterpart (issue 24): the other side counts what it did
+(opens, swaps) into a file with `count_to`, and each round waits until that count has grown
+by `need` since the last build ended. So the two really interleave however busy the machine
+is, and a test can count on "the reader saw several builds" instead of hoping for it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from bot.indexing.loaded import LoadedIndex
 from bot.service import chunker_config
 from bot.settings import Settings
 from tests.fakes import HashEmbedder
+from tests.timing import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = chunker_config(Settings(_env_file=None))  # what the tests' `settings` fixture uses
@@ -36,17 +42,49 @@ def publish(knowledge: Path, index: Path) -> None:
     print(json.dumps({"published": str(store.current_folder(index))}), flush=True)
 
 
-def rebuild(knowledge: Path, index: Path, rounds: int) -> None:
-    """Edit one document and rebuild, `rounds` times, with no grace period (the hardest case)."""
+def count_to(path: Path, count: int) -> None:
+    """Publish a running count for a paced rebuild to read (atomically: never half written)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(str(count), "utf-8")
+    os.replace(partial, path)
+
+
+def counted(path: Path) -> int:
+    return int(path.read_text("utf-8")) if path.exists() else 0
+
+
+def paced(rounds: int, progress: Path, need: int) -> str:
+    """The ARG of a `rebuild` that waits for `need` more counts in `progress` between builds."""
+    return f"{rounds},{need},{progress}"
+
+
+def rebuild(knowledge: Path, index: Path, arg: str) -> None:
+    """Edit one document and rebuild, ROUNDS times, with no grace period (the hardest case).
+
+    ARG is ROUNDS, or `paced(…)`'s ROUNDS,NEED,PROGRESS: each round after the first then waits
+    until PROGRESS counts NEED more than when the previous build ended.
+    """
+    rounds_text, _, pacing = arg.partition(",")
+    need_text, _, progress_text = pacing.partition(",")
+    need, progress = (int(need_text), Path(progress_text)) if pacing else (0, None)
     path = knowledge / EDITED
-    for round_ in range(rounds):
+    done = 0
+    for round_ in range(int(rounds_text)):
+        if round_ and progress is not None:
+            target = done + need
+            wait_until(lambda: counted(progress) >= target, f"round {round_}: the other side")  # noqa: B023
         path.write_text(path.read_text("utf-8") + f"\nRound {round_} of edits.\n", "utf-8")
         build(knowledge, index, keep_seconds=0.0)
-    print(json.dumps({"builds": rounds}), flush=True)
+        done = counted(progress) if progress is not None else 0
+    print(json.dumps({"builds": int(rounds_text)}), flush=True)
 
 
 def open_until(index: Path, stop: Path) -> None:
-    """Open the live index (and search it) until `stop` exists; count the opens that failed."""
+    """Open the live index (and search it) until `stop` exists; count the opens that failed.
+
+    The running count of opens goes to STOP.opens, for a rebuild paced on it.
+    """
+    progress = stop.with_name(stop.name + ".opens")
     expected = manifest_settings(HashEmbedder(), CONFIG)
     query = HashEmbedder().encode_query("deemed export of technology")
     opens, failures, folders = 0, [], set()
@@ -58,6 +96,7 @@ def open_until(index: Path, stop: Path) -> None:
             folders.add(index_.folder.name)
         except Exception as exc:  # every failure is counted and shown, never hidden
             failures.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+        count_to(progress, opens)
     print(
         json.dumps({"opens": opens, "failed": len(failures), "folders": len(folders), "errors": failures[:5]})
     )
@@ -107,7 +146,7 @@ def result(process: subprocess.Popen[str], timeout: float = 300.0) -> dict[str, 
 
 MODES = {
     "build": lambda k, i, _: publish(k, i),
-    "rebuild": lambda k, i, arg: rebuild(k, i, int(arg)),
+    "rebuild": lambda k, i, arg: rebuild(k, i, arg),
     "open": lambda k, i, arg: open_until(i, Path(arg)),
     "hang-after-vectors": lambda k, i, _: hang_after_vectors(k, i),
     "hang-before-swap": lambda k, i, _: hang_before_swap(k, i),

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from bot.records.spool import WriteSpool
 from tests.faults.spool_sink import rows, write_row
 from tests.services import free_port
+from tests.timing import PATIENCE, wait_until
 
 pytestmark = pytest.mark.faults
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,13 +49,6 @@ def sink(tmp_path: Path) -> Iterator[Sink]:
     sink.kill()
 
 
-def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)
-
-
 def test_writes_wait_out_a_killed_store_and_land_once_in_order(
     sink: Sink, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -63,23 +56,30 @@ def test_writes_wait_out_a_killed_store_and_land_once_in_order(
     spool = WriteSpool(
         "question log", 100, transient=lambda e: isinstance(e, OSError), retry_min=0.05, retry_max=0.2
     )
+    attempts: dict[str, int] = {}
+
+    def write(value: str) -> None:
+        attempts[value] = attempts.get(value, 0) + 1
+        write_row(sink.port, value)
+
     spool.start()
     try:
         for n in range(5):
-            spool.submit(f"row {n}", lambda n=n: write_row(sink.port, f"row {n}"))
-        assert spool.flush(10.0)
+            spool.submit(f"row {n}", lambda n=n: write(f"row {n}"))
+        assert spool.flush(PATIENCE)
 
         sink.kill()
         for n in range(5, 10):
-            spool.submit(f"row {n}", lambda n=n: write_row(sink.port, f"row {n}"))
-        wait_until(lambda: spool.status().unreachable)
-        time.sleep(0.5)  # several retries against the dead port
+            spool.submit(f"row {n}", lambda n=n: write(f"row {n}"))
+        wait_until(lambda: spool.status().unreachable, "the spool never found the store unreachable")
+        wait_until(lambda: attempts.get("row 5", 0) >= 4, "no retries against the dead port")
         assert spool.status().pending == 5 and spool.status().written == 5
+        assert set(attempts) == {f"row {n}" for n in range(6)}  # nothing behind the head was tried
 
         sink.start()
-        assert spool.flush(10.0)
+        assert spool.flush(PATIENCE)
     finally:
-        assert spool.close(5.0) == 0
+        assert spool.close(PATIENCE) == 0
     assert rows(str(sink.db)) == [f"row {n}" for n in range(10)]  # each once, in order, across the restart
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     infos = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]

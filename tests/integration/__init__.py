@@ -1,4 +1,10 @@
-"""Integration tests: the real offline model on real files, one index built per module."""
+"""Integration tests: the real offline model on real files.
+
+Building a real index is the slow part (the model embeds every chunk), so each is built once:
+the shipped knowledge base by the session fixture `real_knowledge` (tests/integration/conftest.py)
+for every module that asks, each module opening its own `Basis` over it; the shared corpus by
+its one module.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ from bot.indexing.build import BuildReport, build_index
 from bot.indexing.embedder import Embedder, load_embedder
 from bot.service import Basis, chunker_config
 from bot.settings import Settings, load_settings
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
 
 @dataclass

@@ -49,6 +49,8 @@ def test_every_shared_file_is_plain_markdown_with_title_and_provenance(corpus: P
 
 
 def test_build_indexes_every_file(real: RealIndex, corpus: Path) -> None:
+    """Over 20 s: the first test to ask for `real`, so its set-up embeds the whole shared corpus
+    with the real model (minutes on 2 cores); the module's other tests reuse that index."""
     assert real.report.skipped == []
     assert real.report.documents == len(list(document_files(corpus)))
     assert real.report.chunks == len(real.basis.index.dense) > 0

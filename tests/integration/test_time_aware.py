@@ -6,17 +6,15 @@ The questions are written for this test."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from bot.clock import fixed
 from bot.models import Answer
 from bot.service import Basis
-from tests.integration import build_real
+from tests.integration import RealIndex
 
 pytestmark = pytest.mark.integration
-KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 TODAY = date(2026, 12, 1)
 
 PRESENT_EN = ("is suspended", "has been suspended", "remains suspended", "is set to end")
@@ -34,8 +32,9 @@ BILL = "Is the Chip Security Act still waiting for a vote in Congress?"
 
 
 @pytest.fixture(scope="module")
-def basis(tmp_path_factory: pytest.TempPathFactory) -> Basis:
-    return build_real(KNOWLEDGE, tmp_path_factory).basis
+def basis(real_knowledge: RealIndex) -> Basis:
+    """This module's own service over the session's real index (its ranker or clock may be changed)."""
+    return Basis.open(real_knowledge.settings, embedder=real_knowledge.embedder)
 
 
 def _shown(answer: Answer) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.records.spool import DROP_LOG_EVERY, DROP_LOG_SECONDS, WriteSpool
+from tests.timing import PATIENCE
 
 LOGGER = "bot.records.spool"
 
@@ -96,7 +97,7 @@ def test_writes_run_once_each_in_submission_order(make: Callable[..., WriteSpool
     spool = make(capacity=200)
     spool.start()
     submit_all(spool, sink, range(200))
-    assert spool.flush(5.0)
+    assert spool.flush(PATIENCE)
     assert sink.rows == list(range(200))
     status = spool.status()
     assert (status.pending, status.written, status.dropped, status.failed) == (0, 200, 0, 0)
@@ -110,7 +111,7 @@ def test_an_unreachable_store_is_retried_until_back_then_each_write_lands_once(
     spool = make(retry_min=0.5, retry_max=30.0)
     submit_all(spool, sink, range(6))
     spool.start()
-    assert spool.flush(5.0)
+    assert spool.flush(PATIENCE)
     assert sink.rows == list(range(6)) and sink.attempts == 10
     assert sleeps.delays == [0.5, 1.0, 2.0, 4.0]
     assert messages(caplog, logging.WARNING) == [
@@ -126,7 +127,7 @@ def test_the_backoff_doubles_up_to_its_cap(make: Callable[..., WriteSpool], slee
     spool = make(retry_min=1.0, retry_max=8.0)
     submit_all(spool, sink, range(1))
     spool.start()
-    assert spool.flush(5.0)
+    assert spool.flush(PATIENCE)
     assert sleeps.delays == [1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0, 8.0]
     assert sink.rows == [0]
 
@@ -143,7 +144,7 @@ def test_while_unreachable_the_status_says_so_and_counts_what_waits(make: Callab
     assert status.unreachable and status.pending == 3 and status.written == 0
     sink.failures = 0
     release.set()
-    assert spool.flush(5.0) and sink.rows == [0, 1, 2]
+    assert spool.flush(PATIENCE) and sink.rows == [0, 1, 2]
     assert not spool.status().unreachable
 
 
@@ -154,7 +155,7 @@ def test_a_rejected_write_is_logged_counted_and_passed(
     spool = make()
     spool.start()
     submit_all(spool, sink, range(5))
-    assert spool.flush(5.0)
+    assert spool.flush(PATIENCE)
     assert sink.rows == [0, 1, 3, 4] and sink.attempts == 5  # not retried
     errors = messages(caplog, logging.ERROR)
     assert len(errors) == 1 and "row 2" in errors[0] and "violates a constraint" in errors[0]
@@ -174,7 +175,7 @@ def test_a_full_queue_drops_the_oldest_and_states_the_total(
         "feedback: queue full (3 writes), dropped the oldest: row 0 (1 dropped in all)"
     ]
     spool.start()
-    assert spool.flush(5.0)
+    assert spool.flush(PATIENCE)
     assert sink.rows == [7, 8, 9]
     assert messages(caplog, logging.ERROR)[1:] == [
         "feedback: dropped 6 more writes while the queue was full (7 dropped in all)"
@@ -236,18 +237,18 @@ def test_submit_never_waits_on_a_hung_store(make: Callable[..., WriteSpool]) -> 
     spool = make(capacity=50)
     spool.start()
     spool.submit("hangs", hanging_write)
-    assert entered.wait(5.0)
+    assert entered.wait(PATIENCE)
     sink = FlakySink()
     submitter = threading.Thread(target=submit_all, args=(spool, sink, range(100)))
     submitter.start()
-    submitter.join(5.0)
+    submitter.join(5.0)  # 100 submits take milliseconds; a blocked one would hang for the write's 30 s
     try:
         assert not submitter.is_alive(), "submit waited on the store"
         status = spool.status()
         assert (status.pending, status.dropped) == (51, 50)  # the hung write and the 50 newest
     finally:
         unblock.set()
-    assert spool.flush(5.0)
+    assert spool.flush(PATIENCE)
     assert rows == [-1] and sink.rows == list(range(50, 100))
 
 
@@ -261,5 +262,5 @@ def test_a_failing_transient_test_counts_the_write_as_failed(
     spool = make(transient=broken)
     spool.start()
     submit_all(spool, sink, range(2))
-    assert spool.flush(5.0)
+    assert spool.flush(PATIENCE)
     assert sink.rows == [1] and spool.status().failed == 1

@@ -54,6 +54,8 @@ def test_while_the_server_is_away_votes_are_queued_and_old_passages_say_why() ->
     started = time.monotonic()
     with pytest.raises(SharedStoreError, match="cannot be shown now") as refused:
         feedback.passages("older")
-    assert time.monotonic() - started < 3  # a button press is still answered within Discord's 3 s
+    # A button press is still answered within Discord's 3 s: the pool waits BORROW_TIMEOUT (1 s) for
+    # a connection, which leaves 2 s for a loaded machine; the limit is Discord's, so it stays.
+    assert time.monotonic() - started < 3
     assert PASSWORD not in str(refused.value)
     nowhere.close()

@@ -15,6 +15,7 @@ from bot.sync.state import STATE_FILE
 from tests.helpers import front_matter_doc
 from tests.sync.fixtures import NOW, recorder
 from tests.sync.stub import ApiStub
+from tests.timing import PATIENCE
 
 
 def _sync(basis: Basis, **kwargs):
@@ -119,17 +120,17 @@ def test_questions_use_the_old_index_until_the_sync_build_is_published(
 
     def slow_rebuild(self: Basis, progress: object = None) -> object:
         building.set()
-        gate.wait(10)
+        gate.wait(PATIENCE)
         return real_rebuild(self)
 
     monkeypatch.setattr(Basis, "rebuild", slow_rebuild)
     worker = threading.Thread(target=_sync, args=(basis,))
     worker.start()
     try:
-        assert building.wait(10)
+        assert building.wait(PATIENCE)
         assert "ecfr-15-cfr-744-11" not in basis.index.documents
         assert basis.answer("What is a deemed export?").citations  # answered meanwhile, old index
     finally:
         gate.set()
-        worker.join(10)
+        worker.join(PATIENCE)
     assert "ecfr-15-cfr-744-11" in basis.index.documents
