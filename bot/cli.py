@@ -241,11 +241,11 @@ def define(term: str, json_out: JsonOpt = False, knowledge: KnowledgeOpt = None)
     console.print(f"[dim]Source: {escape(e.citation)}. Related: {related}[/]", highlight=False)
 
 
-def _evaluate(basis, file: Path, answers: bool = True) -> dict[str, Any]:
-    from bot.evaluation import Report, load_questions
+def _evaluate(basis, rows: list[dict[str, Any]], answers: bool = True) -> dict[str, Any]:
+    from bot.evaluation import Report
 
     report = Report()
-    for row in load_questions(file):
+    for row in rows:
         result = basis.search(row["question"], k=int(row.get("k", 5)))
         answer = basis.answer(row["question"]) if answers else None
         report.add(row.get("lang", "en"), row, result, answer)
@@ -278,11 +278,27 @@ def evaluate(
     all_sets: Annotated[
         bool, typer.Option("--all", help="Every set in BASIS_EVAL_DIR, each against its own index.")
     ] = False,
+    heldout: Annotated[
+        bool, typer.Option("--heldout", help="The held-out 30 % of the training questions, per index.")
+    ] = False,
 ) -> None:
     """Score retrieval (Recall@k, MRR) and answers (key facts, warnings, declines, faithfulness)."""
-    from bot.evaluation import eval_table
+    from bot.evaluation import eval_table, load_questions
 
     settings = _settings(index)
+    if heldout:
+        from bot.ranking.labelled import load_rows, part
+
+        knowledge, corpus = _open(settings), _corpus_basis(settings)
+        results = {
+            f"heldout-{name}": _evaluate(basis, [r for r in load_rows(name) if part(r) == "heldout"])
+            for name, basis in (("shared-corpus", corpus), ("knowledge", knowledge))
+        }
+        if json_out:
+            print(json.dumps({k: v["metrics"] for k, v in results.items()}, ensure_ascii=False, indent=2))
+            return
+        console.print(escape(eval_table(results)), highlight=False)
+        return
     if all_sets:
         sets = sorted(settings.eval_dir.glob("*.jsonl"))
         if not sets:
@@ -290,7 +306,8 @@ def evaluate(
         knowledge = _open(settings)
         corpus = _corpus_basis(settings) if any(p.name.startswith("dev-corpus") for p in sets) else None
         results = {
-            p.stem: _evaluate(corpus if p.name.startswith("dev-corpus") else knowledge, p) for p in sets
+            p.stem: _evaluate(corpus if p.name.startswith("dev-corpus") else knowledge, load_questions(p))
+            for p in sets
         }
         if json_out:
             print(json.dumps({k: v["metrics"] for k, v in results.items()}, ensure_ascii=False, indent=2))
@@ -299,7 +316,7 @@ def evaluate(
         return
     if file is None:
         raise BasisError("Give a question set, or --all for every set in BASIS_EVAL_DIR.")
-    data = _evaluate(_open(settings), file, answers)
+    data = _evaluate(_open(settings), load_questions(file), answers)
     if json_out:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
