@@ -1,13 +1,12 @@
-"""`basis ranker train`: fit the passage and sentence models from the committed labelled questions.
+"""`basis ranker train`: fit the passage, sentence and scope models and calibrate the decline
+threshold from the committed labelled questions (`bot/ranking/labelled.py`).
 
-The questions in `bot/ranking/questions/` were written for training only, never taken
-from the development sets. Each names the phrases of the passage that answers
-it (`evidence_any`) and the key facts a good answer states (`answer_any`). A
-candidate passage is positive when it holds an evidence phrase; a sentence of
-a top passage is positive when it states a key fact. 30 % of the questions
-(chosen by a hash of their id, so the split never changes) are held out and
-reported, never trained on. Logistic regression is seeded and deterministic:
-the same data gives the same committed model.
+A candidate passage is positive when it holds an evidence phrase; a sentence of a top
+passage is positive when it states a key fact; a question is in scope unless it is
+marked `expect_abstain`. Only the `stage` part of the questions is fitted on: the
+`encoder` part fine-tuned the bi-encoder (`bot/finetune.py`), whose cosine these models
+weigh, and the held-out 30 % is only reported. Logistic regression is seeded and
+deterministic: the same data gives the same committed models.
 """
 
 from __future__ import annotations
