@@ -193,10 +193,6 @@ class Basis:
     def search(self, question: str, k: int | None = None, context: str | None = None) -> SearchResult:
         return self._search(self._serving(), question, k, context)
 
-    def query(self, question: str) -> Query:
-        """The question as each retriever reads it (checked, instructions stripped, expanded)."""
-        return self._query(self._serving(), question, None)
-
     def pool(self, question: str) -> Pool:
         """The fused candidates and their features before re-ranking (for training the ranker)."""
         live = self._serving()
