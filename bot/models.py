@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -82,6 +84,13 @@ class Timeline:
     as_of: date | None = None
 
 
+def twin_key(sentence: str) -> str:
+    """The id that aligns an English sentence with its Chinese twin: a hash of its words, so a
+    reworded sentence loses its twin (and `basis kb check` says so) instead of keeping a stale one."""
+    words = re.sub(r"\s+", " ", sentence).strip()
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class Document:
     id: str
@@ -105,6 +114,13 @@ class Document:
     provenance: str = ""
     fetched_at: str = ""  # set only on a copy written by `basis sync` (ISO time of the fetch)
     version: str = ""  # the official source's version id, for synced copies
+    # Reviewed Chinese twins of quotable sentences: (twin_key(English sentence), Chinese sentence).
+    twins: tuple[tuple[str, str], ...] = ()
+
+    def twin(self, sentence: str) -> str | None:
+        """The reviewed Chinese twin of one of this document's sentences, if the writers gave one."""
+        key = twin_key(sentence)
+        return next((zh for k, zh in self.twins if k == key), None)
 
     @property
     def current_as_of(self) -> date | None:

@@ -77,6 +77,7 @@ def document_from_dict(row: dict[str, Any]) -> Document:
         periods = tuple(StatusPeriod(**{**p, **_days(p, "start", "until")}) for p in timeline["periods"])
         row["timeline"] = Timeline(**{**timeline, **_days(timeline, "as_of"), "periods": periods})
     row["topics"] = tuple(row.get("topics", ()))
+    row["twins"] = tuple((str(k), str(zh)) for k, zh in row.get("twins", ()))
     row["sources"] = tuple(
         SourceRef(**{**s, "date": date.fromisoformat(s["date"]) if s.get("date") else None})
         for s in row.get("sources", ())
