@@ -7,9 +7,10 @@ from datetime import date
 
 import numpy as np
 
-from bot.answering.citations import number_citations
+from bot.answering.citations import Quote, number_citations
 from bot.answering.extractive import choose_sentences
 from bot.answering.labels import message
+from bot.answering.lead import lead_quotes
 from bot.answering.llm import LlmClient, parse_generated, supported
 from bot.answering.notices import warnings_for
 from bot.glossary import Glossary
@@ -89,22 +90,28 @@ def compose_answer(
     if not picks:
         return _abstain(answer_id, query.original, lang, result, glossary)
     mode = "extractive"
-    text, citations = number_citations((p.passage, p.text, p.start) for p in picks)
+    analysis = result.scoring.analysis
+    lead = lead_quotes(analysis, picks, result.passages, glossary, lang, today, result.scoring.defined)
+    text, citations = number_citations(lead.quotes)
     if llm is not None:
         generated = _generate(llm, query.original, result.passages, embedder, tokenizer)
         if generated is not None:
             text, citations = generated
             mode = "llm"
     warnings = warnings_for(
-        query.original,
+        analysis,
+        text,
         citations,
         result.passages,
         lang,
         today=today,
         glossary=glossary,
         stale_after_days=stale_after_days,
+        stated=lead.stated if mode == "extractive" else (),
     )
-    terms_shown = tuple((e.term, e.zh[0]) for e in glossary.mentioned(text) if e.zh and e.zh[0] != e.term)
+    terms_shown = tuple(
+        (e.term, e.zh[0]) for e in glossary.mentioned(lead.english(text)) if e.zh and e.zh[0] != e.term
+    )
     return Answer(
         id=answer_id,
         question=query.original,
@@ -129,13 +136,13 @@ def _generate(
     reply = llm.complete(llm.prompt(question, passages))
     if reply is None:
         return None
-    kept: list[tuple[Passage, str, int]] = []
+    kept: list[Quote] = []
     for item in parse_generated(reply):
         if not 1 <= item.passage <= len(passages):
             continue
         passage = passages[item.passage - 1]
         if supported(item.sentence, passage, embedder, tokenizer):
-            kept.append((passage, item.sentence, 0))
+            kept.append(Quote(passage, item.sentence))
     if not kept:
         return None
     return number_citations(kept)
@@ -153,14 +160,14 @@ def _defined_terms(citations: tuple[Citation, ...], glossary: Glossary) -> tuple
 
 
 def _decline(answer_id: str, question: str, lang: str, reason: str, kind: str) -> Answer:
-    """A short, polite decline that says what Basis does instead."""
+    """A short, polite decline that says what Basis does instead; it cites nothing, so it has
+    no "read the cited sources" footer."""
     return Answer(
         id=answer_id,
         question=question,
         text=f"{reason} {message('covers', lang)}",
         mode="abstained",
         lang=lang,
-        footer=message("footer", lang),
         decline=kind,
     )
 
@@ -182,6 +189,5 @@ def _abstain(answer_id: str, question: str, lang: str, result: SearchResult, glo
         lang=lang,
         suggestions=suggestions,
         warnings=(),
-        footer=message("footer", lang),
         decline="scope",
     )

@@ -134,12 +134,15 @@ def test_a_chinese_question_gets_chinese_warnings_and_footer(answer: Answer) -> 
     assert answer.footer == "这不是法律意见——请先阅读所引来源再作判断。"
 
 
-def test_quotes_stay_in_english(answer: Answer) -> None:
+def test_quotes_without_a_twin_stay_in_english_after_one_chinese_framing(answer: Answer) -> None:
     assert answer.citations
     for citation in answer.citations:
         assert citation.quote in citation.passage.chunk.text
         assert not HAN.search(citation.quote)
-    assert not HAN.search(answer.text)
+        assert f"{' '.join(citation.quote.split())} [{citation.n}]" in answer.text
+    first, *_ = answer.text.split("\n")
+    assert first.startswith("以下为 H.R. 9999 (119th) 的英文原文"), answer.text
+    assert answer.text.count("以下为") == 1  # one framing line for a run of quotes from one source
 
 
 def test_terms_beside_the_english_quotes(basis: Basis) -> None:

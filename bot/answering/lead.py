@@ -1,0 +1,204 @@
+"""What an answer leads with, and in which language each of its sentences is shown.
+
+The question analysis decides the lead: a definition question leads with the glossary definition
+(the `/define` text, cited to the entry and its official pinpoint), then the sentence of law that
+states it; a status question leads with the dated status sentence of the thing asked about, worded
+against today; a fact or yes/no question leads with the sentence the sentence scorer ranks first
+(the one holding the fact, or deciding the question). Every shown sentence is an exact quote, a
+reviewed Chinese twin of one, or a fixed template filled from a typed record (a glossary entry, a
+status timeline), so nothing unverified is said.
+
+A Chinese asker reads the Chinese twin of each quote, a glossary entry's Chinese definition, and an
+official text (which has no twin: the law is English) in English after one line of Chinese framing
+built from the glossary terms it uses. No fact is shown twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.answering.citations import Quote, pinpoint
+from bot.answering.extractive import MAX_CHARS, MAX_SENTENCES, Pick, sentence_candidates
+from bot.answering.labels import message
+from bot.answering.timeline import document_status, entry_status, tracked_entry
+from bot.corpus.glossary_file import GlossaryEntry
+from bot.glossary import Glossary
+from bot.models import Passage
+from bot.ranking.question import QuestionAnalysis
+from bot.text import CJK
+
+LAW = ("statute", "regulation", "rule")  # texts that state a definition in law
+FRAMING_TERMS = 3
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The answer's sentences in order, the status sentences it states itself (so no notice
+    repeats them) and the English it still shows (for a Chinese reader's term list)."""
+
+    quotes: tuple[Quote, ...]
+    stated: tuple[str, ...] = ()
+    english_shown: str = ""
+
+    def english(self, text: str) -> str:
+        """The English words of the answer: all of `text` for an English answer, else the quotes
+        a Chinese answer leaves in English."""
+        return text if not CJK.search(text) else self.english_shown
+
+
+def lead_quotes(
+    analysis: QuestionAnalysis,
+    picks: Sequence[Pick],
+    passages: Sequence[Passage],
+    glossary: Glossary,
+    lang: str,
+    today: date,
+    defined: Sequence[str] = (),
+) -> Lead:
+    """The answer's sentences: the lead the question type calls for, then the scored picks."""
+    ordered = list(picks)
+    first: list[Quote] = []
+    stated: list[str] = []
+    if analysis.lead == "definition":
+        found = _definition(defined, passages, glossary)
+        if found is not None:
+            passage, entry = found
+            first.append(_entry_quote(passage, entry, lang))
+            ordered = [p for p in ordered if p.passage.chunk.term != entry.term]
+            law = next((p for p in ordered if p.passage.document.source_type in LAW), None)
+            if law is not None:
+                ordered.remove(law)
+                ordered.insert(0, law)
+    elif analysis.lead == "status":
+        found_status = _status(ordered, passages, glossary, today, lang)
+        if found_status is not None:
+            quote, line, pick = found_status
+            first.append(quote)
+            stated.append(line)
+            if pick is not None:
+                ordered.remove(pick)
+                ordered.insert(0, pick)
+    quotes = [
+        *first,
+        *(q for q in (_shown(p.passage, p.start, p.text, glossary, lang) for p in ordered) if q),
+    ]
+    kept = _framed_once(_fit(_once(quotes)))
+    english = " ".join(q.quote for q in kept if not q.shown and not CJK.search(q.quote))
+    return Lead(tuple(kept), tuple(stated), english)
+
+
+def _definition(
+    defined: Sequence[str], passages: Sequence[Passage], glossary: Glossary
+) -> tuple[Passage, GlossaryEntry] | None:
+    """The retrieved glossary passage of the first term the question asks to define, whose text
+    holds the entry's whole definition."""
+    for term in defined:
+        entry = glossary.get(term)
+        if entry is None:
+            continue
+        for passage in passages:
+            if passage.chunk.term == entry.term and entry.definition in passage.chunk.text:
+                return passage, entry
+    return None
+
+
+def _entry_quote(passage: Passage, entry: GlossaryEntry, lang: str) -> Quote:
+    """A glossary entry's whole definition, as its passage states it; a Chinese reader gets the
+    entry's own Chinese definition."""
+    offset = passage.chunk.text.index(entry.definition)
+    shown = entry.definition_zh if lang == "zh" and entry.definition_zh else ""
+    return Quote(passage, entry.definition, offset, shown=shown)
+
+
+def _status(
+    picks: Sequence[Pick], passages: Sequence[Passage], glossary: Glossary, today: date, lang: str
+) -> tuple[Quote, str, Pick | None] | None:
+    """The status sentence of the best-ranked chosen (else retrieved) source that records one,
+    as a quote of that source's sentence shown as the status line, and the pick it came from."""
+    for pick in picks:
+        line = _status_line(pick.passage, glossary, today, lang)
+        if line:
+            return Quote(pick.passage, pick.text, pick.start, shown=line), line, pick
+    for passage in passages:
+        line = _status_line(passage, glossary, today, lang)
+        candidates = sentence_candidates((passage,))
+        if line and candidates:
+            _, start, end, _ = candidates[0]
+            return Quote(passage, passage.chunk.text[start:end], start, shown=line), line, None
+    return None
+
+
+def _status_line(passage: Passage, glossary: Glossary, today: date, lang: str) -> str | None:
+    term = passage.chunk.term
+    if term:
+        return entry_status(tracked_entry(glossary, term), today, lang)
+    return document_status(passage.document, today, lang)
+
+
+def _shown(passage: Passage, start: int, quote: str, glossary: Glossary, lang: str) -> Quote | None:
+    """One chosen sentence as the asker reads it, or None when it only restates another."""
+    chinese = CJK.search(quote) is not None
+    term = passage.chunk.term
+    if term:
+        entry = glossary.get(term)
+        if chinese:  # the Chinese half of a glossary entry restates its English definition
+            return None
+        if entry is not None and entry.definition in passage.chunk.text:
+            return _entry_quote(passage, entry, lang)
+        return Quote(passage, quote, start)
+    if lang != "zh" or chinese:
+        return Quote(passage, quote, start)
+    twin = passage.document.twin(quote)
+    if twin:
+        return Quote(passage, quote, start, shown=twin)
+    return Quote(passage, quote, start, framing=framing_zh(quote, passage, glossary, start))
+
+
+def framing_zh(quote: str, passage: Passage, glossary: Glossary, start: int = 0) -> str:
+    """One line of Chinese before an English quote that has no twin: where it is from and the
+    Chinese names of the glossary terms it uses (a fixed template)."""
+    source = pinpoint(passage.document, passage.chunk, start)
+    names = [e.zh[0] for e in glossary.mentioned(quote) if e.zh][:FRAMING_TERMS]
+    if names:
+        return message("framing_terms", "zh", source=source, terms="、".join(names))
+    return message("framing", "zh", source=source)
+
+
+def _once(quotes: list[Quote]) -> list[Quote]:
+    """Each shown sentence once: a second quote that would show the same words is dropped."""
+    seen: set[str] = set()
+    kept: list[Quote] = []
+    for quote in quotes:
+        key = " ".join((quote.shown or quote.quote).split())
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(quote)
+    return kept
+
+
+def _fit(quotes: list[Quote]) -> list[Quote]:
+    """The lead, then as many of the rest as fit in `MAX_SENTENCES` and `MAX_CHARS`."""
+    kept = quotes[:1]
+    used = sum(len(q.shown or q.quote) for q in kept)
+    for quote in quotes[1:]:
+        size = len(quote.shown or quote.quote) + len(quote.framing)
+        if len(kept) == MAX_SENTENCES or used + size > MAX_CHARS:
+            continue
+        kept.append(quote)
+        used += size + 5
+    return kept
+
+
+def _framed_once(quotes: list[Quote]) -> list[Quote]:
+    """One framing line per run of English quotes from the same document."""
+    kept: list[Quote] = []
+    for quote in quotes:
+        before = kept[-1] if kept else None
+        follows = before is not None and not before.shown and not CJK.search(before.quote)
+        if quote.framing and follows and before.passage.document.id == quote.passage.document.id:
+            quote = replace(quote, framing="")
+        kept.append(quote)
+    return kept
