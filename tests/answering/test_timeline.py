@@ -119,7 +119,8 @@ def test_a_single_old_style_status_after_its_end_claims_nothing_about_what_follo
     )
     assert document_status(doc, FIRST_DAY_AFTER) == (
         "Status recorded in “The rule”: suspended from 2025-11-10 until 2026-11-09; "
-        "the knowledge base, as of 2026-11-27, records no extension — check the Federal Register (federalregister.gov)."
+        "the knowledge base, as of 2026-11-27, records no extension — "
+        "check the Federal Register (federalregister.gov)."
     )
 
 
