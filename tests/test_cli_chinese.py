@@ -53,8 +53,12 @@ def test_printed_answer_speaks_chinese_around_english_quotes(basis: Basis, quest
     for citation in answer.citations:
         label = source_label(citation.passage.document.source_type, "zh")
         assert f"({label}" in out
-        # The evidence stays in English, exactly as quoted.
-        assert _flat(citation.quote) in out and not HAN.search(citation.quote)
+        # A glossary entry speaks in its Chinese definition; other evidence without a twin stays
+        # in English, exactly as quoted.
+        term = citation.passage.chunk.term
+        entry = basis.glossary.get(term) if term else None
+        assert (entry.definition_zh if entry else _flat(citation.quote)) in out
+        assert not HAN.search(citation.quote)
     # Each English term beside its Chinese name.
     assert answer.terms
     assert "术语对照：" + "；".join(f"{en}（{zh}）" for en, zh in answer.terms) in out
@@ -66,10 +70,10 @@ def test_printed_answer_speaks_chinese_around_english_quotes(basis: Basis, quest
     assert out.count("中文摘要：") == len(summaries)
 
 
-def test_a_document_cited_twice_is_summarised_once(basis: Basis) -> None:
+def test_a_document_quoted_twice_is_cited_and_summarised_once(basis: Basis) -> None:
     answer = basis.answer(DEFINE_QUESTION)
     cited = [c.passage.document.id for c in answer.citations]
-    assert cited.count("deemed-export-explainer") == 2
+    assert cited.count("deemed-export-explainer") == 1
     out = _rendered(answer)
     summary = basis.index.documents["deemed-export-explainer"].summary_zh
     assert out.count(summary) == 1
@@ -106,7 +110,10 @@ def test_json_answer_in_chinese(basis: Basis) -> None:
     for cited in data["citations"]:
         assert not HAN.search(cited["quote"]) and cited["quote"] in cited["passage"]
         assert HAN.search(cited["source_label"])
-    assert not HAN.search(data["answer"])
+        assert cited["link"] == cited["url"]  # a document's citation links to its own URL
+    # The bill's English text (it has no twin) follows one line of Chinese framing.
+    framing, english = data["answer"].split("\n", 1)
+    assert framing == "以下为 H.R. 9999 (119th) 的英文原文：" and not HAN.search(english)
 
 
 def test_define_a_chinese_term_as_json(knowledge_dir: Path) -> None:
