@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bot.answering.answer import compose_answer
+from bot.answering.labels import message
 from bot.answering.llm import LlmClient
 from bot.answering.notices import source_changed
 from bot.answering.timeline import define_status
@@ -49,7 +50,7 @@ from bot.settings import Settings
 from bot.sync.job import run_sync
 from bot.sync.report import SyncReport
 from bot.sync.run import Sleep
-from bot.text import not_text
+from bot.text import detect_language, not_text
 
 log = logging.getLogger(__name__)
 
@@ -314,13 +315,12 @@ class Basis:
         question = " ".join(question.split())
         if bad := not_text(question):
             raise QuestionError(bad)
+        lang = detect_language(question)
         if not question:
-            raise QuestionError("Please ask a question — the message was empty.")
+            raise QuestionError(message("question_empty", lang))
         if len(question) > self.settings.max_question_chars:
-            raise QuestionError(
-                f"That question is {len(question)} characters long; please keep it under "
-                f"{self.settings.max_question_chars} and ask one thing at a time."
-            )
+            limit = str(self.settings.max_question_chars)
+            raise QuestionError(message("question_too_long", lang, chars=str(len(question)), limit=limit))
         return question
 
     # Knowledge-base changes: one writer at a time, readers never blocked.

@@ -146,6 +146,11 @@ MESSAGES = {
         "这不是法律意见——请先阅读所引来源再作判断。",
     ),
     "summary_zh": ("", "中文摘要"),
+    "question_empty": ("Please ask a question — the message was empty.", "请提出一个问题——消息是空的。"),
+    "question_too_long": (
+        "That question is {chars} characters long; please keep it under {limit} and ask one thing at a time.",
+        "这个问题有 {chars} 个字符；请控制在 {limit} 个以内，一次只问一件事。",
+    ),
     # Before an official text that stays in English for a Chinese reader (bot/answering/lead.py).
     "framing": ("The English text of {source}:", "以下为 {source} 的英文原文："),
     "framing_terms": (

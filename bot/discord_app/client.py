@@ -30,12 +30,13 @@ from bot.discord_app.cogs.kb import KbCog
 from bot.discord_app.error_handler import BasisTree
 from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.index_watch import IndexWatch
+from bot.discord_app.localization import BasisTranslator
 from bot.discord_app.rate_limit import make_limiter
 from bot.discord_app.replies import NO_MENTIONS
 from bot.discord_app.sharding import IdentifyGate, launch_in_waves, shard_plan
 from bot.discord_app.shared_identify import Gate, identify_gate
 from bot.discord_app.sync_report import DailySync
-from bot.discord_app.views import PassagesButton, VoteButton
+from bot.discord_app.views import PassagesButton, ReasonButton, VoteButton
 from bot.errors import ConfigError
 from bot.indexing.embedder import Embedder
 from bot.service import Basis
@@ -88,7 +89,8 @@ class BasisBot(commands.AutoShardedBot):
         log.info("logged in; loading the model and index")
         self.basis = await asyncio.to_thread(Basis.open, self.settings, self._embedder)
         self.feedback = FeedbackStore(await asyncio.to_thread(self.basis.stores.feedback))
-        self.add_dynamic_items(PassagesButton, VoteButton)
+        self.add_dynamic_items(PassagesButton, VoteButton, ReasonButton)
+        await self.tree.set_translator(BasisTranslator())
         for cog in (AskCog(self), DefineCog(self), KbCog(self)):
             await self.add_cog(cog)
         if self.settings.sync_daily:

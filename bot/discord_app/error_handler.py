@@ -14,16 +14,15 @@ from discord import app_commands
 
 from bot.discord_app.checks import NotModerator
 from bot.discord_app.replies import send_text
+from bot.discord_app.strings import asker_lang, text
 from bot.errors import BasisError
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "Sorry — something went wrong on our side. It has been logged; please try again later."
-CHECK_FAILED = "You can't use this command here."
 
-
-def user_message(error: BaseException) -> str:
-    """What the person should read about `error`; logs it when it is not their doing."""
+def user_message(error: BaseException, lang: str = "en") -> str:
+    """What the person should read about `error`, in their language where the words are ours;
+    logs it when it is not their doing."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, BasisError):
@@ -32,15 +31,15 @@ def user_message(error: BaseException) -> str:
     if isinstance(error, NotModerator):
         return str(error)
     if isinstance(error, app_commands.CheckFailure):
-        return CHECK_FAILED
+        return text("check_failed", lang)
     log.error("unhandled error", exc_info=error)
-    return APOLOGY
+    return text("apology", lang)
 
 
 async def reply_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Tell the user ephemerally, whether or not the interaction was already answered."""
     try:
-        await send_text(interaction, user_message(error), ephemeral=True)
+        await send_text(interaction, user_message(error, asker_lang(interaction)), ephemeral=True)
     except discord.HTTPException:
         log.warning("could not deliver an error reply", exc_info=True)
 

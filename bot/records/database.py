@@ -58,6 +58,9 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE questions ADD COLUMN index_build TEXT NOT NULL DEFAULT '';
     """,
+    """
+    ALTER TABLE feedback ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+    """,
 )
 PURGED_TABLES = ("questions", "feedback", "answers")
 

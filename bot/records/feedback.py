@@ -18,6 +18,8 @@ from bot.records.database import connect
 
 KEEP_ANSWERS = timedelta(days=30)
 Passages = list[dict[str, Any]]
+# Why a 👎: the short choice it opens, stored with the vote ("" until one is chosen).
+REASONS: tuple[str, ...] = ("wrong", "unanswered", "outdated", "other")
 
 
 class Feedback(Protocol):
@@ -28,6 +30,9 @@ class Feedback(Protocol):
 
     def vote(self, answer_id: str, user_id: int, up: bool) -> bool:
         """Record (or change) one user's vote; False when the answer is unknown or too old."""
+
+    def reason(self, answer_id: str, user_id: int, reason: str) -> bool:
+        """Store why the user voted 👎 (one of `REASONS`); False when they have no 👎 on it."""
 
     def user_hash(self, user_id: int) -> str: ...
 
@@ -73,11 +78,22 @@ class SqliteFeedback:
             row = db.execute("SELECT question FROM answers WHERE id = ?", (answer_id,)).fetchone()
             if row is None:
                 return False
-            db.execute(
-                "INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?)",
+            db.execute(  # a changed vote starts without a reason
+                "INSERT OR REPLACE INTO feedback (answer_id, user_hash, vote, question, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (answer_id, self.user_hash(user_id), 1 if up else -1, row[0], now_stamp()),
             )
         return True
+
+    def reason(self, answer_id: str, user_id: int, reason: str) -> bool:
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason {reason!r}")
+        with connect(self.path) as db:
+            changed = db.execute(
+                "UPDATE feedback SET reason = ? WHERE answer_id = ? AND user_hash = ? AND vote = -1",
+                (reason, answer_id, self.user_hash(user_id)),
+            ).rowcount
+        return changed > 0
 
     def user_hash(self, user_id: int) -> str:
         """Read the salt each time: `basis data purge` may have drawn a new one meanwhile."""

@@ -90,6 +90,9 @@ MIGRATIONS: tuple[str, ...] = (
         outcome TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE feedback ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+    """,
 )
 PURGED_TABLES = ("questions", "feedback", "answers")
 

@@ -25,7 +25,7 @@ from psycopg.types.json import Jsonb
 
 from bot.errors import BuildInProgressError, LockStoreUnreachableError
 from bot.models import Answer, AuditRecord
-from bot.records.feedback import KEEP_ANSWERS, Passages, user_hash
+from bot.records.feedback import KEEP_ANSWERS, REASONS, Passages, user_hash
 from bot.records.postgres import WRITER_KEY, Postgres, is_transient, unreachable
 from bot.records.questions import (
     PRUNE_EVERY,
@@ -154,7 +154,11 @@ VOTE = (
     "SELECT a.id, encode(sha256(convert_to(m.value || ':' || %s, 'UTF8')), 'hex'), %s, a.question, %s "
     "FROM answers a JOIN meta m ON m.key = 'salt' WHERE a.id = %s "
     "ON CONFLICT (answer_id, user_hash) DO UPDATE SET vote = EXCLUDED.vote, "
-    "question = EXCLUDED.question, created_at = EXCLUDED.created_at"
+    "question = EXCLUDED.question, created_at = EXCLUDED.created_at, reason = ''"
+)
+REASON = (
+    "UPDATE feedback f SET reason = %s FROM meta m WHERE m.key = 'salt' AND f.answer_id = %s "
+    "AND f.vote = -1 AND f.user_hash = encode(sha256(convert_to(m.value || ':' || %s, 'UTF8')), 'hex')"
 )
 
 
@@ -232,6 +236,19 @@ class SharedFeedback:
                 db.execute(VOTE, params)
 
         self._spool.submit("vote", write)
+        return True
+
+    def reason(self, answer_id: str, user_id: int, reason: str) -> bool:
+        """Queue the reason for the user's 👎 (after their queued vote, so it lands on it)."""
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason {reason!r}")
+        params = (reason, answer_id, str(user_id))
+
+        def write() -> None:
+            with self.db.connect() as db:
+                db.execute(REASON, params)
+
+        self._spool.submit("vote reason", write)
         return True
 
     def user_hash(self, user_id: int) -> str:
