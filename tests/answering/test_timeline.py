@@ -287,3 +287,89 @@ def test_one_history_recorded_by_an_entry_and_a_document_is_stated_once_in_the_d
     assert len(notices) == 2  # the entry repeats the rule's history; the other rule has its own
     assert "check 15 CFR 744.11 on eCFR" in notices[0].message
     assert notices[1].message.startswith("Status recorded in “Another rule”: suspended from")
+
+
+TITLE = "The January 2025 AI Diffusion rule and its May 2025 rescission"
+TODAY_SHAPES = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("periods", "subject", "expected"),
+    [
+        # An event (rescinded) under a title: never "its May 2025 rescission was rescinded on …".
+        (
+            (StatusPeriod("rescinded", date(2025, 5, 13)),),
+            "",
+            f"Status recorded in “{TITLE}”: rescinded on 2025-05-13.",
+        ),
+        (
+            (StatusPeriod("rescinded", date(2025, 5, 13)),),
+            "The rule",
+            "The rule was rescinded on 2025-05-13.",
+        ),
+        # Ongoing with an end date, ongoing open-ended, ended, not yet started.
+        (
+            (StatusPeriod("suspended", date(2025, 11, 10), date(2027, 1, 9)),),
+            "",
+            f"Status recorded in “{TITLE}”: suspended since 2025-11-10, set to end 2027-01-09.",
+        ),
+        (
+            (StatusPeriod("suspended", date(2025, 11, 10), date(2027, 1, 9)),),
+            "The rule",
+            "The rule has been suspended since 2025-11-10 and is set to end 2027-01-09.",
+        ),
+        (
+            (StatusPeriod("in_force", date(2025, 1, 1)), StatusPeriod("suspended", date(2026, 1, 1))),
+            "",
+            f"Status recorded in “{TITLE}”: suspended since 2026-01-01.",
+        ),
+        (
+            (StatusPeriod("suspended", date(2025, 11, 10), date(2026, 11, 9)),),
+            "",
+            f"Status recorded in “{TITLE}”: suspended from 2025-11-10 until 2026-11-09; the knowledge base, "
+            "as of 2026-11-27, records no extension — check the Federal Register (federalregister.gov).",
+        ),
+        (
+            (StatusPeriod("suspended", date(2027, 3, 1)),),
+            "",
+            f"Status recorded in “{TITLE}”: to be suspended from 2027-03-01.",
+        ),
+        (
+            (StatusPeriod("suspended", date(2027, 3, 1)),),
+            "The rule",
+            "The rule is set to be suspended from 2027-03-01.",
+        ),
+        # A period the source provides for in advance follows the current one.
+        (
+            (
+                StatusPeriod("suspended", date(2025, 11, 10), date(2027, 1, 9), source="90 FR 50857"),
+                StatusPeriod("in_force", date(2027, 1, 10), source="90 FR 50857", scheduled=True),
+            ),
+            "",
+            f"Status recorded in “{TITLE}”: suspended since 2025-11-10, set to end 2027-01-09 (90 FR 50857); "
+            "that rule provides for it to be in force from 2027-01-10 unless the suspension is extended.",
+        ),
+    ],
+)
+def test_status_reads_correctly_for_every_timeline_shape(
+    periods: tuple[StatusPeriod, ...], subject: str, expected: str
+) -> None:
+    doc = _doc(
+        title=TITLE, citation="90 FR 4544", as_of=KB_AS_OF, timeline=Timeline(periods, subject=subject)
+    )
+    assert document_status(doc, TODAY_SHAPES) == expected
+    chinese = document_status(doc, TODAY_SHAPES, "zh")
+    assert chinese and chinese.endswith("。")
+    assert ("记录的状态" in chinese) == (not subject)
+
+
+def test_bill_shapes_in_both_languages() -> None:
+    assert document_status(_bill(), date(2026, 12, 1)) == (
+        "H.R. 3447 (119th Congress): latest recorded action on 2026-03-26 (data as of 2026-06-01)."
+    )
+    assert document_status(_bill(), date(2027, 1, 3)).startswith(
+        "H.R. 3447 (119th Congress) lapsed when the 119th Congress ended on 2027-01-03"
+    )
+    assert document_status(_bill(), date(2027, 1, 3), "zh").startswith(
+        "H.R. 3447 (119th Congress)已随第 119 届国会"
+    )
