@@ -54,13 +54,14 @@ class Quote:
     `offset` in the chunk), and what the answer shows for it (`shown`): the quote itself, its
     reviewed Chinese twin, or a fixed template filled from a typed record (a glossary definition,
     a status timeline). `framing` is a line of our own words put before it (a Chinese reader's
-    note that an official text stays in English)."""
+    note that an official text stays in English); `new_line` starts it on a line of its own."""
 
     passage: Passage
     quote: str
     offset: int = 0
     shown: str = ""
     framing: str = ""
+    new_line: bool = False
 
 
 def citation_key(passage: Passage, offset: int = 0) -> tuple[str, str]:
@@ -93,7 +94,7 @@ def number_citations(quotes: Iterable[Quote]) -> tuple[str, tuple[Citation, ...]
         ):
             more[n].append((item.passage, item.quote))
         shown = " ".join((item.shown or item.quote).split())
-        framing = f"\n{item.framing}\n" if item.framing else ""
+        framing = f"\n{item.framing}\n" if item.framing else ("\n" if item.new_line else "")
         parts.append(f"{framing}{shown} [{n}]")
     citations = tuple(
         Citation(

@@ -193,12 +193,17 @@ def _fit(quotes: list[Quote]) -> list[Quote]:
 
 
 def _framed_once(quotes: list[Quote]) -> list[Quote]:
-    """One framing line per run of English quotes from the same document."""
+    """One framing line per run of framed English quotes from the same document; the Chinese
+    after such a run starts on a new line."""
     kept: list[Quote] = []
+    framed = ""  # the document of the framed English run just shown, if any
     for quote in quotes:
-        before = kept[-1] if kept else None
-        follows = before is not None and not before.shown and not CJK.search(before.quote)
-        if quote.framing and follows and before.passage.document.id == quote.passage.document.id:
-            quote = replace(quote, framing="")
+        if quote.framing:
+            if framed == quote.passage.document.id:
+                quote = replace(quote, framing="")
+            framed = quote.passage.document.id
+        elif framed:
+            quote = replace(quote, new_line=True)
+            framed = ""
         kept.append(quote)
     return kept
