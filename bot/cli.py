@@ -407,6 +407,17 @@ def kb_check(directory: Annotated[Path | None, typer.Argument(help="Knowledge di
         raise typer.Exit(1)
 
 
+@kb_app.command("twins")
+def kb_twins(doc_id: str, knowledge: KnowledgeOpt = None) -> None:
+    """Print the YAML skeleton of DOC_ID's quotable sentences that have no Chinese twin yet,
+    for `knowledge/zh/DOC_ID.yaml` (fill in each `zh`)."""
+    from bot.indexing.quotable import skeleton_for
+    from bot.service import chunker_config
+
+    settings = _settings(knowledge=knowledge)
+    sys.stdout.write(skeleton_for(settings.knowledge_dir, doc_id, chunker_config(settings)))
+
+
 @kb_app.command("add")
 def kb_add(source: str, index: IndexOpt = None, knowledge: KnowledgeOpt = None) -> None:
     """Add a file (.md, .txt, .html, .pdf) or import a URL, then rebuild."""
