@@ -37,7 +37,8 @@ async def test_moderator_adds_attachment_then_it_answers(emulator: DiscordEmulat
     asked = await emulator.slash("ask", user=emulator.make_user("ada"), question=WIDGET_QUESTION)
     (answer,) = await emulator.followups(asked)
     text = "\n".join(e["description"] for e in answer.body["embeds"])
-    assert "H.R. 9999 — Quantum Widget Licensing Act" in text and "bill — not law" in text
+    assert "[H.R. 9999](<https://example.org/hr9999>) — Quantum Widget Licensing Act" in text
+    assert "bill — not law" in text
 
 
 async def test_non_moderator_is_refused_when_the_command_runs(emulator: DiscordEmulator, run_bot):
