@@ -36,7 +36,7 @@ from bot.indexing.chunking import ChunkerConfig
 from bot.indexing.embedder import Embedder, load_embedder
 from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
-from bot.models import INTENT, Answer, Problem, record
+from bot.models import INTENT, Answer, Passage, Problem, record
 from bot.ranking.ranker import Ranker
 from bot.records.audit import refused
 from bot.records.questions import QuestionRecords
@@ -142,6 +142,18 @@ def _english(live: _Live, question: str) -> str:
     return query.dense if query.lang == "zh" else question
 
 
+def _entries(index: LoadedIndex, terms: tuple[str, ...]) -> tuple[Passage, ...]:
+    """The glossary passages of `terms` (the terms a definition question asks about)."""
+    if not terms:
+        return ()
+    wanted = set(terms)
+    return tuple(
+        Passage(chunk=chunk, document=index.documents[chunk.doc_id], rank=len(index.chunks), score=0.0)
+        for chunk in index.chunks
+        if chunk.term in wanted and chunk.doc_id in index.documents
+    )
+
+
 class Basis:
     def __init__(
         self,
@@ -227,6 +239,7 @@ class Basis:
             self._llm,
             today=self.clock(),
             stale_after_days=self.settings.stale_after_days,
+            entries=_entries(live.index, result.scoring.defined),
         )
         timings = {
             "search": round((searched - started) * 1000, 2),

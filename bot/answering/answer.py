@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -67,13 +68,16 @@ def compose_answer(
     *,
     today: date,
     stale_after_days: int = 30,
+    entries: Sequence[Passage] = (),
 ) -> Answer:
     """The answer to a search result, or a decline: for a request that is not Basis's job, for a
     question naming something no retrieved passage mentions, or below the relevance threshold
     (`decline_reason`).
     Otherwise the best sentences are quoted (scored by `ranker`), replaced by LLM prose when
     `llm` is set and its sentences are supported by the passages they cite (checked with `embedder`).
-    Statuses and dates are described as they stand on `today`."""
+    Statuses and dates are described as they stand on `today`. `entries` are the glossary
+    passages of the terms a definition question names, so its answer can lead with the definition
+    even when the search ranked other passages higher."""
     query = result.query
     lang = query.lang
     answer_id = uuid.uuid4().hex[:12]
@@ -91,7 +95,8 @@ def compose_answer(
         return _abstain(answer_id, query.original, lang, result, glossary)
     mode = "extractive"
     analysis = result.scoring.analysis
-    lead = lead_quotes(analysis, picks, result.passages, glossary, lang, today, result.scoring.defined)
+    passages = (*result.passages, *entries)
+    lead = lead_quotes(analysis, picks, passages, glossary, lang, today, result.scoring.defined)
     text, citations = number_citations(lead.quotes)
     if llm is not None:
         generated = _generate(llm, query.original, result.passages, embedder, tokenizer)

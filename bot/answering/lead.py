@@ -27,7 +27,7 @@ from bot.corpus.glossary_file import GlossaryEntry
 from bot.glossary import Glossary
 from bot.models import Passage
 from bot.ranking.question import QuestionAnalysis
-from bot.text import CJK
+from bot.text import CJK, detect_language
 
 LAW = ("statute", "regulation", "rule")  # texts that state a definition in law
 FRAMING_TERMS = 3
@@ -85,7 +85,7 @@ def lead_quotes(
         *(q for q in (_shown(p.passage, p.start, p.text, glossary, lang) for p in ordered) if q),
     ]
     kept = _framed_once(_fit(_once(quotes)))
-    english = " ".join(q.quote for q in kept if not q.shown and not CJK.search(q.quote))
+    english = " ".join(q.quote for q in kept if not q.shown and detect_language(q.quote) == "en")
     return Lead(tuple(kept), tuple(stated), english)
 
 
@@ -139,7 +139,7 @@ def _status_line(passage: Passage, glossary: Glossary, today: date, lang: str) -
 
 def _shown(passage: Passage, start: int, quote: str, glossary: Glossary, lang: str) -> Quote | None:
     """One chosen sentence as the asker reads it, or None when it only restates another."""
-    chinese = CJK.search(quote) is not None
+    chinese = detect_language(quote) == "zh"  # an English sentence naming 视同出口 is English
     term = passage.chunk.term
     if term:
         entry = glossary.get(term)

@@ -201,3 +201,17 @@ def test_timings_are_reported(basis: Basis) -> None:
     answer = basis.answer("What is a deemed export?")
     assert set(answer.timings_ms) >= {"search", "compose"}
     assert all(v >= 0 for v in answer.timings_ms.values())
+
+
+def test_a_definition_leads_with_the_glossary_entry_even_when_the_search_ranks_it_low(
+    basis: Basis, settings: Settings, embedder: HashEmbedder
+) -> None:
+    """The reader's complaint: "What's a deemed export, in plain terms?" got a warning and a
+    sentence about green cards, while /define answered it perfectly."""
+    narrow = Basis.open(settings.model_copy(update={"top_k": 1}), embedder=embedder)
+    answer = narrow.answer("What's a deemed export, in plain terms?")
+    entry = narrow.glossary.get("deemed export")
+    assert entry is not None and answer.text.startswith(f"{_flat(entry.definition)} [1]")
+    lead = answer.citations[0]
+    assert lead.passage.chunk.term == "deemed export" and lead.quote == entry.definition
+    assert "legal_basis_not_public" not in {w.code for w in answer.warnings}

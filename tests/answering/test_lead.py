@@ -212,3 +212,16 @@ def test_the_legal_basis_warning_only_when_the_answer_rests_on_the_not_public_ac
     assert rests_on_not_public(asked, "a [1] b [2]", citations[:2], top)
     assert not rests_on_not_public(asked, "a [1] b [2]", citations[:2], (EXPLAINER_PASSAGE, RULE_PASSAGE))
     assert not rests_on_not_public(definition, "", (), PASSAGES)
+
+
+def test_an_english_sentence_naming_a_chinese_term_is_english() -> None:
+    sentence = "A deemed export (视同出口) happens when technology is released to a foreign person."
+    doc = Document("glossed", "Glossed", "", "x.md", "0", citation="15 CFR 734.13(a)(2)")
+    passage = _passage(doc, sentence, 1)
+    lead = lead_quotes(
+        analyse("谁需要许可证？"), [_pick(passage, sentence, 1.0)], (passage,), GLOSSARY, "zh", TODAY
+    )
+    (quote,) = lead.quotes
+    assert (
+        quote.framing.startswith("以下为 15 CFR 734.13(a)(2) 的英文原文") and lead.english_shown == sentence
+    )
