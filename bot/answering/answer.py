@@ -96,7 +96,8 @@ def compose_answer(
     mode = "extractive"
     analysis = result.scoring.analysis
     passages = (*result.passages, *entries)
-    lead = lead_quotes(analysis, picks, passages, glossary, lang, today, result.scoring.defined)
+    asked = f"{query.original} {query.dense}"
+    lead = lead_quotes(analysis, picks, passages, glossary, lang, today, result.scoring.defined, asked)
     text, citations = number_citations(lead.quotes)
     if llm is not None:
         generated = _generate(llm, query.original, result.passages, embedder, tokenizer)

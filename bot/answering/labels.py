@@ -152,10 +152,10 @@ MESSAGES = {
         "这个问题有 {chars} 个字符；请控制在 {limit} 个以内，一次只问一件事。",
     ),
     # Before an official text that stays in English for a Chinese reader (bot/answering/lead.py).
-    "framing": ("The English text of {source}:", "以下为 {source} 的英文原文："),
+    "framing": ("The English text of {source}:", "以下为{source}的英文原文："),
     "framing_terms": (
         "The English text of {source}, on {terms}:",
-        "以下为 {source} 的英文原文，涉及“{terms}”：",
+        "以下为{source}的英文原文，涉及“{terms}”：",
     ),
     "sources": ("Sources", "来源"),
 }

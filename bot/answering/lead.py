@@ -15,13 +15,14 @@ built from the glossary terms it uses. No fact is shown twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.answering.citations import Quote, pinpoint
 from bot.answering.extractive import MAX_CHARS, MAX_SENTENCES, Pick, sentence_candidates
-from bot.answering.labels import message
+from bot.answering.labels import message, source_label
 from bot.answering.timeline import document_status, entry_status, tracked_entry
 from bot.corpus.glossary_file import GlossaryEntry
 from bot.glossary import Glossary
@@ -30,6 +31,9 @@ from bot.ranking.question import QuestionAnalysis
 from bot.text import CJK, detect_language
 
 LAW = ("statute", "regulation", "rule")  # texts that state a definition in law
+STOPWORDS = frozenset(
+    "the and for has have was were are is its it this that with from still yet now today".split()
+)
 FRAMING_TERMS = 3
 
 
@@ -56,8 +60,11 @@ def lead_quotes(
     lang: str,
     today: date,
     defined: Sequence[str] = (),
+    asked: str = "",
 ) -> Lead:
-    """The answer's sentences: the lead the question type calls for, then the scored picks."""
+    """The answer's sentences: the lead the question type calls for, then the scored picks.
+    `asked` is the question in English words (a Chinese one as translated), to find the source
+    a status question is about."""
     ordered = list(picks)
     first: list[Quote] = []
     stated: list[str] = []
@@ -72,7 +79,7 @@ def lead_quotes(
                 ordered.remove(law)
                 ordered.insert(0, law)
     elif analysis.lead == "status":
-        found_status = _status(ordered, passages, glossary, today, lang)
+        found_status = _status(ordered, passages, glossary, today, lang, asked)
         if found_status is not None:
             quote, line, pick = found_status
             first.append(quote)
@@ -113,21 +120,43 @@ def _entry_quote(passage: Passage, entry: GlossaryEntry, lang: str) -> Quote:
 
 
 def _status(
-    picks: Sequence[Pick], passages: Sequence[Passage], glossary: Glossary, today: date, lang: str
+    picks: Sequence[Pick],
+    passages: Sequence[Passage],
+    glossary: Glossary,
+    today: date,
+    lang: str,
+    asked: str,
 ) -> tuple[Quote, str, Pick | None] | None:
-    """The status sentence of the best-ranked chosen (else retrieved) source that records one,
-    as a quote of that source's sentence shown as the status line, and the pick it came from."""
+    """The status sentence of the source the question asks about: of the chosen (then retrieved)
+    sources that record a status, the one whose title shares most words with the question, the
+    best ranked on a tie; as a quote of that source's sentence shown as the status line, and the
+    pick it came from."""
+    found: list[tuple[Quote, str, Pick | None]] = []
     for pick in picks:
         line = _status_line(pick.passage, glossary, today, lang)
         if line:
-            return Quote(pick.passage, pick.text, pick.start, shown=line), line, pick
+            found.append((Quote(pick.passage, pick.text, pick.start, shown=line), line, pick))
     for passage in passages:
         line = _status_line(passage, glossary, today, lang)
         candidates = sentence_candidates((passage,))
         if line and candidates:
             _, start, end, _ = candidates[0]
-            return Quote(passage, passage.chunk.text[start:end], start, shown=line), line, None
-    return None
+            found.append((Quote(passage, passage.chunk.text[start:end], start, shown=line), line, None))
+    if not found:
+        return None
+    words = _words(asked)
+    return max(found, key=lambda f: len(words & _words(_named(f[0].passage))))  # first of the best
+
+
+def _named(passage: Passage) -> str:
+    """What a source is about, in its own words: its title, or a glossary entry's term."""
+    return passage.chunk.term or passage.document.title
+
+
+def _words(text: str) -> set[str]:
+    """The content words of a text (three letters or more, lowercase), for matching a question
+    with a title."""
+    return {w for w in re.findall(r"[a-z0-9]{3,}", text.lower()) if w not in STOPWORDS}
 
 
 def _status_line(passage: Passage, glossary: Glossary, today: date, lang: str) -> str | None:
@@ -157,9 +186,14 @@ def _shown(passage: Passage, start: int, quote: str, glossary: Glossary, lang: s
 
 
 def framing_zh(quote: str, passage: Passage, glossary: Glossary, start: int = 0) -> str:
-    """One line of Chinese before an English quote that has no twin: where it is from and the
-    Chinese names of the glossary terms it uses (a fixed template)."""
-    source = pinpoint(passage.document, passage.chunk, start)
+    """One line of Chinese before an English quote that has no twin: where it is from (an official
+    text's pinpoint, else the kind of source) and the Chinese names of the glossary terms it
+    uses (a fixed template)."""
+    doc = passage.document
+    if doc.source_type in LAW:
+        source = f" {pinpoint(doc, passage.chunk, start)} "
+    else:
+        source = source_label(doc.source_type, "zh")
     names = [e.zh[0] for e in glossary.mentioned(quote) if e.zh][:FRAMING_TERMS]
     if names:
         return message("framing_terms", "zh", source=source, terms="、".join(names))

@@ -95,7 +95,10 @@ _ZH_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"谁|哪个(?:机构|部门|公司|国家|人|官员|法院|委员会)|哪些(?:机构|部门|公司|国家|人|官员)|由哪"
         ),
     ),
-    ("definition", re.compile(r"什么是|是什么意思|什么意思|指什么|是指|定义|含义|算不算|算是")),
+    (
+        "definition",
+        re.compile(r"什么是|是什么意思|什么意思|是什么[？?。\s]*$|指什么|是指|定义|含义|算不算|算是"),
+    ),
     ("reason", re.compile(r"为什么|为何|原因|怎么会")),
 )
 _ZH_YESNO = re.compile(

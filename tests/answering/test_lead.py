@@ -222,6 +222,31 @@ def test_an_english_sentence_naming_a_chinese_term_is_english() -> None:
         analyse("谁需要许可证？"), [_pick(passage, sentence, 1.0)], (passage,), GLOSSARY, "zh", TODAY
     )
     (quote,) = lead.quotes
-    assert (
-        quote.framing.startswith("以下为 15 CFR 734.13(a)(2) 的英文原文") and lead.english_shown == sentence
+    assert quote.framing == "以下为解释文章的英文原文，涉及“外国人、视同出口”："
+    assert lead.english_shown == sentence
+
+
+def test_a_status_question_leads_with_the_status_of_the_source_it_names() -> None:
+    bill = Document(
+        "bill",
+        "A bill on chip exports",
+        "",
+        "b.md",
+        "0",
+        source_type="bill",
+        citation="H.R. 1 (119th Congress)",
+        status=Status("proposed", date(2026, 1, 13), as_of=date(2026, 6, 1)),
     )
+    sentence = "Because the bill was never enacted, it cannot be the basis of any control in force."
+    bill_passage = _passage(bill, sentence, 1)
+    picks = [_pick(bill_passage, sentence, 0.9), _pick(DIRECTIVE_PASSAGE, DIRECTIVE, 0.5)]
+    question = "Is the directive still in force?"
+    lead = lead_quotes(analyse(question), picks, PASSAGES, GLOSSARY, "en", TODAY, asked=question)
+    assert lead.quotes[0].passage.document.id == "directive"
+    assert lead.stated == ("Status recorded in “The June 2026 directive”: rescinded on 2026-06-30.",)
+
+
+def test_x_is_what_is_a_definition_question_in_chinese() -> None:
+    assert analyse("实体清单是什么？").lead == "definition"
+    assert analyse("實體清單是什麼？").lead == "definition"
+    assert analyse("这项指令的依据是什么？").answer_type == "citation"
