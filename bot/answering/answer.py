@@ -127,7 +127,7 @@ def compose_answer(
         citations=citations,
         warnings=warnings,
         footer=message("footer", lang),
-        suggestions=_defined_terms(citations, glossary),
+        suggestions=_see_also(citations, glossary),
         terms=terms_shown,
     )
 
@@ -154,15 +154,18 @@ def _generate(
     return number_citations(kept)
 
 
-def _defined_terms(citations: tuple[Citation, ...], glossary: Glossary) -> tuple[str, ...]:
-    """Glossary terms that the cited passages are about, for "see also" and Chinese labels."""
-    terms: list[str] = []
-    for citation in citations:
-        if citation.passage.chunk.term:
-            entry = glossary.get(citation.passage.chunk.term)
-            if entry and entry.term not in terms:
-                terms.append(entry.term)
-    return tuple(terms)
+SEE_ALSO = 3
+
+
+def _see_also(citations: tuple[Citation, ...], glossary: Glossary) -> tuple[str, ...]:
+    """Terms for "see also (/define)": a cited glossary entry's definition is already shown in
+    full, so its related terms (not the entry itself), at most `SEE_ALSO`."""
+    cited = [glossary.get(c.passage.chunk.term) for c in citations if c.passage.chunk.term]
+    entries = [e for e in cited if e is not None]
+    shown = {e.term for e in entries}
+    related = (glossary.get(name) for e in entries for name in e.related)
+    terms = dict.fromkeys(r.term for r in related if r is not None and r.term not in shown)
+    return tuple(terms)[:SEE_ALSO]
 
 
 def _decline(answer_id: str, question: str, lang: str, reason: str, kind: str) -> Answer:

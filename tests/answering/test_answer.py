@@ -215,3 +215,11 @@ def test_a_definition_leads_with_the_glossary_entry_even_when_the_search_ranks_i
     lead = answer.citations[0]
     assert lead.passage.chunk.term == "deemed export" and lead.quote == entry.definition
     assert "legal_basis_not_public" not in {w.code for w in answer.warnings}
+
+
+def test_see_also_names_related_terms_not_the_one_already_defined(basis: Basis) -> None:
+    answer = basis.answer("What is a deemed export?")
+    entry = basis.glossary.get("deemed export")
+    assert entry is not None and answer.citations[0].passage.chunk.term == "deemed export"
+    assert "deemed export" not in answer.suggestions
+    assert answer.suggestions and set(answer.suggestions) <= set(entry.related)
