@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 QUESTION ?= What is a deemed export?
 
-.PHONY: demo test test-fast install index models lint bench clean chromium services
+.PHONY: demo test test-fast docs install index models lint bench clean chromium services
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -43,11 +43,17 @@ chromium:
 services:
 	@sh .ci/install-services
 
+# The documentation site (mkdocs.yml) into site/; --strict fails on a broken link or anchor and
+# on a page under docs/ missing from the nav.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
 # The whole suite, every tier (what CI runs); pytest ends with the 20 slowest tests.
 test: $(STAMP) chromium services
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
 	$(BIN)/basis kb check knowledge
+	$(MAKE) docs
 	$(BIN)/python -m pytest
 
 # The unit tier only: fakes, no model, servers, browser or Discord emulator (tests/README.md).
@@ -59,4 +65,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/retrieval_bench.py
 
 clean:
-	rm -rf $(VENV) index/current index/builds data
+	rm -rf $(VENV) index/current index/builds data site
