@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -17,14 +16,12 @@ from discord.ext import commands
 
 from bot.answering.labels import source_label
 from bot.discord_app.error_handler import user_message
+from bot.discord_app.host import BasisHost
 from bot.discord_app.render import answer_embeds, paginate, passage_records
 from bot.discord_app.replies import NO_MENTIONS, send_pages, send_text
 from bot.discord_app.views import answer_view
 from bot.errors import QuestionError
 from bot.models import Answer
-
-if TYPE_CHECKING:
-    from bot.discord_app.client import BasisBot
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +29,7 @@ THREAD_NAME_CHARS = 90
 
 
 class AskCog(commands.Cog):
-    def __init__(self, bot: BasisBot) -> None:
+    def __init__(self, bot: BasisHost) -> None:
         self.bot = bot
 
     @app_commands.command(name="ask")
@@ -75,7 +72,7 @@ class AskCog(commands.Cog):
                 extra = {"view": view} if i == len(pages) - 1 else {}
                 await target.send(embeds=embeds, allowed_mentions=NO_MENTIONS, **extra)
         except Exception as exc:  # the asker always hears back
-            await message.channel.send(user_message(exc), allowed_mentions=NO_MENTIONS)
+            await message.channel.send(user_message(exc, self.bot.errors), allowed_mentions=NO_MENTIONS)
 
     async def refusal(self, user_id: int, question: str) -> str | None:
         """Why a question is refused before any work (too long, or over the rate limit)."""
@@ -126,3 +123,8 @@ async def thread_question(thread: discord.Thread, bot_id: int) -> str | None:
             log.info("no starter message for thread %s", thread.id)
             return None
     return strip_mention(starter.content, bot_id) if starter else None
+
+
+async def setup(bot: BasisHost) -> None:
+    """Loaded by `BasisBot.setup_hook` as a discord.py extension."""
+    await bot.add_cog(AskCog(bot))
