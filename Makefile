@@ -46,7 +46,7 @@ services:
 # The documentation site (mkdocs.yml) into site/; --strict fails on a broken link or anchor and
 # on a page under docs/ missing from the nav.
 docs: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # The whole suite, every tier (what CI runs); pytest ends with the 20 slowest tests.
 test: $(STAMP) chromium services
