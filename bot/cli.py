@@ -106,11 +106,10 @@ def index_build(
 
 
 def _build(settings: Settings, strict: bool = False):
-    from bot.indexing.embedder import load_embedder
     from bot.indexing.progress import ProgressLines
-    from bot.service import build
+    from bot.service import build, embedder_for
 
-    embedder = load_embedder(settings.model, settings.device, settings.torch_threads)
+    embedder = embedder_for(settings)
     if not errors.is_terminal:
         return build(
             settings, embedder, ProgressLines(lambda line: errors.print(line, highlight=False)), strict=strict

@@ -141,6 +141,13 @@ def _english(live: _Live, question: str) -> str:
     return query.dense if query.lang == "zh" else question
 
 
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedding model the settings name, on their runtime, with its ONNX model cached."""
+    return load_embedder(
+        settings.model, settings.model_threads, settings.runtime, settings.device, settings.model_cache_dir
+    )
+
+
 class Basis:
     def __init__(
         self,
@@ -171,7 +178,7 @@ class Basis:
         clock: Clock = system_today,
     ) -> Basis:
         """Load the model and the live index; slow, so front ends call it off the event loop."""
-        embedder = embedder or load_embedder(settings.model, settings.device, settings.torch_threads)
+        embedder = embedder or embedder_for(settings)
         index = LoadedIndex.open(settings.index_dir, manifest_settings(embedder, chunker_config(settings)))
         basis = cls(settings, embedder, index, Glossary.load(settings.knowledge_dir), ranker, clock)
         for problem in basis.unaudited():

@@ -29,9 +29,20 @@ class Settings(BaseSettings):
             "that ships weights, or a folder path."
         ),
     )
-    device: str = Field("cpu", description="Torch device for the embedding model.")
-    torch_threads: int = Field(
-        1, ge=1, description="Torch threads for embedding (one is fastest on a busy small machine)."
+    runtime: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description=(
+            "Where the embedding model runs: onnx (ONNX Runtime, no torch) or torch "
+            "(sentence-transformers, needs the train extra; the baseline onnx is measured against)."
+        ),
+    )
+    device: str = Field("cpu", description="Torch device, for runtime torch only.")
+    model_threads: int = Field(
+        1, ge=1, description="Threads for embedding (one is fastest on a busy small machine)."
+    )
+    model_cache_dir: Path = Field(
+        Path("index/models"),
+        description="Where the ONNX model built from the packaged and fine-tuned weights is cached.",
     )
     chunk_tokens: int = Field(200, description="Max tiktoken tokens per chunk (fits 256 word pieces).")
     chunk_overlap: int = Field(24, description="Tokens repeated between size-split pieces.")

@@ -111,7 +111,7 @@ def fake_model(monkeypatch: pytest.MonkeyPatch, embedder: HashEmbedder) -> HashE
     import bot.indexing.embedder
     import bot.service
 
-    def load(model: str, device: str = "cpu", threads: int | None = None) -> HashEmbedder:
+    def load(model: str, *args: object, **kwargs: object) -> HashEmbedder:
         return embedder
 
     monkeypatch.setattr(bot.indexing.embedder, "load_embedder", load)

@@ -164,9 +164,9 @@ def test_search_loads_the_model_once_for_stdin(cli_index: Path, monkeypatch: pyt
     loads: list[str] = []
     real = bot.service.load_embedder
 
-    def counting(model: str, device: str = "cpu", threads: int | None = None) -> HashEmbedder:
+    def counting(model: str, *args: object) -> HashEmbedder:
         loads.append(model)
-        return real(model, device, threads)
+        return real(model, *args)
 
     monkeypatch.setattr(bot.service, "load_embedder", counting)
     result = runner.invoke(
