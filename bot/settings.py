@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -165,3 +166,19 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Read settings from the environment and `.env`, with explicit overrides winning."""
     return Settings(**overrides)
+
+
+def setting_problems(error: ValidationError) -> str:
+    """One line naming each bad variable, its value and what is allowed, for the person who set
+    it (instead of a pydantic report about field names)."""
+    return " ".join(_setting_problem(e) for e in error.errors())
+
+
+def _setting_problem(error: ErrorDetails) -> str:
+    name = str(error["loc"][0]) if error["loc"] else ""
+    field = Settings.model_fields.get(name)
+    alias = field.validation_alias if field is not None else None
+    variable = alias if isinstance(alias, str) else f"BASIS_{name.upper()}"
+    value = error.get("input")
+    shown = f"={value!r}" if isinstance(value, str | int | float) else ""
+    return f"{variable}{shown} is not allowed: {error['msg'].rstrip('.')}."

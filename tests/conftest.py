@@ -107,15 +107,10 @@ def basis(settings: Settings, embedder: HashEmbedder, built: BuildReport) -> Bas
 
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch, embedder: HashEmbedder) -> HashEmbedder:
-    """Every `load_embedder` call (CLI, service) returns the fake embedder: no model loads."""
-    import bot.indexing.embedder
+    """Every embedder the CLI and the service make from settings is the fake one: no model loads."""
     import bot.service
 
-    def load(model: str, *args: object, **kwargs: object) -> HashEmbedder:
-        return embedder
-
-    monkeypatch.setattr(bot.indexing.embedder, "load_embedder", load)
-    monkeypatch.setattr(bot.service, "load_embedder", load)
+    monkeypatch.setattr(bot.service, "embedder_for", lambda settings: embedder)
     return embedder
 
 

