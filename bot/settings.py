@@ -6,6 +6,7 @@ front ends can pass their own values.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -42,8 +43,11 @@ class Settings(BaseSettings):
         1, ge=1, description="Threads for embedding (one is fastest on a busy small machine)."
     )
     model_cache_dir: Path = Field(
-        Path("index/models"),
-        description="Where the ONNX model built from the packaged and fine-tuned weights is cached.",
+        default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "basis",
+        description=(
+            "Where the ONNX model built from the packaged and fine-tuned weights is cached "
+            "(default: $XDG_CACHE_HOME/basis, else ~/.cache/basis)."
+        ),
     )
     chunk_tokens: int = Field(200, description="Max tiktoken tokens per chunk (fits 256 word pieces).")
     chunk_overlap: int = Field(24, description="Tokens repeated between size-split pieces.")

@@ -39,6 +39,8 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "BASIS_KNOWLEDGE_DIR",
         "BASIS_REDIS_URL",
         "BASIS_DATABASE_URL",
+        "BASIS_MODEL_CACHE_DIR",
+        "XDG_CACHE_HOME",
     ):
         monkeypatch.delenv(name, raising=False)
 

@@ -127,7 +127,9 @@ def _cells(row: str) -> list[str]:
 def _shows_default(cell: str, default: object) -> bool:
     if default is None or default == []:
         return cell.lower() in {"(none)", "none", "—", "-", "", "unset", "(unset)"}
-    if isinstance(default, bool | str | Path):
+    if isinstance(default, Path):  # a path under the home folder is shown as ~/…
+        return Path(cell).expanduser() == default
+    if isinstance(default, bool | str):
         return cell == str(default)
     try:
         return float(cell.replace(",", "").replace("_", "")) == float(default)  # type: ignore[arg-type]
