@@ -211,6 +211,9 @@ class OnnxEmbedder:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # No arena: a batch of long passages would otherwise keep its peak memory for the life of
+        # a serving process that mostly embeds one short question at a time.
+        options.enable_cpu_mem_arena = False
         source = str(model) if isinstance(model, Path) else model
         self._session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
 
