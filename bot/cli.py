@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.answering.labels import source_label
 from bot.cli_render import answer_json, error_json, print_answer, search_json
 from bot.errors import BasisError
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, load_settings, setting_problems
 
 app = typer.Typer(help="Basis: export-control answers that always show their basis.", no_args_is_help=True)
 index_app = typer.Typer(help="Build and inspect the index.", no_args_is_help=True)
@@ -106,11 +107,10 @@ def index_build(
 
 
 def _build(settings: Settings, strict: bool = False):
-    from bot.indexing.embedder import load_embedder
     from bot.indexing.progress import ProgressLines
-    from bot.service import build
+    from bot.service import build, embedder_for
 
-    embedder = load_embedder(settings.model, settings.device, settings.torch_threads)
+    embedder = embedder_for(settings)
     if not errors.is_terminal:
         return build(
             settings, embedder, ProgressLines(lambda line: errors.print(line, highlight=False)), strict=strict
@@ -185,8 +185,13 @@ def ask(
     json_out: JsonOpt = False,
 ) -> None:
     """Answer a question with cited sources."""
+    from bot.service import check_question
+
     started = time.perf_counter()
-    basis = _open(_settings(index))
+    settings = _settings(index)
+    if question != "-":
+        check_question(question, settings.max_question_chars)  # refused before anything loads
+    basis = _open(settings)
     load_ms = (time.perf_counter() - started) * 1000
 
     def show(q: str) -> None:
@@ -521,4 +526,9 @@ def main() -> None:
         app()
     except BasisError as exc:
         errors.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(1)
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:
+            raise
+        errors.print(f"[red]Error:[/] {escape(setting_problems(exc))}", highlight=False)
         sys.exit(1)

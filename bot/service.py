@@ -17,7 +17,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.answering.answer import compose_answer
 from bot.answering.llm import LlmClient
@@ -32,7 +32,7 @@ from bot.glossary import DefineResult, Glossary
 from bot.indexing import store
 from bot.indexing.build import BuildReport, Progress, build_index, manifest_settings
 from bot.indexing.chunking import ChunkerConfig
-from bot.indexing.embedder import Embedder, load_embedder
+from bot.indexing.embedder import Embedder, lazy_embedder
 from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
 from bot.models import INTENT, Answer, Problem, record
@@ -40,16 +40,16 @@ from bot.ranking.ranker import Ranker
 from bot.records.audit import refused
 from bot.records.questions import QuestionRecords
 from bot.records.stores import Stores, open_stores
-from bot.reporting.build import ReportOptions, build_report
-from bot.reporting.model import CoverageReport
 from bot.retrieval.expansion import Query, expand
 from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import Pool, SearchOptions, SearchResult, candidate_pool, hybrid_search
 from bot.settings import Settings
-from bot.sync.job import run_sync
-from bot.sync.report import SyncReport
-from bot.sync.run import Sleep
 from bot.text import not_text
+
+if TYPE_CHECKING:  # reporting (scikit-learn) and sync (trafilatura) load only when used
+    from bot.reporting.model import CoverageReport
+    from bot.sync.report import SyncReport
+    from bot.sync.run import Sleep
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,29 @@ def _english(live: _Live, question: str) -> str:
     return query.dense if query.lang == "zh" else question
 
 
+def check_question(question: str, max_chars: int) -> str:
+    """The question with whitespace folded; QuestionError when empty, too long or not text."""
+    question = " ".join(question.split())
+    if bad := not_text(question):
+        raise QuestionError(bad)
+    if not question:
+        raise QuestionError("Please ask a question — the message was empty.")
+    if len(question) > max_chars:
+        raise QuestionError(
+            f"That question is {len(question)} characters long; please keep it under "
+            f"{max_chars} and ask one thing at a time."
+        )
+    return question
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedding model the settings name, on their runtime, with its ONNX model cached;
+    loaded when it first embeds, so commands that never embed never pay for it."""
+    return lazy_embedder(
+        settings.model, settings.model_threads, settings.runtime, settings.device, settings.model_cache_dir
+    )
+
+
 class Basis:
     def __init__(
         self,
@@ -170,13 +193,19 @@ class Basis:
         ranker: Ranker | None = None,
         clock: Clock = system_today,
     ) -> Basis:
-        """Load the model and the live index; slow, so front ends call it off the event loop."""
-        embedder = embedder or load_embedder(settings.model, settings.device, settings.torch_threads)
+        """Open the live index (the model loads when it first embeds, see `warm`); slow, so front
+        ends call it off the event loop."""
+        embedder = embedder or embedder_for(settings)
         index = LoadedIndex.open(settings.index_dir, manifest_settings(embedder, chunker_config(settings)))
         basis = cls(settings, embedder, index, Glossary.load(settings.knowledge_dir), ranker, clock)
         for problem in basis.unaudited():
             log.warning("%s", problem)
         return basis
+
+    def warm(self) -> None:
+        """Load the embedding model now: a long-running bot pays for it at start, not on its first
+        question (a one-off command loads it only if it embeds)."""
+        self.embedder.encode_query("warm up")
 
     @property
     def index(self) -> LoadedIndex:
@@ -278,6 +307,8 @@ class Basis:
         return True
 
     def report(self, days: int | None = None, *, actor: str, now: datetime | None = None) -> CoverageReport:
+        from bot.reporting.build import ReportOptions, build_report
+
         """The coverage and feedback report over the last `days` (default BASIS_REPORT_DAYS);
         it shows what people asked, so who read it is written to the audit log."""
         live = self._live
@@ -310,18 +341,7 @@ class Basis:
         return self.glossary.complete(text, limit)
 
     def check_question(self, question: str) -> str:
-        """The question with whitespace folded; QuestionError when empty, too long or not text."""
-        question = " ".join(question.split())
-        if bad := not_text(question):
-            raise QuestionError(bad)
-        if not question:
-            raise QuestionError("Please ask a question — the message was empty.")
-        if len(question) > self.settings.max_question_chars:
-            raise QuestionError(
-                f"That question is {len(question)} characters long; please keep it under "
-                f"{self.settings.max_question_chars} and ask one thing at a time."
-            )
-        return question
+        return check_question(question, self.settings.max_question_chars)
 
     # Knowledge-base changes: one writer at a time, readers never blocked.
 
@@ -447,6 +467,8 @@ class Basis:
     ) -> SyncReport:
         """`basis sync` and /kb sync: fetch the tracked official sources, write and re-index what
         changed; one writer at a time, and the old index serves questions until the new one is published."""
+        from bot.sync.job import run_sync
+
         with self.stores.writer.held():
             return run_sync(
                 self.settings,

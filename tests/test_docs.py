@@ -30,7 +30,9 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "eval_dir": ("/srv/eval", Path("/srv/eval")),
     "model": ("/models/e5", "/models/e5"),
     "device": ("cuda", "cuda"),
-    "torch_threads": ("2", 2),
+    "model_threads": ("2", 2),
+    "runtime": ("torch", "torch"),
+    "model_cache_dir": ("/srv/models", Path("/srv/models")),
     "chunk_tokens": ("180", 180),
     "chunk_overlap": ("16", 16),
     "ann_threshold": ("1000", 1000),
@@ -138,7 +140,9 @@ def _cells(row: str) -> list[str]:
 def _shows_default(cell: str, default: object) -> bool:
     if default is None or default == []:
         return cell.lower() in {"(none)", "none", "—", "-", "", "unset", "(unset)"}
-    if isinstance(default, bool | str | Path):
+    if isinstance(default, Path):  # a path under the home folder is shown as ~/…
+        return Path(cell).expanduser() == default
+    if isinstance(default, bool | str):
         return cell == str(default)
     try:
         return float(cell.replace(",", "").replace("_", "")) == float(default)  # type: ignore[arg-type]

@@ -135,7 +135,7 @@ def test_settings_from_environment_and_env_file(tmp_path: Path, monkeypatch: pyt
     assert load_settings(_env_file=None).top_k == 5
 
 
-def test_open_with_the_fake_model_through_load_embedder(
+def test_open_with_the_fake_model_through_embedder_for(
     fake_model: HashEmbedder, settings: Settings, built: object
 ) -> None:
     opened = Basis.open(settings)

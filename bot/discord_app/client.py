@@ -93,6 +93,7 @@ class BasisBot(BasisHost):
     async def setup_hook(self) -> None:
         log.info("logged in; loading the model and index")
         self.basis = await asyncio.to_thread(Basis.open, self.settings, self._embedder)
+        await asyncio.to_thread(self.basis.warm)
         self.feedback = FeedbackStore(await asyncio.to_thread(self.basis.stores.feedback))
         self.add_dynamic_items(PassagesButton, VoteButton)
         for name in extensions(self.settings):
