@@ -75,6 +75,7 @@ ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$|^(\d{4})s$")
 UNITS = "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen".split()
 WORDS = {word: n for n, word in enumerate(UNITS, start=2)}
 WORDS |= {"seventeen": 17, "eighteen": 18, "nineteen": 19, "hundred": 100, "hundreds": 100, "thousand": 1000}
+ONES = {"one": 1} | {word: WORDS[word] for word in UNITS[:8]}  # twenty-one … ninety-nine
 TENS = {
     "twenty": 20,
     "thirty": 30,
@@ -107,7 +108,7 @@ EN_WORD = re.compile(
     r"\b(?:("
     + "|".join(TENS)
     + r")(?:-("
-    + "|".join(UNITS[:8])
+    + "|".join(ONES)
     + r"))?|("
     + "|".join([*WORDS, *ORDINALS])
     + r"))\b",
@@ -209,7 +210,7 @@ def _english_words(text: str) -> set[int]:
     for match in EN_WORD.finditer(text):
         tens, unit, word = (g.lower() if g else None for g in match.groups())
         if tens:
-            values.add(TENS[tens] + (WORDS[unit] if unit else 0))
+            values.add(TENS[tens] + (ONES[unit] if unit else 0))
         elif word:
             values.add(WORDS.get(word) or ORDINALS[word])
     return values
