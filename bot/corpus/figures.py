@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -177,7 +178,12 @@ def mismatch(english: str, chinese: str) -> str | None:
     return "; ".join(problems) or None
 
 
-def _take(text: str, patterns, canonical, found: set[str]) -> str:
+def _take(
+    text: str,
+    patterns: Iterable[re.Pattern[str]],
+    canonical: Callable[[re.Match[str]], str],
+    found: set[str],
+) -> str:
     """Record each match of `patterns` in its canonical form and blank it out of `text`."""
     for pattern in patterns:
 
