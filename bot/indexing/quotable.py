@@ -17,12 +17,20 @@ from bot.corpus.quotable import quotable_spans
 from bot.errors import DocumentError
 from bot.indexing.chunking import ChunkerConfig, chunk_document
 from bot.models import Document, twin_key
+from bot.text import detect_language
 
 
 def needs_twins(doc: Document) -> bool:
-    """Whether the writers owe this document Chinese twins: every curated document. The glossary
-    carries its own Chinese (`definition_zh`), and moderators' uploads are quoted as they are."""
-    return doc.id != GLOSSARY_ID and Path(doc.path).parts[:1] != (IMPORTED,)
+    """Whether the writers owe this document Chinese twins: every curated document written in
+    the knowledge base's own words. Official text (a regulation, a copy `basis sync` fetched) is
+    the law and stays English; the glossary carries its own Chinese (`definition_zh`); moderators'
+    uploads are quoted as they are."""
+    return not (
+        doc.id == GLOSSARY_ID
+        or Path(doc.path).parts[:1] == (IMPORTED,)
+        or doc.source_type == "regulation"
+        or doc.fetched_at
+    )
 
 
 def quotable_sentences(doc: Document, config: ChunkerConfig) -> list[str]:
@@ -35,10 +43,16 @@ def quotable_sentences(doc: Document, config: ChunkerConfig) -> list[str]:
     return list(sentences.values())
 
 
+def twinned_sentences(doc: Document, config: ChunkerConfig) -> list[str]:
+    """The quotable sentences that take a Chinese twin: the English ones (a Chinese summary
+    sentence in the document is already what a Chinese asker reads)."""
+    return [s for s in quotable_sentences(doc, config) if detect_language(s) == "en"]
+
+
 def missing_twins(doc: Document, config: ChunkerConfig) -> list[str]:
-    """The quotable sentences of `doc` that have no Chinese twin yet."""
+    """The quotable English sentences of `doc` that have no Chinese twin yet."""
     have = {key for key, _ in doc.twins}
-    return [s for s in quotable_sentences(doc, config) if twin_key(s) not in have]
+    return [s for s in twinned_sentences(doc, config) if twin_key(s) not in have]
 
 
 def twin_skeleton(doc: Document, config: ChunkerConfig) -> str:

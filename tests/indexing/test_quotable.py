@@ -71,6 +71,8 @@ def test_the_glossary_and_uploads_take_no_twins() -> None:
     assert needs_twins(_doc())
     assert not needs_twins(_doc(doc_id="glossary", path="glossary.yaml"))
     assert not needs_twins(_doc(path="imported/upload.md"))
+    assert not needs_twins(replace(_doc(), source_type="regulation"))
+    assert not needs_twins(replace(_doc(), fetched_at="2026-12-01T00:00:00+00:00"))
 
 
 def test_skeleton_for_an_unknown_id_says_so(knowledge_dir: Path) -> None:
@@ -80,8 +82,18 @@ def test_skeleton_for_an_unknown_id_says_so(knowledge_dir: Path) -> None:
 
 def test_kb_twins_prints_the_skeleton(knowledge_dir: Path) -> None:
     doc = next(d for d in load_knowledge(knowledge_dir).documents if needs_twins(d))
+    (knowledge_dir / "zh" / f"{doc.id}.yaml").unlink()  # the fixture's twins are complete
     result = CliRunner().invoke(app, ["kb", "twins", doc.id, "--knowledge", str(knowledge_dir)])
     assert result.exit_code == 0, result.output
     parsed, problems = parse_twins(result.stdout.encode(), f"zh/{doc.id}.yaml")
     assert problems == [] and parsed is not None
     assert [s.en for s in parsed.sentences] == quotable_sentences(doc, default_chunker())
+
+
+ZH_SUMMARY = "视同出口是指在美国境内向外国人员发布受管制技术或源代码的行为，它被视为向该人员的国籍国出口。"
+
+
+def test_chinese_sentences_of_a_document_take_no_twin() -> None:
+    doc = _doc(f"{BODY}\n## 中文摘要\n\n{ZH_SUMMARY}\n")
+    assert ZH_SUMMARY in quotable_sentences(doc, default_chunker())
+    assert missing_twins(doc, default_chunker()) == quotable_sentences(_doc(), default_chunker())
