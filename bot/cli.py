@@ -392,16 +392,22 @@ def ranker_tune(
 
 @kb_app.command("check")
 def kb_check(directory: Annotated[Path | None, typer.Argument(help="Knowledge directory.")] = None) -> None:
-    """Validate every document and the glossary; list problems as `file: field: what is wrong`."""
-    from bot.corpus.check import check_knowledge
+    """Validate every document, the glossary and the Chinese twins; list problems as `file: field: what is
+    wrong`, then the twins' coverage."""
+    from bot.indexing.twin_check import review_knowledge
     from bot.records.stores import open_stores
+    from bot.service import chunker_config
 
     settings = _settings()
-    problems = check_knowledge(directory or settings.knowledge_dir, open_stores(settings).audit.rows())
+    review = review_knowledge(
+        directory or settings.knowledge_dir, chunker_config(settings), open_stores(settings).audit.rows()
+    )
+    problems = review.problems
     for p in problems:
         style = "red" if p.severity == "error" else "yellow"
         console.print(f"[{style}]{p.severity}[/] {escape(str(p))}", highlight=False)
     errors_found = sum(p.severity == "error" for p in problems)
+    console.print(review.coverage.summary(), highlight=False)
     console.print(f"{errors_found} errors, {len(problems) - errors_found} warnings.", highlight=False)
     if errors_found:
         raise typer.Exit(1)

@@ -20,9 +20,16 @@ from bot.models import Document, twin_key
 
 
 def needs_twins(doc: Document) -> bool:
-    """Whether the writers owe this document Chinese twins: every curated document. The glossary
-    carries its own Chinese (`definition_zh`), and moderators' uploads are quoted as they are."""
-    return doc.id != GLOSSARY_ID and Path(doc.path).parts[:1] != (IMPORTED,)
+    """Whether the writers owe this document Chinese twins: every curated document written in
+    the knowledge base's own words. Official text (a regulation, a copy `basis sync` fetched) is
+    the law and stays English; the glossary carries its own Chinese (`definition_zh`); moderators'
+    uploads are quoted as they are."""
+    return not (
+        doc.id == GLOSSARY_ID
+        or Path(doc.path).parts[:1] == (IMPORTED,)
+        or doc.source_type == "regulation"
+        or doc.fetched_at
+    )
 
 
 def quotable_sentences(doc: Document, config: ChunkerConfig) -> list[str]:

@@ -64,7 +64,7 @@ def test_unknown_fields_and_bad_keys_are_reported_by_field() -> None:
 
 def test_twins_reach_their_document_and_the_folder_holds_no_documents(knowledge_dir: Path) -> None:
     doc = load_knowledge(knowledge_dir).documents[0]
-    (knowledge_dir / "zh").mkdir()
+    (knowledge_dir / "zh").mkdir(exist_ok=True)
     (knowledge_dir / "zh" / f"{doc.id}.yaml").write_bytes(_file(doc.id, (twin_key(EN), EN, ZH)))
     (knowledge_dir / "zh" / "README.md").write_text("# How to write twins\n\nNot a document.\n", "utf-8")
     loaded = load_knowledge(knowledge_dir)
@@ -75,7 +75,7 @@ def test_twins_reach_their_document_and_the_folder_holds_no_documents(knowledge_
 
 
 def test_twins_of_an_unknown_document_are_an_error(knowledge_dir: Path) -> None:
-    (knowledge_dir / "zh").mkdir()
+    (knowledge_dir / "zh").mkdir(exist_ok=True)
     (knowledge_dir / "zh" / "nowhere.yaml").write_bytes(_file("nowhere", (twin_key(EN), EN, ZH)))
     problems = load_knowledge(knowledge_dir).problems
     assert [(p.file, p.field, p.severity) for p in problems] == [("zh/nowhere.yaml", "document", "error")]

@@ -71,6 +71,8 @@ def test_the_glossary_and_uploads_take_no_twins() -> None:
     assert needs_twins(_doc())
     assert not needs_twins(_doc(doc_id="glossary", path="glossary.yaml"))
     assert not needs_twins(_doc(path="imported/upload.md"))
+    assert not needs_twins(replace(_doc(), source_type="regulation"))
+    assert not needs_twins(replace(_doc(), fetched_at="2026-12-01T00:00:00+00:00"))
 
 
 def test_skeleton_for_an_unknown_id_says_so(knowledge_dir: Path) -> None:
@@ -80,6 +82,7 @@ def test_skeleton_for_an_unknown_id_says_so(knowledge_dir: Path) -> None:
 
 def test_kb_twins_prints_the_skeleton(knowledge_dir: Path) -> None:
     doc = next(d for d in load_knowledge(knowledge_dir).documents if needs_twins(d))
+    (knowledge_dir / "zh" / f"{doc.id}.yaml").unlink()  # the fixture's twins are complete
     result = CliRunner().invoke(app, ["kb", "twins", doc.id, "--knowledge", str(knowledge_dir)])
     assert result.exit_code == 0, result.output
     parsed, problems = parse_twins(result.stdout.encode(), f"zh/{doc.id}.yaml")
