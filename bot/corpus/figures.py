@@ -98,6 +98,8 @@ ORDINALS = {
     "twice": 2,
     "double": 2,
     "both": 2,
+    "dual": 2,  # dual-use: 两用
+    "bipartisan": 2,  # 两党
     "dozen": 12,
     "dozens": 10,
 }

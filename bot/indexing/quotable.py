@@ -17,6 +17,7 @@ from bot.corpus.quotable import quotable_spans
 from bot.errors import DocumentError
 from bot.indexing.chunking import ChunkerConfig, chunk_document
 from bot.models import Document, twin_key
+from bot.text import detect_language
 
 
 def needs_twins(doc: Document) -> bool:
@@ -42,10 +43,16 @@ def quotable_sentences(doc: Document, config: ChunkerConfig) -> list[str]:
     return list(sentences.values())
 
 
+def twinned_sentences(doc: Document, config: ChunkerConfig) -> list[str]:
+    """The quotable sentences that take a Chinese twin: the English ones (a Chinese summary
+    sentence in the document is already what a Chinese asker reads)."""
+    return [s for s in quotable_sentences(doc, config) if detect_language(s) == "en"]
+
+
 def missing_twins(doc: Document, config: ChunkerConfig) -> list[str]:
-    """The quotable sentences of `doc` that have no Chinese twin yet."""
+    """The quotable English sentences of `doc` that have no Chinese twin yet."""
     have = {key for key, _ in doc.twins}
-    return [s for s in quotable_sentences(doc, config) if twin_key(s) not in have]
+    return [s for s in twinned_sentences(doc, config) if twin_key(s) not in have]
 
 
 def twin_skeleton(doc: Document, config: ChunkerConfig) -> str:

@@ -17,7 +17,7 @@ from bot.corpus.figures import mismatch
 from bot.corpus.knowledge import load_knowledge
 from bot.corpus.twins import FOLDER
 from bot.indexing.chunking import ChunkerConfig
-from bot.indexing.quotable import needs_twins, quotable_sentences
+from bot.indexing.quotable import needs_twins, twinned_sentences
 from bot.models import Document, Problem, twin_key
 
 
@@ -54,7 +54,7 @@ class KnowledgeReview:
 
 def document_twin_problems(doc: Document, config: ChunkerConfig) -> tuple[list[Problem], TwinCoverage]:
     """The twin problems of one document and its coverage."""
-    sentences = {twin_key(s): s for s in quotable_sentences(doc, config)}
+    sentences = {twin_key(s): s for s in twinned_sentences(doc, config)}
     twin_file = f"{FOLDER}/{doc.id}.yaml"
     problems: list[Problem] = []
     for key, zh in doc.twins:

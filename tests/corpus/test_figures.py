@@ -47,6 +47,7 @@ def test_a_changed_section_number_date_or_bill_is_a_mismatch() -> None:
 def test_chinese_numerals_only_where_the_english_spelled_the_number() -> None:
     assert mismatch("Two agencies and thirty companies.", "两个机构和三十家公司。") is None
     assert mismatch("The third country.", "第三国。") is None
+    assert mismatch("Dual-use items need a license.", "军民两用物项需要许可证。") is None
     problem = mismatch("2 agencies acted.", "两个机构采取了行动。") or ""
     assert "lacks 2" in problem and "Chinese numerals for 2" in problem
     assert mismatch("Two agencies acted.", "2个机构采取了行动。") is None  # digits for a spelled number

@@ -88,3 +88,12 @@ def test_kb_twins_prints_the_skeleton(knowledge_dir: Path) -> None:
     parsed, problems = parse_twins(result.stdout.encode(), f"zh/{doc.id}.yaml")
     assert problems == [] and parsed is not None
     assert [s.en for s in parsed.sentences] == quotable_sentences(doc, default_chunker())
+
+
+ZH_SUMMARY = "视同出口是指在美国境内向外国人员发布受管制技术或源代码的行为，它被视为向该人员的国籍国出口。"
+
+
+def test_chinese_sentences_of_a_document_take_no_twin() -> None:
+    doc = _doc(f"{BODY}\n## 中文摘要\n\n{ZH_SUMMARY}\n")
+    assert ZH_SUMMARY in quotable_sentences(doc, default_chunker())
+    assert missing_twins(doc, default_chunker()) == quotable_sentences(_doc(), default_chunker())
