@@ -103,6 +103,13 @@ def simplified(text: str) -> str:
     return _to_simplified().convert(text) if CJK.search(text) else text
 
 
+def traditional_characters(text: str) -> list[str]:
+    """The characters of `text` that are Traditional, each judged alone: OpenCC's phrase table
+    also rewrites some Simplified words (覆盖 → 复盖), which are not mistakes of the writer."""
+    convert = _to_simplified().convert
+    return [c for c in dict.fromkeys(CJK.findall(text)) if convert(c) != c]
+
+
 @cache
 def _english_words() -> frozenset[str]:
     from english_words import get_english_words_set

@@ -21,7 +21,7 @@ from bot.corpus.twins import FOLDER
 from bot.indexing.chunking import ChunkerConfig
 from bot.indexing.quotable import needs_twins, twinned_sentences
 from bot.models import Document, Problem, twin_key
-from bot.text import CJK, simplified
+from bot.text import CJK, traditional_characters
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,13 @@ def document_twin_problems(doc: Document, config: ChunkerConfig) -> tuple[list[P
             problems.append(
                 Problem(twin_file, f"key {key}", f"figures differ from the English: {difference}")
             )
-        elif (converted := simplified(zh)) != zh:
+        elif traditional := traditional_characters(zh):
             problems.append(
                 Problem(
                     twin_file,
                     f"key {key}",
-                    f"write Simplified Chinese: OpenCC reads it as {converted!r}",
+                    f"write Simplified Chinese: {''.join(traditional)} "
+                    f"{'is' if len(traditional) == 1 else 'are'} Traditional",
                     "warning",
                 )
             )

@@ -97,4 +97,12 @@ def test_traditional_characters_are_a_warning() -> None:
         _doc((twin_key(SECOND), "該信函尚未由該機構公布。")), default_chunker()
     )
     (warning,) = [p for p in problems if p.field.startswith("key ")]
-    assert warning.severity == "warning" and "该信函尚未由该机构公布。" in warning.message
+    assert warning.severity == "warning" and warning.message.endswith("該機構 are Traditional")
+
+
+def test_a_simplified_word_opencc_rewrites_is_not_traditional() -> None:
+    """OpenCC's phrase table turns the Simplified 覆盖 into 复盖; the writer did nothing wrong."""
+    problems, _ = document_twin_problems(
+        _doc((twin_key(SECOND), "该信函据报道覆盖了所有外国人。")), default_chunker()
+    )
+    assert [p for p in problems if "Traditional" in p.message] == []
