@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg
-
 from bot.records.postgres import CONNECT_TIMEOUT, Postgres
+
 from tests.services import PostgresServer
 
 INSERT = "INSERT INTO bench_writes VALUES (%s)"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from bot.records.postgres import MIGRATIONS, Postgres, is_transient
 
 from bot.errors import BuildInProgressError, LockStoreUnreachableError
 from bot.models import INTENT, record
-from bot.records.postgres import MIGRATIONS, Postgres, is_transient
 from bot.records.shared import (
     LOCK_UNREACHABLE,
     AdvisoryWriterLock,

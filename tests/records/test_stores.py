@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
+from bot.records.postgres import Postgres
 from pydantic import SecretStr
 
 from bot.errors import SharedStoreError
 from bot.records.audit import FileAuditLog
-from bot.records.postgres import Postgres
 from bot.records.shared import SharedFeedback
 from bot.records.stores import LocalStores, open_stores
 from bot.records.writer_lock import LocalWriterLock
