@@ -99,7 +99,8 @@ class WriteSpool:
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._queue: deque[_Entry] = deque()
-        self._current: list[_Entry] = []  # the batch being written or retried
+        self._current: list[_Entry] = []  # the batch being written or retried …
+        self._settled = 0  # … of which this many are done (a rejected batch is rerun one by one)
         self._thread: threading.Thread | None = None
         self._closed = False
         self._written = 0
@@ -167,7 +168,7 @@ class WriteSpool:
         if thread is not None:
             thread.join(max(0.0, deadline - self._clock()))
         with self._cond:
-            unsent = self._current + list(self._queue)
+            unsent = self._current[self._settled :] + list(self._queue)
             self._current = []
             self._queue.clear()
         self._report_unlogged_drops()
@@ -196,7 +197,7 @@ class WriteSpool:
     def status(self) -> SpoolStatus:
         with self._cond:
             return SpoolStatus(
-                pending=len(self._queue) + len(self._current),
+                pending=len(self._queue) + len(self._current) - self._settled,
                 dropped=self._dropped,
                 failed=self._failed,
                 last_error=self._last_error,
@@ -211,7 +212,7 @@ class WriteSpool:
                 if self._stop.is_set():
                     return
                 batch = [self._queue.popleft() for _ in range(min(self._batch, len(self._queue)))]
-                self._current = list(batch)
+                self._current, self._settled = batch, 0
             if not self._deliver(batch):
                 return  # closed while retrying: `close` counts what is left of the batch as unsent
             with self._cond:
@@ -233,25 +234,27 @@ class WriteSpool:
             except Exception as exc:
                 if not self._is_transient(exc):
                     if len(batch) > 1:  # find the write the store rejected; the others land
-                        return all(self._deliver([entry]) for entry in batch)
+                        return self._one_by_one(batch)
                     self._fail(batch[0], exc)
-                    self._done(batch, written=False)
                     return True
                 self._unreachable(exc)
                 if self._pause(delay):
                     return False
                 delay = min(delay * 2, self._retry_max)
             else:
-                self._done(batch, written=True)
+                with self._cond:
+                    self._written += len(batch)
+                    if self._outage_written is not None:
+                        self._outage_written += len(batch)
                 return True
 
-    def _done(self, batch: list[_Entry], *, written: bool) -> None:
-        with self._cond:
-            self._current = [entry for entry in self._current if all(entry is not e for e in batch)]
-            if written:
-                self._written += len(batch)
-                if self._outage_written is not None:
-                    self._outage_written += len(batch)
+    def _one_by_one(self, batch: list[_Entry]) -> bool:
+        for entry in batch:
+            if not self._deliver([entry]):
+                return False
+            with self._cond:
+                self._settled += 1
+        return True
 
     def _is_transient(self, exc: BaseException) -> bool:
         try:

@@ -32,7 +32,7 @@ PASSAGES = [{"rank": 1, "title": "A title", "text": "A passage"}]
 
 def _count(basis: Basis, table: str) -> int:
     with basis.stores.db.connect() as db:  # type: ignore[attr-defined]
-        return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        return db.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar()
 
 
 @pytest.fixture

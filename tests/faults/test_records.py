@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.records.store import FILE_NAME, LATEST, prepare
 from bot.records.questions import QuestionLog
+from bot.records.store import FILE_NAME, LATEST, prepare
 from tests.records.seed import Clock, answer
 
 pytestmark = pytest.mark.faults

@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
-from bot.records.postgres import Postgres
 from pydantic import SecretStr
 
 from bot.errors import SharedStoreError
 from bot.records.audit import FileAuditLog
-from bot.records.shared import SharedFeedback
+from bot.records.feedback import FeedbackRecords
+from bot.records.store import Store
 from bot.records.stores import LocalStores, open_stores
 from bot.records.writer_lock import LocalWriterLock
 from bot.settings import load_settings
@@ -45,8 +45,8 @@ def test_an_unreachable_database_at_start_says_so_without_the_password(tmp_path:
 
 def test_while_the_server_is_away_votes_are_queued_and_old_passages_say_why() -> None:
     spool = ManualSpool()
-    nowhere = Postgres(_nowhere())
-    feedback = SharedFeedback(nowhere, spool)
+    nowhere = Store.postgres(_nowhere())
+    feedback = FeedbackRecords(nowhere, spool, recent=10)
     feedback.remember("recent", "q", "en", [{"rank": 1}])
     assert feedback.passages("recent") == ("en", [{"rank": 1}])  # this process's answer, from memory
     assert feedback.vote("older", 42, up=True)  # unknown here, unreachable there: queued, acknowledged
