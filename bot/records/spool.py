@@ -101,6 +101,7 @@ class WriteSpool:
         self._queue: deque[_Entry] = deque()
         self._current: list[_Entry] = []  # the batch being written or retried …
         self._settled = 0  # … of which this many are done (a rejected batch is rerun one by one)
+        self._retrying = False  # the flusher waits out a failure
         self._thread: threading.Thread | None = None
         self._closed = False
         self._written = 0
@@ -154,12 +155,18 @@ class WriteSpool:
         """Write what can be written within `timeout`, stop the flusher, hand what is left to
         `spill` and return how many writes were lost (neither written nor kept).
 
-        With a spill and the store unreachable, it does not wait: the writes are kept at once.
-        Lost writes are logged at ERROR with their count and the first few descriptions.
+        With a spill, it stops waiting as soon as the store fails and the flusher waits to retry:
+        the writes are then kept at once. Lost writes are logged at ERROR with their count and the
+        first few descriptions.
         """
         deadline = self._clock() + timeout
-        if self._thread is not None and not (self._spill and self.status().unreachable):
-            self.flush(timeout)
+        if self._thread is not None:
+            with self._cond:
+                self._cond.wait_for(
+                    lambda: (not self._queue and not self._current) or (self._spill and self._retrying),
+                    timeout,
+                )
+            self._report_unlogged_drops()
         with self._cond:
             self._closed = True
             self._stop.set()
@@ -267,10 +274,17 @@ class WriteSpool:
 
     def _pause(self, delay: float) -> bool:
         """Wait `delay` seconds before the next retry; True when the spool was closed meanwhile."""
-        if self._sleep is None:
-            return self._stop.wait(delay)
-        self._sleep(delay)
-        return self._stop.is_set()
+        with self._cond:
+            self._retrying = True
+            self._cond.notify_all()
+        try:
+            if self._sleep is None:
+                return self._stop.wait(delay)
+            self._sleep(delay)
+            return self._stop.is_set()
+        finally:
+            with self._cond:
+                self._retrying = False
 
     def _fail(self, entry: _Entry, exc: Exception) -> None:
         with self._cond:
