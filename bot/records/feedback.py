@@ -93,16 +93,17 @@ class FeedbackRecords:
     def vote(self, answer_id: str, user_id: int, up: bool) -> bool:
         """Record the vote; False only when the database says the answer is unknown (while
         PostgreSQL is away the vote is queued and acknowledged, and lands if the answer exists)."""
-        try:
-            with self.store.connect() as db:
-                known = self._cached(answer_id) is not None or db.scalar(
-                    select(schema.answers.c.id).where(schema.answers.c.id == answer_id)
-                )
-                self.store.known_salt = salt(db)
-        except sa_exc.SQLAlchemyError as exc:
-            if not is_transient(exc):
-                raise
-            known = True
+        known = True
+        if not self.store.away():
+            try:
+                with self.store.connect() as db:
+                    known = self._cached(answer_id) is not None or db.scalar(
+                        select(schema.answers.c.id).where(schema.answers.c.id == answer_id)
+                    )
+                    self.store.known_salt = salt(db)
+            except sa_exc.SQLAlchemyError as exc:
+                if not is_transient(exc):
+                    raise
         if not known:
             return False
         vote = Vote(answer_id, user_hash(self.store.known_salt, user_id), 1 if up else -1, _now())

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -42,6 +43,10 @@ POOL_SIZE = 4  # connections a process keeps open at most: the spool's writer an
 # Longest wait to borrow a connection when all are lent: a button press must be answered
 # within Discord's 3 s.
 BORROW_TIMEOUT = 1.0
+# After a connection attempt failed, reads and vote checks (someone waits on them) answer "away"
+# at once for this long rather than each waiting out a connection attempt of up to 3 s; the
+# spool's writes keep trying, and the first that succeeds ends it.
+AWAY_SECONDS = 5.0
 MIGRATE_KEY = 0x6261_7369_0001  # PostgreSQL advisory lock keys: the migrations, and the single writer
 WRITER_KEY = 0x6261_7369_0002
 
@@ -154,6 +159,7 @@ class Store:
         self.tables = tables
         self.url = url
         self.known_salt = ""
+        self._failed_at: float | None = None
 
     @classmethod
     def sqlite(cls, data_dir: Path) -> Store:
@@ -200,15 +206,29 @@ class Store:
     def connect(self, *, exclusive: bool = False) -> Iterator[Connection]:
         """One connection in one transaction, committed when the block ends without an error;
         `exclusive` takes SQLite's write lock at the start (one migrating process at a time)."""
-        with self.engine.connect() as db:
-            if exclusive and self.is_sqlite:
-                db.execution_options(sqlite_begin="BEGIN IMMEDIATE")
-            with db.begin():
-                yield db
+        try:
+            with self.engine.connect() as db:
+                if exclusive and self.is_sqlite:
+                    db.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+                with db.begin():
+                    yield db
+        except sa_exc.SQLAlchemyError as exc:
+            if is_transient(exc):
+                self._failed_at = time.monotonic()
+            raise
+        self._failed_at = None
+
+    def away(self) -> bool:
+        """True within AWAY_SECONDS of a failed connection, until one succeeds."""
+        failed = self._failed_at
+        return failed is not None and time.monotonic() - failed < AWAY_SECONDS
 
     @contextmanager
     def reading(self, what: str) -> Iterator[Connection]:
-        """A connection whose loss becomes a message saying what cannot be done now."""
+        """A connection whose loss (or the server being `away`) becomes a message saying what
+        cannot be done now."""
+        if self.away():
+            raise unreachable(what)
         try:
             with self.connect() as db:
                 yield db

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -21,7 +20,7 @@ from bot.records.store import Store, prepare
 from bot.records.stores import PROBE_SECONDS, postgres_spool
 from bot.records.writes import Pending
 from tests.fakes import ManualSpool
-from tests.records.seed import NOW, USER_ID, Clock, answer
+from tests.records.seed import USER_ID, Clock, answer
 from tests.timing import PATIENCE
 
 
@@ -51,8 +50,8 @@ def store(tmp_path: Path) -> Store:
 def _queued(store: Store) -> list[Pending]:
     """A question row, a remembered answer and a vote, as the stores queue them."""
     spool = ManualSpool()
-    log = QuestionLog(store, spool, timedelta(days=90), Clock())
-    log._pruned_at = NOW  # no prune queued
+    log = QuestionLog.shared(store, spool, 90, Clock())
+    spool.queued.clear()  # the prune queued at opening has nothing to keep
     log.log(answer("What is a deemed export?", answer_id="a1"), origin="discord", guild_id=7)
     feedback = FeedbackRecords(store, spool, recent=10)
     feedback.remember("a1", "What is a deemed export?", "en", [{"rank": 1}])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import event
 
 from bot.errors import SharedStoreError
 from bot.records.audit import FileAuditLog
@@ -58,4 +59,23 @@ def test_while_the_server_is_away_votes_are_queued_and_old_passages_say_why() ->
     # a connection, which leaves 2 s for a loaded machine; the limit is Discord's, so it stays.
     assert time.monotonic() - started < 3
     assert PASSWORD not in str(refused.value)
+    nowhere.close()
+
+
+def test_after_a_failed_connection_reads_and_votes_answer_at_once_for_a_while() -> None:
+    """A server whose host does not answer costs a connection attempt of up to 3 s; one such wait
+    per AWAY_SECONDS, not one per button press."""
+    spool = ManualSpool()
+    nowhere = Store.postgres(_nowhere())
+    attempts: list[object] = []
+    event.listen(nowhere.engine, "do_connect", lambda *args: attempts.append(args))
+    feedback = FeedbackRecords(nowhere, spool, recent=10)
+    with pytest.raises(SharedStoreError):
+        feedback.passages("older")
+    assert len(attempts) == 1 and nowhere.away()
+    with pytest.raises(SharedStoreError, match="cannot be shown now"):
+        feedback.passages("older")
+    assert feedback.vote("older", 42, up=True)  # queued, acknowledged
+    assert len(attempts) == 1  # neither tried to connect
+    assert [d for d, _ in spool.queued] == ["vote"]
     nowhere.close()
