@@ -86,7 +86,7 @@ class FeedbackRecords:
             return found
         a = schema.answers
         unavailable = "the passages of that answer cannot be shown now; try again in a minute"
-        with self.store.reading(unavailable) as db:
+        with self.store.reading(unavailable, fail_fast=True) as db:
             row = db.execute(select(a.c.lang, a.c.passages).where(a.c.id == answer_id)).first()
         return None if row is None else (row[0], row[1])
 

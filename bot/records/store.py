@@ -43,9 +43,9 @@ POOL_SIZE = 4  # connections a process keeps open at most: the spool's writer an
 # Longest wait to borrow a connection when all are lent: a button press must be answered
 # within Discord's 3 s.
 BORROW_TIMEOUT = 1.0
-# After a connection attempt failed, reads and vote checks (someone waits on them) answer "away"
-# at once for this long rather than each waiting out a connection attempt of up to 3 s; the
-# spool's writes keep trying, and the first that succeeds ends it.
+# After a connection attempt failed, a button press ("Show passages", a vote) is answered at once
+# for this long rather than each waiting out a connection attempt of up to 3 s; every other call
+# still tries, and the first connection that succeeds (the spool retries every second) ends it.
 AWAY_SECONDS = 5.0
 MIGRATE_KEY = 0x6261_7369_0001  # PostgreSQL advisory lock keys: the migrations, and the single writer
 WRITER_KEY = 0x6261_7369_0002
@@ -224,10 +224,10 @@ class Store:
         return failed is not None and time.monotonic() - failed < AWAY_SECONDS
 
     @contextmanager
-    def reading(self, what: str) -> Iterator[Connection]:
-        """A connection whose loss (or the server being `away`) becomes a message saying what
-        cannot be done now."""
-        if self.away():
+    def reading(self, what: str, *, fail_fast: bool = False) -> Iterator[Connection]:
+        """A connection whose loss becomes a message saying what cannot be done now; with
+        `fail_fast` (someone is waiting: a button press) also while the server is `away`."""
+        if fail_fast and self.away():
             raise unreachable(what)
         try:
             with self.connect() as db:

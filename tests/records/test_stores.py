@@ -62,7 +62,7 @@ def test_while_the_server_is_away_votes_are_queued_and_old_passages_say_why() ->
     nowhere.close()
 
 
-def test_after_a_failed_connection_reads_and_votes_answer_at_once_for_a_while() -> None:
+def test_after_a_failed_connection_button_presses_answer_at_once_for_a_while() -> None:
     """A server whose host does not answer costs a connection attempt of up to 3 s; one such wait
     per AWAY_SECONDS, not one per button press."""
     spool = ManualSpool()
