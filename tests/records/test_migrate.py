@@ -21,8 +21,9 @@ from bot.records import schema
 from bot.records.audit import FileAuditLog
 from bot.records.feedback import FeedbackRecords, SqliteFeedback
 from bot.records.migrate import migrate
-from bot.records.store import LATEST, POSTGRES_V1, Store
+from bot.records.store import LATEST, Store
 from tests.fakes import ManualSpool
+from tests.records.legacy import POSTGRES_V1
 from tests.records.seed import USER_ID, Clock, answer, seeded_log
 from tests.services import PostgresServer
 

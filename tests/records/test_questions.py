@@ -8,7 +8,8 @@ from pathlib import Path
 
 from bot.discord_app.feedback import FeedbackStore
 from bot.records.questions import QuestionLog
-from bot.records.store import FILE_NAME, LATEST, SQLITE_V1, Store
+from bot.records.store import FILE_NAME, LATEST, Store
+from tests.records.legacy import SQLITE_V1
 from tests.records.seed import NOW, USER_ID, Clock, answer, seeded_log
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from bot.records.store import FILE_NAME, LATEST, SQLITE_V1, SQLITE_V2, SQLITE_V3, Store
+from bot.records.store import FILE_NAME, LATEST, Store
+from tests.records.legacy import SQLITE_V3_FILE
 
 
 def _shape(store: Store) -> dict[str, object]:
@@ -33,7 +34,7 @@ def test_an_old_file_upgraded_in_place_has_the_shape_of_a_new_one(tmp_path: Path
     old = tmp_path / "old"
     old.mkdir()
     with sqlite3.connect(old / FILE_NAME) as db:
-        db.executescript(SQLITE_V1 + SQLITE_V2 + SQLITE_V3 + ";")
+        db.executescript(SQLITE_V3_FILE)
         db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
         db.executemany("INSERT INTO schema_version VALUES (?)", [(1,), (2,), (3,)])
         row = "'2026-11-30T00:00:00+00:00', 'cli', NULL, 'en', 'q', 0, '', '[]', '[]', 'a1', 'x', 1.0, ''"
