@@ -107,7 +107,7 @@ questions = Table(
     Column("guild_id", BigInteger),
     Column("lang", Text, nullable=False),
     Column("question", Text, nullable=False),
-    Column("declined", Boolean, nullable=False),
+    Column("declined", Boolean(create_constraint=True), nullable=False),  # a CHECK in SQLite
     Column("decline_kind", Text, nullable=False),
     Column("passages", Json, nullable=False),
     Column("cited", Json, nullable=False),

@@ -25,6 +25,7 @@ def _shape(store: Store) -> dict[str, object]:
                 ),
                 sorted((i["name"], tuple(i["column_names"]), i["unique"]) for i in seen.get_indexes(table)),
                 sorted(tuple(u["column_names"]) for u in seen.get_unique_constraints(table)),
+                sorted(c["sqltext"] for c in seen.get_check_constraints(table)),
             )
             for table in sorted(seen.get_table_names())
         }
@@ -44,6 +45,7 @@ def test_an_old_file_upgraded_in_place_has_the_shape_of_a_new_one(tmp_path: Path
     fresh = Store.sqlite(tmp_path / "new").prepare()
     assert upgraded.schema_version() == fresh.schema_version() == LATEST
     assert _shape(upgraded) == _shape(fresh)
+    assert _shape(fresh)["questions"][-1] == ["declined IN (0, 1)"]  # kept through the rebuild
     with upgraded.connect() as db:
         rows = db.exec_driver_sql("SELECT id, write_id, question FROM questions ORDER BY id").all()
     assert [(r[0], r[2]) for r in rows] == [(1, "q"), (2, "q")]  # kept, with their row numbers
