@@ -12,15 +12,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, select
 
 from bot.records import schema
-from bot.records.store import upsert
-
-if TYPE_CHECKING:
-    from bot.records.store import Store
+from bot.records.store import Store, upsert
 
 # The key each table's rows are known by, and whether a row with that key is replaced (by one
 # not older, `created_at`) or kept.
