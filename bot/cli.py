@@ -529,6 +529,31 @@ def data_purge(
     )
 
 
+@data_app.command("migrate")
+def data_migrate(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            envvar="BASIS_DATABASE_URL",
+            show_default=False,
+            help="PostgreSQL URL (BASIS_DATABASE_URL).",
+        ),
+    ],
+) -> None:
+    """Copy the question log, feedback and audit trail in BASIS_DATA_DIR into PostgreSQL (safe to repeat)."""
+    from bot.records.migrate import migrate
+
+    settings = _settings()
+    for table in migrate(settings.data_dir, to):
+        console.print(
+            f"{table.table}: {table.source} in {settings.data_dir}, {table.added} added, "
+            f"{table.after} in PostgreSQL",
+            highlight=False,
+            markup=False,
+        )
+
+
 @app.command()
 def run() -> None:
     """Start the Discord bot (DISCORD_TOKEN from the environment or .env)."""

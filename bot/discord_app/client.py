@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -210,6 +211,9 @@ def run(settings: Settings) -> int:
     """
     discord.utils.setup_logging(level=logging.INFO)
     logging.getLogger("discord").setLevel(logging.WARNING)
+    # `docker stop` and systemd stop with SIGTERM, which would end Python at once; stopped as by
+    # Ctrl-C instead, the bot closes and the writes queued for PostgreSQL are sent or spilled.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         asyncio.run(start(settings))
     except KeyboardInterrupt:

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from bot.records.database import FILE_NAME
+from bot.records.store import FILE_NAME
 from tests.discord_app.emulator import EPHEMERAL, DiscordEmulator
 
 pytestmark = pytest.mark.e2e
