@@ -132,7 +132,22 @@ ZH_DIGITS = {
 ZH_NUMERAL = re.compile(
     r"[零〇一二两三四五六七八九十百千万]*[二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万]*"
 )
-ZH_NOT_NUMBERS = ("十分", "千万", "万一", "百姓", "百分之")
+# Words whose numeral characters are not numbers: "very", "must", "encyclopedia", "dual-use",
+# "both", "the two chambers", "percentage", "the Pentagon", and the weekdays (星期三 is Wednesday).
+ZH_NOT_NUMBERS = (
+    "十分",
+    "千万",
+    "万一",
+    "百姓",
+    "百分之",
+    "百分比",
+    "百科",
+    "两用",
+    "两者",
+    "两院",
+    "五角大楼",
+    *(f"{week}{day}" for week in ("星期", "周") for day in "一二三四五六日"),
+)
 
 
 @dataclass(frozen=True)

@@ -57,3 +57,16 @@ def test_chinese_numerals_only_where_the_english_spelled_the_number() -> None:
 def test_common_words_holding_numerals_are_not_numbers() -> None:
     assert figures("这一点十分重要，是其中之一，统一适用。").words == frozenset()
     assert figures("百分之五十").words == {50}
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("The dual-use item is controlled.", "该军民两用物项受管制。"),
+        ("Both chambers passed it on Friday, June 12, 2026.", "国会两院于2026年6月12日星期五通过了它。"),
+        ("An encyclopedia entry gives the percentage as 50.", "一则百科词条给出的百分比为50。"),
+        ("The Pentagon said so.", "五角大楼如是说。"),
+    ],
+)
+def test_words_whose_numerals_are_not_numbers(english: str, chinese: str) -> None:
+    assert mismatch(english, chinese) is None
