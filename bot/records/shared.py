@@ -285,6 +285,10 @@ class SharedAuditLog:
             pending = [row for key, row in self._pending.items() if key not in written]
         return [dict(zip(AUDIT_COLUMNS, r[1:], strict=True)) for r in stored] + pending
 
+    def unreadable(self) -> list[int]:
+        """None: a table row is written whole or not at all."""
+        return []
+
 
 class AdvisoryWriterLock:
     """A session-level `pg_try_advisory_lock` on a connection of its own, held for the whole
