@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.corpus.glossary_file import FILE_NAME, parse_glossary
 from bot.corpus.knowledge import load_knowledge
-from bot.corpus.knowledge_store import unaudited
+from bot.corpus.ledger import unaudited
 from bot.corpus.screening import injection_problem
 from bot.corpus.source_changes import stale_problems
 from bot.models import Problem
