@@ -3,12 +3,13 @@ that put it there as it is now.
 
 Every change writes one intent line per file it leaves (path and sha256) before touching
 anything, and one outcome line after (`bot.knowledge_base`). A file is vouched for when a
-finished change's intent names it with its current hash. Files under `imported/` are checked
-always (only `kb add` may put them there); every other file (curated, synced) from the first
-audited build on (`basis index build` or `/kb reload` vouches for the curated files it
-publishes), so a knowledge directory that was never built through the audited path is not
-flooded with warnings. A removal whose outcome never came is reported too: its document may
-still be served until the next rebuild.
+finished change's intent names it with its current hash. Reported: a file an unfinished change
+wrote (always); a file under `imported/` with no record (always: only `kb add` puts files
+there); any other file (curated, synced) with no record, from the first audited build on
+(`basis index build` or `/kb reload` vouches for the curated files it publishes), so a
+knowledge directory never built through the audited path is not flooded with warnings; and a
+removal whose outcome never came, as its document may still be served until the next rebuild.
+An unfinished build wrote nothing, so it leaves nothing pending.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class Ledger:
                 if row.get("change") in finished:
                     ledger.vouched.add(key)
                     ledger.baseline |= row.get("action") in BASELINE
-                else:
+                elif row.get("action") not in BASELINE:  # an unfinished build wrote nothing
                     ledger.pending.setdefault(key, row)
                     if row.get("action") == "remove" and n > last_finish:
                         ledger.removals.append(row)
@@ -104,12 +105,10 @@ def unaudited(knowledge_dir: Path, audit_rows: Iterable[Mapping[str, str]]) -> l
     problems = []
     for path in served_files(knowledge_dir) if knowledge_dir.is_dir() else ():
         relative = str(path.relative_to(knowledge_dir))
-        if not (is_imported(relative) or ledger.baseline):
-            continue
         key = (relative, file_sha256(path))
-        if key in ledger.vouched:
-            continue
         row = ledger.pending.get(key)
+        if key in ledger.vouched or (row is None and not (is_imported(relative) or ledger.baseline)):
+            continue
         if row is not None:
             message = (
                 f"the change by {row.get('actor')} at {row.get('at')} never finished (stopped "
