@@ -206,7 +206,7 @@ def _client(settings: Settings, which: str, sleep: Sleep) -> ApiClient:
         max_wait=settings.sync_max_wait,
         headers=headers,
         sleep=sleep,
-        max_bytes=settings.max_document_bytes,  # no body past the largest document Basis indexes
+        max_bytes=2 * settings.max_document_bytes,  # a body carries markup besides the document
     )
 
 
