@@ -209,13 +209,19 @@ def ask(
 
     def show(q: str) -> None:
         answer = basis.answer(q)
-        if basis.settings.question_log_cli:
-            basis.record(answer, origin="cli")
-        answer = replace(answer, timings_ms={**answer.timings_ms, "load": round(load_ms, 1)})
+        shown = replace(answer, timings_ms={**answer.timings_ms, "load": round(load_ms, 1)})
         if json_out or question == "-":
-            print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+            print(json.dumps(answer_json(shown), ensure_ascii=False), flush=True)
         else:
-            print_answer(console, answer)
+            print_answer(console, shown)
+        if basis.settings.question_log_cli:  # after the answer: a failed log write never loses it
+            try:
+                basis.record(answer, origin="cli")
+            except Exception as exc:
+                errors.print(
+                    escape(f"warning: the question log was not written ({type(exc).__name__}: {exc})"),
+                    highlight=False,
+                )
 
     _each_question(question, show)
 
