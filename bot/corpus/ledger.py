@@ -51,7 +51,8 @@ class Ledger:
             outcome = row.get("outcome", "")
             if outcome == INTENT:
                 if row.get("change") in finished:
-                    ledger.vouched.add(key)
+                    if row.get("action") != "remove":  # a finished removal vouches for no file
+                        ledger.vouched.add(key)
                     ledger.baseline |= row.get("action") in BASELINE
                 elif row.get("action") not in BASELINE:  # an unfinished build wrote nothing
                     ledger.pending.setdefault(key, row)
