@@ -26,7 +26,7 @@ from bot.corpus.source_changes import SourceChange, changed_sources
 from bot.errors import QuestionError
 from bot.glossary import DefineResult, Glossary
 from bot.indexing import store
-from bot.indexing.build import BuildReport, Progress, manifest_settings
+from bot.indexing.build import manifest_settings
 from bot.indexing.embedder import Embedder, load_embedder
 from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
@@ -300,10 +300,6 @@ class Basis:
         return question
 
     # Knowledge-base changes: one writer at a time, readers never blocked.
-
-    def rebuild(self, progress: Progress | None = None) -> BuildReport:
-        """Publish the knowledge directory as it is, audited (`KnowledgeBase.build`)."""
-        return self.kb.build(actor="service", progress=progress).report
 
     def _swap_in_published(self) -> None:
         """After this process published a build: answer from it (unless a question already swapped it in)."""
