@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.corpus import knowledge_store
 from bot.corpus.knowledge_store import Edit, Upload
@@ -249,14 +250,19 @@ class KnowledgeBase:
         return planned.report
 
     def plan_sync(self, *, now: datetime | None = None, sleep: Sleep = time.sleep) -> PlannedSync:
+        """Fetch and compare; a synced file an unfinished sync wrote counts as not synced yet
+        (hashed only when the trail has unfinished changes at all)."""
         ledger = Ledger.of(self._stores().audit.rows())
+        knowledge = self.settings.knowledge_dir
+
+        def unsettled(path: Path, sha256: str) -> bool:
+            return ledger.unsettled(str(path.relative_to(knowledge)), sha256)
+
         return plan_sync(
             self.settings,
             now=now or datetime.now(UTC),
             sleep=sleep,
-            unsettled=lambda path, sha256: ledger.unsettled(
-                str(path.relative_to(self.settings.knowledge_dir)), sha256
-            ),
+            unsettled=unsettled if ledger.pending else None,
         )
 
 
