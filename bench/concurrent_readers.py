@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.indexing.embedder import Embedder  # noqa: E402
+from bot.knowledge_base import build  # noqa: E402
 from bot.ranking.ranker import Ranker  # noqa: E402
-from bot.service import Basis, build, embedder_for  # noqa: E402
+from bot.service import Basis, embedder_for  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 
 QUESTIONS = [

@@ -12,8 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,20 +22,17 @@ from bot.answering.llm import LlmClient
 from bot.answering.notices import source_changed
 from bot.answering.timeline import define_status
 from bot.clock import Clock, system_today
-from bot.corpus import knowledge_store
-from bot.corpus.knowledge_store import Edit
 from bot.corpus.source_changes import SourceChange, changed_sources
-from bot.errors import BasisError, QuestionError
+from bot.errors import QuestionError
 from bot.glossary import DefineResult, Glossary
 from bot.indexing import store
-from bot.indexing.build import BuildReport, Progress, build_index, manifest_settings
-from bot.indexing.chunking import ChunkerConfig
+from bot.indexing.build import manifest_settings
 from bot.indexing.embedder import Embedder, lazy_embedder
 from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
-from bot.models import INTENT, Answer, Problem, record
+from bot.knowledge_base import KbChange, KnowledgeBase, chunker_config
+from bot.models import Answer, Problem, record
 from bot.ranking.ranker import Ranker
-from bot.records.audit import refused
 from bot.records.questions import QuestionRecords
 from bot.records.stores import Stores, open_stores
 from bot.retrieval.expansion import Query, expand
@@ -71,19 +66,6 @@ class _Live(NamedTuple):
 
 
 @dataclass(frozen=True)
-class KbChange:
-    action: str
-    target: str
-    report: BuildReport
-    notes: tuple[str, ...] = ()  # what the moderator should know besides the build summary
-
-    @property
-    def summary(self) -> str:
-        done = {"add": "Added", "import": "Imported", "remove": "Removed", "reload": "Reloaded"}
-        return "\n".join([f"{done[self.action]} {self.target}: {self.report.summary()}", *self.notes])
-
-
-@dataclass(frozen=True)
 class DocSummary:
     id: str
     title: str
@@ -102,10 +84,6 @@ class KbStatus:
     unaudited: tuple[str, ...] = ()
 
 
-def chunker_config(settings: Settings) -> ChunkerConfig:
-    return ChunkerConfig(max_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap)
-
-
 def search_options(settings: Settings, k: int | None = None) -> SearchOptions:
     return SearchOptions(
         k=k or settings.top_k,
@@ -115,23 +93,6 @@ def search_options(settings: Settings, k: int | None = None) -> SearchOptions:
         dense_weight=settings.dense_weight,
         per_section=settings.per_section,
         per_document=settings.per_document,
-    )
-
-
-def build(
-    settings: Settings, embedder: Embedder, progress: Progress | None = None, *, strict: bool = False
-) -> BuildReport:
-    """Build and publish the index the settings describe (the CLI's and the bot's one way to build)."""
-    return build_index(
-        settings.knowledge_dir,
-        settings.index_dir,
-        embedder,
-        chunker_config(settings),
-        settings.ann_threshold,
-        progress,
-        keep_seconds=settings.build_keep_seconds,
-        max_document_bytes=settings.max_document_bytes,
-        strict=strict,
     )
 
 
@@ -174,7 +135,7 @@ class Basis:
         ranker: Ranker | None = None,
         clock: Clock = system_today,
     ) -> None:
-        self.settings = settings
+        self._settings = settings
         self.clock = clock  # "today" for every status and date an answer states; tests freeze it
         self.embedder = embedder
         self._live = _Live.of(index, glossary)
@@ -184,6 +145,13 @@ class Basis:
         self._stores_lock = threading.Lock()
         self._swap_lock = threading.Lock()  # loads then swaps `_live` one at a time, newest last
         self._refused: Path | None = None  # the published build that last failed to load
+        self.kb = KnowledgeBase(
+            settings,
+            lambda: self.embedder,
+            lambda: self.stores,
+            documents=lambda: self.index.documents,
+            published=self._swap_in_published,
+        )
 
     @classmethod
     def open(
@@ -206,6 +174,15 @@ class Basis:
         """Load the embedding model now: a long-running bot pays for it at start, not on its first
         question (a one-off command loads it only if it embeds)."""
         self.embedder.encode_query("warm up")
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        """New settings reach the knowledge base too (tests and a reconfigured bot swap them)."""
+        self._settings = self.kb.settings = settings
 
     @property
     def index(self) -> LoadedIndex:
@@ -345,12 +322,11 @@ class Basis:
 
     # Knowledge-base changes: one writer at a time, readers never blocked.
 
-    def rebuild(self, progress: Progress | None = None) -> BuildReport:
-        report = build(self.settings, self.embedder, progress)
-        with self._swap_lock:  # unless a question already swapped the new build in
+    def _swap_in_published(self) -> None:
+        """After this process published a build: answer from it (unless a question already swapped it in)."""
+        with self._swap_lock:
             if store.current_folder(self.settings.index_dir) != self._live.index.folder:
                 self._live = self._load_live()
-        return report
 
     def _load_live(self) -> _Live:
         """The published index and the glossary, fully loaded (not yet answering anything)."""
@@ -382,103 +358,32 @@ class Basis:
         log.info("swapped to the published index %s", live.index.folder)
         return True
 
-    def _change(self, action: str, target: str, actor: str, plan: Callable[[], Edit]) -> KbChange:
-        """Plan one edit, log its intent (durably, under the writer lock), apply it and rebuild,
-        then log the outcome; if the rebuild fails the edit is undone and the old index stays. A
-        refusal (including an intent that could not be logged) is logged too."""
-        stores = self.stores
-        with self._refusals_logged(action, target, actor), ExitStack() as held:
-            held.enter_context(stores.writer.held())
-            edit = plan()
-            stores.audit.append_now(edit.record, INTENT)
-            held = held.pop_all()  # keep the writer lock past the refusal window
-        with held:
-            edit.apply()
-            try:
-                report = self.rebuild()
-            except Exception as exc:
-                edit.undo()
-                stores.audit.append(edit.record, f"failed and undone: {exc}")
-                raise
-            stores.audit.append(edit.record, report.summary())
-        return KbChange(action, target, report, edit.notes + self._unaudited_notes())
-
-    @contextmanager
-    def _refusals_logged(self, action: str, target: str, actor: str) -> Iterator[None]:
-        try:
-            yield
-        except BasisError as exc:
-            self.kb_refused(action, target, actor, str(exc))
-            raise
-
     def kb_refused(self, action: str, target: str, actor: str, reason: str) -> None:
         """Audit a /kb attempt that was refused (not a moderator, bad upload, busy, …)."""
-        refused(self.stores.audit, action, target, actor, reason)
+        self.kb.refused(action, target, actor, reason)
 
     def unaudited(self) -> list[Problem]:
-        """Imported files with no finished audit record (see `knowledge_store.unaudited`)."""
-        return knowledge_store.unaudited(self.settings.knowledge_dir, self.stores.audit.rows())
-
-    def _unaudited_notes(self) -> tuple[str, ...]:
-        return tuple(f"warning: {p}" for p in self.unaudited())
+        """Files the audit trail cannot vouch for (see `KnowledgeBase.unaudited`)."""
+        return self.kb.unaudited()
 
     def kb_add_file(self, filename: str, data: bytes, *, actor: str) -> KbChange:
-        return self._change("add", filename, actor, lambda: self._plan_add(filename, data, actor))
+        return self.kb.add_file(filename, data, actor=actor)
 
     def kb_add_url(self, url: str, *, actor: str) -> KbChange:
-        from bot.corpus.fetch import fetch_url
-
-        with self._refusals_logged("import", url, actor):
-            fetched = fetch_url(url, self.settings.max_upload_bytes, self.settings.fetch_timeout)
-        return self._change(
-            "import", url, actor, lambda: self._plan_add(fetched.filename, fetched.data, actor, url)
-        )
-
-    def _plan_add(self, filename: str, data: bytes, actor: str, source_url: str = "") -> Edit:
-        return knowledge_store.add_file(
-            self.settings.knowledge_dir,
-            filename,
-            data,
-            actor,
-            self.settings.max_upload_bytes,
-            self.index.documents,
-            source_url,
-        )
+        return self.kb.add_url(url, actor=actor)
 
     def kb_remove(self, doc_id: str, *, actor: str) -> KbChange:
-        documents = self.index.documents
-        return self._change(
-            "remove",
-            doc_id,
-            actor,
-            lambda: knowledge_store.remove(self.settings.knowledge_dir, doc_id, documents, actor),
-        )
+        return self.kb.remove(doc_id, actor=actor)
 
     def kb_reload(self, *, actor: str) -> KbChange:
-        return self._change(
-            "reload",
-            str(self.settings.knowledge_dir),
-            actor,
-            lambda: Edit(record("reload", "", actor, ""), lambda: None, lambda: None),
-        )
+        return self.kb.build(actor=actor, action="reload")
 
     def sync(
         self, *, actor: str, dry_run: bool = False, now: datetime | None = None, sleep: Sleep = time.sleep
     ) -> SyncReport:
-        """`basis sync` and /kb sync: fetch the tracked official sources, write and re-index what
-        changed; one writer at a time, and the old index serves questions until the new one is published."""
-        from bot.sync.job import run_sync
-
-        with self.stores.writer.held():
-            return run_sync(
-                self.settings,
-                lambda: self.rebuild().summary(),
-                actor=actor,
-                now=now or datetime.now(UTC),
-                dry_run=dry_run,
-                sleep=sleep,
-                audit=self.stores.audit,
-            )
+        """`basis sync` and /kb sync (`KnowledgeBase.sync`): the old index serves questions until
+        the new one is published."""
+        return self.kb.sync(actor=actor, dry_run=dry_run, now=now, sleep=sleep)
 
     def kb_list(self) -> list[DocSummary]:
         return [

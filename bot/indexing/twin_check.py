@@ -10,7 +10,7 @@ knowledge base writes Simplified).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,10 +116,8 @@ def twin_problems(documents: Iterable[Document], config: ChunkerConfig) -> tuple
     return problems, coverage
 
 
-def review_knowledge(
-    directory: Path, config: ChunkerConfig, audit_rows: Iterable[Mapping[str, str]] | None = None
-) -> KnowledgeReview:
+def review_knowledge(directory: Path, config: ChunkerConfig) -> KnowledgeReview:
     """`basis kb check`: the file checks of `corpus/`, then the twin checks and coverage."""
-    problems = check_knowledge(directory, audit_rows)
+    problems = check_knowledge(directory)
     found, coverage = twin_problems(load_knowledge(directory).documents, config)
     return KnowledgeReview(problems + found, coverage)

@@ -74,6 +74,10 @@ class SharedAuditLog:
             pending = list(self._pending.values())
         return [dict(zip(AUDIT_COLUMNS, r[1:], strict=True)) for r in stored] + pending
 
+    def unreadable(self) -> list[int]:
+        """None: a table row is written whole or not at all."""
+        return []
+
 
 class AdvisoryWriterLock:
     """A session-level `pg_try_advisory_lock` on a connection of its own, held for the whole

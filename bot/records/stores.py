@@ -72,7 +72,7 @@ class LocalStores:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.audit = FileAuditLog(settings.data_dir)
-        self.writer = LocalWriterLock()
+        self.writer = LocalWriterLock(settings.data_dir)
         self.questions = _Once(lambda: QuestionLog.open(settings.data_dir, settings.question_log_days))
         self.feedback = _Once(lambda: SqliteFeedback.open(settings.data_dir))
 
