@@ -224,8 +224,10 @@ def ask(
             try:
                 basis.record(answer, origin="cli")
             except Exception as exc:
+                cause = getattr(exc, "orig", None) or exc  # the driver's error, not SQLAlchemy's wrapper
+                reason = str(cause).splitlines()[0] if str(cause) else ""
                 errors.print(
-                    escape(f"warning: the question log was not written ({type(exc).__name__}: {exc})"),
+                    escape(f"warning: the question log was not written ({type(cause).__name__}: {reason})"),
                     highlight=False,
                 )
 

@@ -12,13 +12,12 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-import bot.records.database
 import pytest
+import sqlalchemy.exc
 from typer.testing import CliRunner
 
-import bot.records.feedback
+import bot.records.store
 from bot.cli import app
 from bot.settings import Settings
 from tests.discord_app.emulator import DiscordEmulator
@@ -41,12 +40,11 @@ def failing_writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
 
     def start() -> None:
         @contextmanager
-        def broken(path: Path) -> Iterator[sqlite3.Connection]:
-            raise error
+        def broken(self: object, *, exclusive: bool = False) -> Iterator[object]:
+            raise sqlalchemy.exc.OperationalError("INSERT", {}, error)
             yield  # a generator, as the real connect is
 
-        monkeypatch.setattr(bot.records.database, "connect", broken)
-        monkeypatch.setattr(bot.records.feedback, "connect", broken)
+        monkeypatch.setattr(bot.records.store.Store, "connect", broken)
 
     request.node.break_writes = start
     yield str(error)
