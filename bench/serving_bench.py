@@ -57,13 +57,21 @@ def child_env(runtime: str, **extra: str) -> dict[str, str]:
     return {**os.environ, "BASIS_RUNTIME": runtime, "PYTHONPATH": str(ROOT), **extra}
 
 
+def run(command: list[str], env: dict[str, str]) -> str:
+    """Run a child; its stderr becomes the error when it fails."""
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+    return done.stdout
+
+
 def cold_ask(runtime: str, runs: int) -> dict[str, float]:
     """Wall time of whole `basis ask` processes (interpreter start to exit, answer printed)."""
     command = [sys.executable, "-m", "bot", "ask", QUESTION]
 
     def once() -> float:
         started = time.perf_counter()
-        subprocess.run(command, env=child_env(runtime), cwd=ROOT, check=True, capture_output=True)
+        run(command, child_env(runtime))
         return time.perf_counter() - started
 
     first = once()  # fills the onnx model cache when it is empty
