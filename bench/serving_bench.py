@@ -126,22 +126,13 @@ def corpus_build(runtime: str) -> dict[str, float]:
             runtime, BASIS_KNOWLEDGE_DIR=str(ROOT.parent / "shared" / "corpus"), BASIS_INDEX_DIR=index
         )
         started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "bot", "index", "build"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        run([sys.executable, "-m", "bot", "index", "build"], env)
         return {"corpus_build_s": time.perf_counter() - started}
 
 
 def in_child(step: str, runtime: str, questions: int) -> dict[str, float]:
     command = [sys.executable, __file__, "--child", step, "--questions", str(questions)]
-    done = subprocess.run(
-        command, env=child_env(runtime), cwd=ROOT, check=True, capture_output=True, text=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(run(command, child_env(runtime)).strip().splitlines()[-1])
 
 
 def main() -> None:
