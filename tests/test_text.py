@@ -151,3 +151,15 @@ def test_the_margin_between_chinese_and_latin() -> None:
     assert detect_language("abcdef 视同") == "zh"  # 2 × 3 = 6 letters: a tie goes to Chinese
     assert detect_language("abcdefg 视同") == "en"  # 7 letters outweigh two characters
     assert detect_language("a b c d e f g h 视") == "zh"  # single letters are not words
+
+
+def test_size_cuts_never_fall_after_an_abbreviation() -> None:
+    """A seam after `U.S.C.`, `Reps.` or `Corp. v.` would leave two unquotable fragments."""
+    from bot.text import clause_cuts
+
+    text = (
+        "The statute, 50 U.S.C. 4817(b)(1), directs Commerce. It was filed by Reps. Sam Liccardo "
+        "and others. The case Legion LegalTech Corp. v. United States argues that."
+    )
+    seams = [text[:cut].rstrip()[-9:] for cut in clause_cuts(text)]
+    assert seams == ["Commerce.", "d others."]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -75,6 +76,7 @@ ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$|^(\d{4})s$")
 UNITS = "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen".split()
 WORDS = {word: n for n, word in enumerate(UNITS, start=2)}
 WORDS |= {"seventeen": 17, "eighteen": 18, "nineteen": 19, "hundred": 100, "hundreds": 100, "thousand": 1000}
+ONES = {"one": 1} | {word: WORDS[word] for word in UNITS[:8]}  # twenty-one … ninety-nine
 TENS = {
     "twenty": 20,
     "thirty": 30,
@@ -107,7 +109,7 @@ EN_WORD = re.compile(
     r"\b(?:("
     + "|".join(TENS)
     + r")(?:-("
-    + "|".join(UNITS[:8])
+    + "|".join(ONES)
     + r"))?|("
     + "|".join([*WORDS, *ORDINALS])
     + r"))\b",
@@ -130,7 +132,22 @@ ZH_DIGITS = {
 ZH_NUMERAL = re.compile(
     r"[零〇一二两三四五六七八九十百千万]*[二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万]*"
 )
-ZH_NOT_NUMBERS = ("十分", "千万", "万一", "百姓", "百分之")
+# Words whose numeral characters are not numbers: "very", "must", "encyclopedia", "dual-use",
+# "both", "the two chambers", "percentage", "the Pentagon", and the weekdays (星期三 is Wednesday).
+ZH_NOT_NUMBERS = (
+    "十分",
+    "千万",
+    "万一",
+    "百姓",
+    "百分之",
+    "百分比",
+    "百科",
+    "两用",
+    "两者",
+    "两院",
+    "五角大楼",
+    *(f"{week}{day}" for week in ("星期", "周") for day in "一二三四五六日"),
+)
 
 
 @dataclass(frozen=True)
@@ -176,7 +193,12 @@ def mismatch(english: str, chinese: str) -> str | None:
     return "; ".join(problems) or None
 
 
-def _take(text: str, patterns, canonical, found: set[str]) -> str:
+def _take(
+    text: str,
+    patterns: Iterable[re.Pattern[str]],
+    canonical: Callable[[re.Match[str]], str],
+    found: set[str],
+) -> str:
     """Record each match of `patterns` in its canonical form and blank it out of `text`."""
     for pattern in patterns:
 
@@ -209,7 +231,7 @@ def _english_words(text: str) -> set[int]:
     for match in EN_WORD.finditer(text):
         tens, unit, word = (g.lower() if g else None for g in match.groups())
         if tens:
-            values.add(TENS[tens] + (WORDS[unit] if unit else 0))
+            values.add(TENS[tens] + (ONES[unit] if unit else 0))
         elif word:
             values.add(WORDS.get(word) or ORDINALS[word])
     return values

@@ -68,7 +68,7 @@ def twin_skeleton(doc: Document, config: ChunkerConfig) -> str:
     ]
     for sentence in missing:
         lines += [
-            f"  - key: {twin_key(sentence)}",
+            f'  - key: "{twin_key(sentence)}"',  # quoted: a key of digits alone would read as a number
             f"    en: {json.dumps(sentence, ensure_ascii=False)}",
             '    zh: ""',
         ]

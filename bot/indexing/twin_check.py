@@ -2,13 +2,15 @@
 
 The quotable sentences come from chunking, so this check sits above `corpus/` and runs beside
 the file checks there. A missing twin is a warning (the composer then quotes the English); a
-twin whose key matches no quotable sentence, or whose numbers, dates or section numbers differ
-from its English sentence, is an error, because it would be shown as a quote of the source.
+twin whose key matches no quotable sentence, that holds no Chinese, or whose numbers, dates or
+section numbers differ from its English sentence, is an error, because it would be shown as a
+quote of the source. Traditional characters are a warning (askers may write either; the
+knowledge base writes Simplified).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from bot.corpus.twins import FOLDER
 from bot.indexing.chunking import ChunkerConfig
 from bot.indexing.quotable import needs_twins, twinned_sentences
 from bot.models import Document, Problem, twin_key
+from bot.text import CJK, traditional_characters
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,23 @@ def document_twin_problems(doc: Document, config: ChunkerConfig) -> tuple[list[P
                     f"translate the new sentence (`basis kb twins {doc.id}`) and delete this one",
                 )
             )
+        elif not CJK.search(zh):
+            problems.append(
+                Problem(twin_file, f"key {key}", "the twin holds no Chinese (is it still the English?)")
+            )
         elif difference := mismatch(english, zh):
             problems.append(
                 Problem(twin_file, f"key {key}", f"figures differ from the English: {difference}")
+            )
+        elif traditional := traditional_characters(zh):
+            problems.append(
+                Problem(
+                    twin_file,
+                    f"key {key}",
+                    f"write Simplified Chinese: {''.join(traditional)} "
+                    f"{'is' if len(traditional) == 1 else 'are'} Traditional",
+                    "warning",
+                )
             )
     twinned = len(sentences.keys() & {key for key, _ in doc.twins})
     if missing := len(sentences) - twinned:
@@ -99,10 +116,8 @@ def twin_problems(documents: Iterable[Document], config: ChunkerConfig) -> tuple
     return problems, coverage
 
 
-def review_knowledge(
-    directory: Path, config: ChunkerConfig, audit_rows: Iterable[Mapping[str, str]] | None = None
-) -> KnowledgeReview:
+def review_knowledge(directory: Path, config: ChunkerConfig) -> KnowledgeReview:
     """`basis kb check`: the file checks of `corpus/`, then the twin checks and coverage."""
-    problems = check_knowledge(directory, audit_rows)
+    problems = check_knowledge(directory)
     found, coverage = twin_problems(load_knowledge(directory).documents, config)
     return KnowledgeReview(problems + found, coverage)

@@ -62,7 +62,7 @@ def test_cli_output_format_and_exit_code(knowledge_dir: Path) -> None:
             "error wrong-types.md: title: must be text, got int",
             "error wrong-types.md: source_type: must be one of statute, regulation, rule, guidance, bill, "
             "reporting, analysis, commentary, explainer, glossary, got 'memo'",
-            "error wrong-types.md: topics: must be a list of text tags",
+            "error wrong-types.md: topics: must be a list, got str",
             "warning wrong-types.md: colour: unknown field (ignored)",
             "error empty.md: file: is empty",
             "error junk.txt: file: binary data, not text",

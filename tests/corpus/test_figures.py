@@ -47,6 +47,7 @@ def test_a_changed_section_number_date_or_bill_is_a_mismatch() -> None:
 def test_chinese_numerals_only_where_the_english_spelled_the_number() -> None:
     assert mismatch("Two agencies and thirty companies.", "两个机构和三十家公司。") is None
     assert mismatch("The third country.", "第三国。") is None
+    assert mismatch("Twenty-one states and forty-five days.", "二十一个州和四十五天。") is None
     assert mismatch("Dual-use items need a license.", "军民两用物项需要许可证。") is None
     problem = mismatch("2 agencies acted.", "两个机构采取了行动。") or ""
     assert "lacks 2" in problem and "Chinese numerals for 2" in problem
@@ -56,3 +57,16 @@ def test_chinese_numerals_only_where_the_english_spelled_the_number() -> None:
 def test_common_words_holding_numerals_are_not_numbers() -> None:
     assert figures("这一点十分重要，是其中之一，统一适用。").words == frozenset()
     assert figures("百分之五十").words == {50}
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("The dual-use item is controlled.", "该军民两用物项受管制。"),
+        ("Both chambers passed it on Friday, June 12, 2026.", "国会两院于2026年6月12日星期五通过了它。"),
+        ("An encyclopedia entry gives the percentage as 50.", "一则百科词条给出的百分比为50。"),
+        ("The Pentagon said so.", "五角大楼如是说。"),
+    ],
+)
+def test_words_whose_numerals_are_not_numbers(english: str, chinese: str) -> None:
+    assert mismatch(english, chinese) is None

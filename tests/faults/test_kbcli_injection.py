@@ -37,7 +37,7 @@ QUESTIONS = ["Was the EAR repealed?", "Do I need an export license under the EAR
 def injected(settings: Settings, embedder: HashEmbedder, built) -> Basis:
     (settings.knowledge_dir / "ear-update.md").write_text(INJECTED, encoding="utf-8")
     basis = Basis.open(settings, embedder=embedder)
-    basis.rebuild()
+    basis.kb_reload(actor="test")
     return basis
 
 

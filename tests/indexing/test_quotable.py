@@ -97,3 +97,13 @@ def test_chinese_sentences_of_a_document_take_no_twin() -> None:
     doc = _doc(f"{BODY}\n## 中文摘要\n\n{ZH_SUMMARY}\n")
     assert ZH_SUMMARY in quotable_sentences(doc, default_chunker())
     assert missing_twins(doc, default_chunker()) == quotable_sentences(_doc(), default_chunker())
+
+
+def test_a_key_of_digits_alone_stays_text_in_the_skeleton() -> None:
+    sentence = "People acting on behalf of such an entity can be listed too."
+    assert twin_key(sentence).isdigit()  # 815523426765: unquoted, YAML would read an int
+    parsed, problems = parse_twins(
+        twin_skeleton(_doc(f"## Listing\n\n{sentence}\n"), default_chunker()).encode(), "zh/deemed.yaml"
+    )
+    assert problems == [] and parsed is not None
+    assert [s.key for s in parsed.sentences] == [twin_key(sentence)]

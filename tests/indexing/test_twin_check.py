@@ -84,3 +84,25 @@ def test_review_and_cli_report_coverage_and_fail_on_a_stale_twin(knowledge_dir: 
     assert (
         "Chinese twins: 13 of 15 quotable sentences (86.7%); 4 of 5 documents complete." in lines
     )  # the file is left out whole
+
+
+def test_a_twin_that_is_not_chinese_is_an_error() -> None:
+    problems, _ = document_twin_problems(_doc((twin_key(SECOND), SECOND)), default_chunker())
+    (error,) = [p for p in problems if p.field.startswith("key ")]
+    assert error.severity == "error" and "no Chinese" in error.message
+
+
+def test_traditional_characters_are_a_warning() -> None:
+    problems, _ = document_twin_problems(
+        _doc((twin_key(SECOND), "該信函尚未由該機構公布。")), default_chunker()
+    )
+    (warning,) = [p for p in problems if p.field.startswith("key ")]
+    assert warning.severity == "warning" and warning.message.endswith("該機構 are Traditional")
+
+
+def test_a_simplified_word_opencc_rewrites_is_not_traditional() -> None:
+    """OpenCC's phrase table turns the Simplified 覆盖 into 复盖; the writer did nothing wrong."""
+    problems, _ = document_twin_problems(
+        _doc((twin_key(SECOND), "该信函据报道覆盖了所有外国人。")), default_chunker()
+    )
+    assert [p for p in problems if "Traditional" in p.message] == []
