@@ -52,8 +52,8 @@ ZH: dict[str, str] = {
     "list": "列表",
     "List the documents in the knowledge base.": "列出知识库中的文档。",
     "status": "状态",
-    "Documents, chunks, last build, model and as-of date of the knowledge base.": (
-        "知识库的文档数、片段数、上次构建、模型和数据截止日期。"
+    "Documents, chunks, last build, model and as-of date of the knowledge base; errors by kind.": (
+        "知识库的文档数、片段数、上次构建、模型和数据截止日期；按类别统计的错误。"
     ),
     "report": "报告",
     "What was asked and not answered, 👎 answers, stale documents; the full report as HTML.": (

@@ -173,7 +173,8 @@ class Store:
     @contextmanager
     def connect(self, *, exclusive: bool = False) -> Iterator[Connection]:
         """One connection in one transaction, committed when the block ends without an error;
-        `exclusive` takes SQLite's write lock at the start (one migrating process at a time)."""
+        `exclusive` takes SQLite's write lock at the start (one migrating process at a time,
+        a write that reads first waits for another writer instead of failing)."""
         try:
             with self.engine.connect() as db:
                 if exclusive and self.is_sqlite:

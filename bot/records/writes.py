@@ -154,8 +154,10 @@ class Pending:
 
 
 def apply(store: Store, ops: list[Op]) -> int:
-    """Run `ops` in one transaction; returns the rows they changed."""
-    with store.connect() as db:
+    """Run `ops` in one transaction; returns the rows they changed. In SQLite the transaction takes
+    the write lock at once: one that read first (a vote looks up its answer) and then wrote while
+    another connection was writing would fail at once ("database is locked") instead of waiting."""
+    with store.connect(exclusive=True) as db:
         return sum(op.apply(db) for op in ops)
 
 

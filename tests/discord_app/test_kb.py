@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from bot.discord_app.cogs.kb import ERRORS_FIELD
-from bot.service import Basis
+from bot.knowledge_base import KnowledgeBase
 from tests.discord_app.conftest import WIDGET_BILL
 from tests.discord_app.emulator import EPHEMERAL, MANAGE_GUILD, DiscordEmulator, Upload
 from tests.timing import PATIENCE
@@ -82,13 +82,13 @@ async def test_questions_are_answered_during_a_rebuild(
     emulator: DiscordEmulator, run_bot, monkeypatch, request
 ):
     gate = threading.Event()
-    real_rebuild = Basis.rebuild
+    real_rebuild = KnowledgeBase.rebuild
 
-    def slow_rebuild(self: Basis, *args, **kwargs):
+    def slow_rebuild(self: KnowledgeBase, *args, **kwargs):
         gate.wait(PATIENCE)
         return real_rebuild(self, *args, **kwargs)
 
-    monkeypatch.setattr(Basis, "rebuild", slow_rebuild)
+    monkeypatch.setattr(KnowledgeBase, "rebuild", slow_rebuild)
     request.addfinalizer(gate.set)
     await run_bot()
     mod, roles = emulator.make_user("mod"), (emulator.moderator_role_id,)

@@ -129,7 +129,12 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
             interaction, paginate(block_embeds(title, blocks, SOURCES_COLOUR, "en")), ephemeral=True
         )
 
-    @app_commands.command(name="status")
+    @app_commands.command(
+        name="status",
+        description=(
+            "Documents, chunks, last build, model and as-of date of the knowledge base; errors by kind."
+        ),
+    )
     async def status(self, interaction: discord.Interaction) -> None:
         """Documents, chunks, last build, model and as-of date of the knowledge base, and the errors
         the bot has replied to since it started, by kind."""
