@@ -62,7 +62,7 @@ class _Live(NamedTuple):
     def of(cls, index: LoadedIndex, glossary: Glossary) -> _Live:
         """The snapshot for an index and glossary, with a tokenizer taught that glossary's terms."""
         changes = changed_sources(index.documents.values())
-        return cls(index, glossary, Tokenizer.for_glossary(glossary.entries), changes)
+        return cls(index, glossary, Tokenizer.for_glossary(glossary.entries, index.segments), changes)
 
 
 @dataclass(frozen=True)

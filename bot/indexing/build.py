@@ -140,6 +140,7 @@ def build_index(
             by_id = {d.id: d for d in docs}
             tokenizer = Tokenizer.for_glossary(loaded.glossary.entries)
             LexicalIndex.build([_lexical_text(by_id[c.doc_id], c) for c in chunks], tokenizer).save(folder)
+            tokenizer.segments().save(folder)
             report.documents, report.chunks = len(docs), len(chunks)
             report.seconds = time.perf_counter() - started
             store.write_manifest(folder, _manifest(docs, chunks, embedder, config, ann_threshold, report))
