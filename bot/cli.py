@@ -434,6 +434,36 @@ def kb_remove(doc_id: str, index: IndexOpt = None, knowledge: KnowledgeOpt = Non
     console.print(escape(change.summary), highlight=False)
 
 
+@kb_app.command("accept")
+def kb_accept(
+    doc_id: Annotated[str | None, typer.Argument(help="The quarantined document's id.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    index: IndexOpt = None,
+    knowledge: KnowledgeOpt = None,
+) -> None:
+    """Serve a quarantined document after reading its flagged sentences; without an id, list them all."""
+    from bot.corpus.knowledge import load_knowledge
+    from bot.errors import KnowledgeBaseError
+
+    settings = _settings(index, knowledge)
+    held = load_knowledge(settings.knowledge_dir, settings.max_document_bytes).quarantined
+    shown = [h for h in held if doc_id in (None, h.doc.id)]
+    if doc_id is not None and not shown:
+        ids = ", ".join(h.doc.id for h in held) or "none"
+        raise KnowledgeBaseError(f"{doc_id!r} is not quarantined (quarantined now: {ids}).")
+    for h in shown:
+        console.print(f"{h.doc.id}  {h.doc.path}: {len(h.sentences)} flagged sentence(s)", markup=False)
+        for sentence in h.sentences:
+            console.print(f"  “{' '.join(sentence.split())}”", markup=False, highlight=False)
+    if doc_id is None:
+        console.print(f"{len(held)} quarantined.", highlight=False)
+        return
+    if not yes:
+        typer.confirm("Serve this document, these sentences included?", abort=True)
+    change = _open(settings).kb_accept(doc_id, actor="cli")
+    console.print(escape(change.summary), highlight=False)
+
+
 @kb_app.command("list")
 def kb_list(index: IndexOpt = None) -> None:
     """List the indexed documents."""

@@ -25,7 +25,9 @@ from bot.answering.notices import source_changed
 from bot.answering.timeline import define_status
 from bot.clock import Clock, system_today
 from bot.corpus import knowledge_store
+from bot.corpus.knowledge import load_knowledge
 from bot.corpus.knowledge_store import Edit
+from bot.corpus.quarantine import Held
 from bot.corpus.source_changes import SourceChange, changed_sources
 from bot.errors import BasisError, QuestionError
 from bot.glossary import DefineResult, Glossary
@@ -79,7 +81,13 @@ class KbChange:
 
     @property
     def summary(self) -> str:
-        done = {"add": "Added", "import": "Imported", "remove": "Removed", "reload": "Reloaded"}
+        done = {
+            "add": "Added",
+            "import": "Imported",
+            "remove": "Removed",
+            "reload": "Reloaded",
+            "accept": "Accepted",
+        }
         return "\n".join([f"{done[self.action]} {self.target}: {self.report.summary()}", *self.notes])
 
 
@@ -432,6 +440,23 @@ class Basis:
             doc_id,
             actor,
             lambda: knowledge_store.remove(self.settings.knowledge_dir, doc_id, documents, actor),
+        )
+
+    def quarantined(self) -> list[Held]:
+        """Documents held out of the index for sentences that instruct an AI, with those sentences."""
+        return load_knowledge(self.settings.knowledge_dir, self.settings.max_document_bytes).quarantined
+
+    def kb_accept(self, doc_id: str, *, actor: str) -> KbChange:
+        """Serve a quarantined document as it is now (`basis kb accept`, `/kb accept`); audited,
+        and the summary lists every flagged sentence the moderator accepted."""
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        return self._change(
+            "accept",
+            doc_id,
+            actor,
+            lambda: knowledge_store.accept_flagged(
+                self.settings.knowledge_dir, doc_id, self.quarantined(), actor, at
+            ),
         )
 
     def kb_reload(self, *, actor: str) -> KbChange:

@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.corpus.glossary_file import FILE_NAME as GLOSSARY_FILE
 from bot.corpus.glossary_file import GlossaryFile, read_glossary
 from bot.corpus.loaders import SUFFIXES, load_document
+from bot.corpus.quarantine import Held, screen
 from bot.errors import DocumentError
 from bot.models import Document, Problem
 
@@ -26,6 +27,7 @@ class LoadedKnowledge:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     glossary: GlossaryFile = field(default_factory=GlossaryFile)
+    quarantined: list[Held] = field(default_factory=list)  # flagged, not accepted: never indexed
 
 
 def document_files(knowledge_dir: Path) -> Iterator[Path]:
@@ -46,6 +48,7 @@ def load_knowledge(knowledge_dir: Path, max_bytes: int | None = None) -> LoadedK
     """Load every document and the glossary, collecting problems instead of stopping.
 
     Files over `max_bytes` are skipped unread: one huge file must not hold a build for hours.
+    Documents whose sentences instruct an AI are held back until accepted (`bot.corpus.quarantine`).
     """
     result = LoadedKnowledge()
     if not knowledge_dir.is_dir():
@@ -72,6 +75,8 @@ def load_knowledge(knowledge_dir: Path, max_bytes: int | None = None) -> LoadedK
             continue
         seen[doc.id] = name
         result.documents.append(doc)
+    result.documents, result.quarantined = screen(knowledge_dir, result.documents)
+    result.problems.extend(held.problem() for held in result.quarantined)
     try:
         result.glossary = read_glossary(knowledge_dir)
     except DocumentError as exc:

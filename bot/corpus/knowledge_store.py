@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.corpus.knowledge import IMPORTED, document_files
 from bot.corpus.loaders import SUFFIXES, document_from_bytes, slugify
-from bot.corpus.screening import injection_problem
+from bot.corpus.quarantine import ACCEPTED_FILE, Held, accept
 from bot.errors import KnowledgeBaseError
 from bot.models import INTENT, AuditRecord, Document, Problem, record
 
@@ -74,9 +74,7 @@ def add_file(
         tmp.write_bytes(data)
         os.replace(tmp, target)
 
-    problem = injection_problem(replace(doc, path=relative))
-    notes = tuple(str(p) for p in problems if p.severity == "warning")
-    notes += (f"warning: {problem}",) if problem else ()
+    notes = tuple(str(replace(p, file=relative)) for p in problems if p.severity == "warning")
     return Edit(record("add", relative, actor, doc.sha256, source_url), save, _restorer(target), notes)
 
 
@@ -106,6 +104,22 @@ def remove(knowledge_dir: Path, doc_id: str, documents: dict[str, Document], act
         raise KnowledgeBaseError(f"{doc_id!r} cannot be removed from here (its file is {doc.path}).")
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     return Edit(record("remove", doc.path, actor, sha), path.unlink, _restorer(path))
+
+
+def accept_flagged(knowledge_dir: Path, doc_id: str, held: list[Held], actor: str, at: str) -> Edit:
+    """Plan serving a quarantined document as it is now; the notes list every flagged sentence,
+    so the moderator's reply says exactly what they accepted."""
+    found = next((h for h in held if h.doc.id == doc_id), None)
+    if found is None:
+        ids = ", ".join(h.doc.id for h in held) or "none"
+        raise KnowledgeBaseError(f"{doc_id!r} is not quarantined (quarantined now: {ids}).")
+    shown = tuple(f"flagged: “{sentence}”" for sentence in found.sentences)
+    return Edit(
+        record("accept", found.doc.path, actor, found.doc.sha256),
+        lambda: accept(knowledge_dir, found.doc, actor, at),
+        _restorer(knowledge_dir / ACCEPTED_FILE),
+        shown,
+    )
 
 
 def unaudited(knowledge_dir: Path, audit_rows: Iterable[Mapping[str, str]]) -> list[Problem]:

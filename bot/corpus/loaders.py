@@ -5,6 +5,12 @@ all, as official texts do: then the title comes from the first heading, the id
 from the file name, and leading HTML comments are kept as provenance (they say
 where the text came from) but are not indexed. HTML keeps only the main text;
 PDF uses its text layer.
+
+Every loader's result is finished the same way (`_finish`): text and title normalised
+(`bot.text.normalise_text`: NFKC, no zero-width or control characters), so what is indexed,
+screened for injection and quoted is one spelling; and the title and every heading capped in
+length, with a warning, so one giant heading cannot turn each answer citing it into hundreds of
+Discord messages.
 """
 
 from __future__ import annotations
@@ -24,10 +30,14 @@ from bot.corpus.inference import infer_metadata
 from bot.corpus.schema import validate_front_matter
 from bot.errors import DocumentError
 from bot.models import Document, Problem
+from bot.text import normalise_text
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 LEADING_COMMENTS = re.compile(r"\A(?:\s*<!--.*?-->)+\s*", re.DOTALL)
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+MAX_TITLE_CHARS = 200
+MAX_HEADING_CHARS = 300
+LONG_HEADING = re.compile(rf"^(#{{1,6}}[ \t]+[^\n]{{{MAX_HEADING_CHARS}}})[^\n]+", re.MULTILINE)
 
 
 def slugify(text: str) -> str:
@@ -48,7 +58,7 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, list[
     data = _read(path, name)
     if not data.strip():
         raise DocumentError(f"{name}: file: is empty")
-    return loader(data, path, name)
+    return _finish(*loader(data, path, name))
 
 
 def read_upload(path: Path) -> bytes:
@@ -70,7 +80,34 @@ def document_from_bytes(data: bytes, filename: str) -> tuple[Document, list[Prob
         raise DocumentError(f"{filename}: file: unsupported type; use one of {', '.join(SUFFIXES)}")
     if not data.strip():
         raise DocumentError(f"{filename}: file: is empty")
-    return loader(data, Path(filename), filename)
+    return _finish(*loader(data, Path(filename), filename))
+
+
+def _finish(doc: Document, problems: list[Problem]) -> tuple[Document, list[Problem]]:
+    """The document as it is indexed: normalised text and title, title and headings capped."""
+    text = normalise_text(doc.text)
+    title = " ".join(normalise_text(doc.title).split())
+    if len(title) > MAX_TITLE_CHARS:
+        problems = [
+            *problems,
+            Problem(doc.path, "title", f"{len(title):,} characters, cut to {MAX_TITLE_CHARS}", "warning"),
+        ]
+        title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+    long_headings = len(LONG_HEADING.findall(text))
+    if long_headings:
+        text = LONG_HEADING.sub(lambda m: m.group(1).rstrip() + "…", text)
+        problems = [
+            *problems,
+            Problem(
+                doc.path,
+                "heading",
+                f"{long_headings} heading(s) longer than {MAX_HEADING_CHARS} characters, cut to that length",
+                "warning",
+            ),
+        ]
+    if (text, title) == (doc.text, doc.title):
+        return doc, problems
+    return replace(doc, text=text, title=title), problems
 
 
 def _decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
