@@ -84,30 +84,27 @@ def document_from_bytes(data: bytes, filename: str) -> tuple[Document, list[Prob
 
 
 def _finish(doc: Document, problems: list[Problem]) -> tuple[Document, list[Problem]]:
-    """The document as it is indexed: normalised text and title, title and headings capped."""
+    """The document as it is indexed: normalised text and title; title, citation and headings capped."""
+    notes = list(problems)
     text = normalise_text(doc.text)
-    title = " ".join(normalise_text(doc.title).split())
-    if len(title) > MAX_TITLE_CHARS:
-        problems = [
-            *problems,
-            Problem(doc.path, "title", f"{len(title):,} characters, cut to {MAX_TITLE_CHARS}", "warning"),
-        ]
-        title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+    title, citation = (_capped(doc, field, getattr(doc, field), notes) for field in ("title", "citation"))
     long_headings = len(LONG_HEADING.findall(text))
     if long_headings:
         text = LONG_HEADING.sub(lambda m: m.group(1).rstrip() + "…", text)
-        problems = [
-            *problems,
-            Problem(
-                doc.path,
-                "heading",
-                f"{long_headings} heading(s) longer than {MAX_HEADING_CHARS} characters, cut to that length",
-                "warning",
-            ),
-        ]
-    if (text, title) == (doc.text, doc.title):
-        return doc, problems
-    return replace(doc, text=text, title=title), problems
+        message = f"{long_headings} heading(s) longer than {MAX_HEADING_CHARS} characters, cut to that length"
+        notes.append(Problem(doc.path, "heading", message, "warning"))
+    if (text, title, citation) == (doc.text, doc.title, doc.citation):
+        return doc, notes
+    return replace(doc, text=text, title=title, citation=citation), notes
+
+
+def _capped(doc: Document, field: str, value: str, notes: list[Problem]) -> str:
+    """One line of at most MAX_TITLE_CHARS characters; a note says when it was cut."""
+    value = " ".join(normalise_text(value).split())
+    if len(value) <= MAX_TITLE_CHARS:
+        return value
+    notes.append(Problem(doc.path, field, f"{len(value):,} characters, cut to {MAX_TITLE_CHARS}", "warning"))
+    return value[: MAX_TITLE_CHARS - 1].rstrip() + "…"
 
 
 def _decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
