@@ -87,7 +87,10 @@ def _finish(doc: Document, problems: list[Problem]) -> tuple[Document, list[Prob
     """The document as it is indexed: normalised text and title; title, citation and headings capped."""
     notes = list(problems)
     text = normalise_text(doc.text)
+    if not text.strip():
+        raise DocumentError(f"{doc.path}: body: has no text once control and format characters are dropped")
     title, citation = (_capped(doc, field, getattr(doc, field), notes) for field in ("title", "citation"))
+    title = title or "Untitled"
     long_headings = len(LONG_HEADING.findall(text))
     if long_headings:
         text = LONG_HEADING.sub(lambda m: m.group(1).rstrip() + "…", text)
