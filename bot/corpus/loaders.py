@@ -22,12 +22,12 @@ from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from pathlib import Path
 
-import frontmatter
 import yaml
 
 from bot.corpus.encoding import UTF8, decode_text
 from bot.corpus.inference import infer_metadata
 from bot.corpus.schema import validate_front_matter
+from bot.corpus.yaml_text import load_front_matter
 from bot.errors import DocumentError
 from bot.models import Document, Problem
 from bot.text import normalise_text
@@ -129,10 +129,10 @@ def _load_markdown(data: bytes, path: Path, name: str) -> tuple[Document, list[P
 
 def _with_front_matter(raw: str, data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
     try:
-        post = frontmatter.loads(raw)
+        post = load_front_matter(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
+        where = f" at line {mark.line + 1}" if mark else f": {exc}"
         problem = Problem(name, "front matter", f"malformed YAML{where}")
         raise DocumentError(str(problem), (problem,)) from exc
     if not isinstance(post.metadata, dict) or not post.metadata:
