@@ -2,9 +2,11 @@
 
 YAML's anchors and aliases let 1 KB expand into gigabytes (a "billion laughs" bomb: each alias
 repeats an anchored list that itself repeats another); a glossary like that drove `kb check` to
-21.9 GB. No file Basis reads needs them, so they are refused before anything is built, as is
-nesting deeper than `MAX_DEPTH`; the check reads the parser's events, which never recurse or
-expand. Every caller gets `yaml.YAMLError` with the line, and reports it as its own problem.
+21.9 GB. The expanded size is counted from the parser's events, which never recurse or expand:
+each alias adds the nodes of what it names, and a file whose expansion passes `MAX_NODES`, or
+that nests deeper than `MAX_DEPTH`, is refused before anything is built. Ordinary files (and the
+few harmless aliases older `basis sync` versions wrote) load as before. Every caller gets
+`yaml.YAMLError` with the line, and reports it as its own problem.
 """
 
 from __future__ import annotations
@@ -15,22 +17,44 @@ import frontmatter
 import yaml
 
 MAX_DEPTH = 16
+MAX_NODES = 200_000  # far above the largest glossary (a few thousand nodes), far below trouble
 
 
 def load_yaml(text: str) -> Any:
-    """Parse `text` as plain YAML data; `yaml.YAMLError` for an anchor, alias, deep nesting or bad syntax."""
-    depth = 0
+    """Parse `text` as plain YAML data; `yaml.YAMLError` when aliases expand it past MAX_NODES,
+    it nests past MAX_DEPTH, or its syntax is wrong."""
+    nodes = 0
+    sizes: dict[str, int] = {}  # anchor -> nodes of the node it names, once that node has ended
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, node count when the collection began)
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         line = event.start_mark.line + 1 if event.start_mark else 0
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.YAMLError(f"anchors and aliases (& and *) are not allowed (line {line})")
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
+        if isinstance(event, yaml.AliasEvent):
+            nodes += sizes.get(event.anchor or "", 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            nodes += 1
+            open_nodes.append((event.anchor, nodes - 1))
+            if len(open_nodes) > MAX_DEPTH:
                 raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep at line {line}")
         elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+            anchor, began = open_nodes.pop()
+            if anchor:
+                sizes[anchor] = nodes - began
+        if nodes > MAX_NODES:
+            raise yaml.YAMLError(
+                f"aliases expand it past {MAX_NODES:,} values at line {line} (an alias bomb?)"
+            )
     return yaml.safe_load(text)
+
+
+class PlainDumper(yaml.SafeDumper):
+    """Writes every repeated value out in full: files Basis writes never carry anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 class _Handler(frontmatter.YAMLHandler):
