@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -546,9 +547,15 @@ def run() -> None:
 
 
 def main() -> None:
-    """Entry point: turns every BasisError into one readable line and exit code 1."""
+    """Entry point: turns every BasisError into one readable line and exit code 1; so too an
+    operating-system or SQLite failure no module foresaw (a full disk), named with its file."""
     try:
         app()
     except BasisError as exc:
         errors.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(1)
+    except (OSError, sqlite3.Error) as exc:
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        errors.print(f"[red]Error:[/] {escape(reason + where)}", highlight=False)
         sys.exit(1)

@@ -381,8 +381,8 @@ class Basis:
             stores.audit.append_now(edit.record, INTENT)
             held = held.pop_all()  # keep the writer lock past the refusal window
         with held:
-            edit.apply()
             try:
+                edit.apply()
                 report = self.rebuild()
             except Exception as exc:
                 edit.undo()

@@ -10,6 +10,7 @@ leaves a file whose record says so. Refused attempts are logged too.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -69,10 +70,15 @@ def add_file(
     _refuse_collision(name, doc.id, relative, documents)
 
     def save() -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        except OSError as exc:  # a full disk, a read-only folder: one line, and no half-written file
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            raise KnowledgeBaseError(f"Could not save {relative}: {exc.strerror or exc}.") from exc
 
     notes = tuple(str(replace(p, file=relative)) for p in problems if p.severity == "warning")
     return Edit(record("add", relative, actor, doc.sha256, source_url), save, _restorer(target), notes)

@@ -26,7 +26,7 @@ import yaml
 
 from bot.corpus.encoding import UTF8, decode_text
 from bot.corpus.inference import infer_metadata
-from bot.corpus.schema import validate_front_matter
+from bot.corpus.schema import MAX_ID_CHARS, validate_front_matter
 from bot.corpus.yaml_text import load_front_matter
 from bot.errors import DocumentError
 from bot.models import Document, Problem
@@ -41,8 +41,10 @@ LONG_HEADING = re.compile(rf"^(#{{1,6}}[ \t]+[^\n]{{{MAX_HEADING_CHARS}}})[^\n]+
 
 
 def slugify(text: str) -> str:
+    """A document id from a file name: lowercase words joined by `-`, at most MAX_ID_CHARS long, so
+    the file saved under it (with a suffix and a temporary prefix) stays a legal file name."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "document"
+    return slug[:MAX_ID_CHARS].rstrip("-") or "document"
 
 
 def sha256(data: bytes) -> str:

@@ -32,6 +32,7 @@ RELIABILITY = ("high", "medium", "low")
 UNDATED = "undated"
 LANGS = ("en", "zh")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_ID_CHARS = 120  # an id names a file; with a suffix and a temporary prefix it must stay under 255 bytes
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,9 @@ def validate_front_matter(data: dict[str, Any], file: str) -> tuple[Metadata | N
             check.warn(key, "unknown field (ignored)")
     doc_id = check.text(data, "id", required=True)
     if doc_id and not ID_PATTERN.match(doc_id):
-        check.error("id", f"must be a lowercase slug (a-z, 0-9, -), got {doc_id!r}")
+        check.error("id", f"must be a lowercase slug (a-z, 0-9, -), got {doc_id[:80]!r}")
+    elif len(doc_id) > MAX_ID_CHARS:
+        check.error("id", f"is {len(doc_id)} characters long; the limit is {MAX_ID_CHARS}")
     title = check.text(data, "title", required=True)
     source_type = data.get("source_type")
     if source_type is None:

@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Protocol
 
+from bot.errors import RecordWriteError
 from bot.models import AuditRecord, record
 
 AUDIT_FILE = "audit.jsonl"
@@ -41,12 +42,20 @@ class FileAuditLog:
         self.data_dir = data_dir
 
     def append(self, entry: AuditRecord, outcome: str) -> None:
-        """Append one line and flush it to disk before returning."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with (self.data_dir / AUDIT_FILE).open("a", encoding="utf-8") as log:
-            log.write(json.dumps({**asdict(entry), "outcome": outcome}, ensure_ascii=False) + "\n")
-            log.flush()
-            os.fsync(log.fileno())
+        """Append one line and flush it to disk before returning; RecordWriteError (one readable
+        line, never a traceback) when the disk is full or the folder cannot be written."""
+        path = self.data_dir / AUDIT_FILE
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as log:
+                log.write(json.dumps({**asdict(entry), "outcome": outcome}, ensure_ascii=False) + "\n")
+                log.flush()
+                os.fsync(log.fileno())
+        except OSError as exc:
+            raise RecordWriteError(
+                f"Could not write the audit trail {path}: {exc.strerror or exc}. "
+                "Free some disk space (or make it writable) and retry."
+            ) from exc
 
     append_now = append
 
