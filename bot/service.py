@@ -51,7 +51,7 @@ from bot.settings import Settings
 from bot.sync.job import run_sync
 from bot.sync.report import SyncReport
 from bot.sync.run import Sleep
-from bot.text import not_text
+from bot.text import normalise_text, not_text
 
 log = logging.getLogger(__name__)
 
@@ -318,10 +318,13 @@ class Basis:
         return self.glossary.complete(text, limit)
 
     def check_question(self, question: str) -> str:
-        """The question with whitespace folded; QuestionError when empty, too long or not text."""
-        question = " ".join(question.split())
+        """The question as it is searched, answered and logged: normalised (`normalise_text`: no
+        control characters for a moderator's terminal, no NUL for PostgreSQL, no zero-width or
+        fullwidth spellings that would make it decline) and its whitespace folded; QuestionError
+        when empty, too long or not text."""
         if bad := not_text(question):
             raise QuestionError(bad)
+        question = " ".join(normalise_text(question).split())
         if not question:
             raise QuestionError("Please ask a question — the message was empty.")
         if len(question) > self.settings.max_question_chars:

@@ -148,6 +148,16 @@ def test_a_retried_question_row_lands_once(db: Postgres) -> None:
     assert _count(db, "questions") == 1
 
 
+def test_a_nul_in_a_question_keeps_its_row(db: Postgres) -> None:
+    """Issue 23 item 11: PostgreSQL refuses NUL in text, so such a row used to be lost."""
+    spool = ManualSpool()
+    log = SharedQuestionLog(db, spool, timedelta(days=90), Clock())
+    log.log(answer("What is a deemed\x00 export?\x1b[2J"), origin="discord")
+    spool.run()
+    with db.connect() as conn:
+        assert conn.execute("SELECT question FROM questions").fetchall() == [("What is a deemed export?[2J",)]
+
+
 def test_old_rows_are_pruned(db: Postgres) -> None:
     spool, clock = ManualSpool(), Clock()
     log = SharedQuestionLog.open(db, spool, 90, clock)
