@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.text import normalise_text
-
 # Letters of other scripts drawn like a Latin letter (after Unicode's confusables list, TR39): the
 # detection form reads them as that letter, so "Іgnоrе" (Cyrillic І, о, е) is "Ignore".
 _LOOKALIKES = str.maketrans(
@@ -34,10 +32,10 @@ _LOOKALIKES = str.maketrans(
 
 def detection_form(text: str) -> str:
     """`text` as the patterns read it: one spelling for every way of drawing the same words."""
-    text = normalise_text(text)
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFKC", text)  # also the CJK punctuation `normalise_text` keeps
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")  # zero-width, soft hyphen, bidi
+    text = unicodedata.normalize("NFKC", text)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", text.translate(_LOOKALIKES))
 
