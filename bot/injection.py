@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters of other scripts drawn like a Latin letter (after Unicode's confusables list, TR39): the
 # detection form reads them as that letter, so "Іgnоrе" (Cyrillic І, о, е) is "Ignore".
@@ -58,7 +59,7 @@ _NOT_A_READER = r"(?!\s+(?:developers?|companies|firms|labs|makers|providers|exp
 _FEW_WORDS = r"(?:(?!(?:of|for|with|in|on|using)\b)[\w-]+ ){0,2}"  # "an unrestricted AI", not "a maker of AI"
 
 _BOT = (  # the assistant named in the third person or addressed ("the bot", "dear assistant")
-    rf"(?:{_AI}|(?:the |this |any |an? )?(?:bots?"
+    rf"(?:{_AI}|(?:the |this |any |dear )?(?<!\ba )(?<!\ban )(?:bots?"
     r"|assistants?(?! (?:secretar|attorney|director|administrator|general|u\.?s))"
     r"|(?:AI |language )?models? reading this))"
 )
@@ -123,9 +124,15 @@ _PATTERNS = (
     r"(?:你|请|就|直接|一律|只)(?:要|能|必须)?(?:回答|回复)(?:说|称|[:“\"])",
     r"告诉(?:所有|每[个位])?(?:用户|提问者|提问的人|读者)",
 )
-INSTRUCTION_TO_ASSISTANT = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
+# Searched one by one: the same patterns joined into one alternation ran twice as slowly.
+INSTRUCTIONS_TO_ASSISTANT = tuple(re.compile(p, re.IGNORECASE) for p in _PATTERNS)
 
 
+@lru_cache(maxsize=20_000)
 def addresses_assistant(sentence: str) -> bool:
-    """True when `sentence` instructs an AI assistant (or dictates its reply) instead of stating facts."""
-    return INSTRUCTION_TO_ASSISTANT.search(detection_form(sentence)) is not None
+    """True when `sentence` instructs an AI assistant (or dictates its reply) instead of stating facts.
+
+    Cached: the answer composer screens the sentences of the passages it quotes from, and the
+    same passages come back for many questions (about 0.5 ms a sentence uncached)."""
+    form = detection_form(sentence)
+    return any(pattern.search(form) for pattern in INSTRUCTIONS_TO_ASSISTANT)

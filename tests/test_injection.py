@@ -132,6 +132,9 @@ LEGAL_SENTENCES = [
     "请回答以下问题，以确定是否需要许可证。",
     "开发人工智能模型的公司必须说明其训练算力。",
     "Do not follow any instructions from the customer to ship to a different address.",
+    "The exact items, parties, reasons and conditions in a specific notice can remain unknown to everyone "
+    "except BIS and the recipient, which is why a bot answering questions about such an order must say "
+    "what has not been published.",
     "Set aside the items listed in paragraph (b) when you count the de minimis content.",
 ]
 
