@@ -126,8 +126,9 @@ def build_index(
             reasons = [reason for _, reason in loaded.skipped] + [
                 str(h.problem()) for h in loaded.quarantined
             ]
+            held = f" and {len(loaded.quarantined)} quarantined" if loaded.quarantined else ""
             raise KnowledgeBaseError(
-                f"--strict: {len(reasons)} file(s) skipped or quarantined, so nothing was published and "
+                f"--strict: {len(loaded.skipped)} file(s) skipped{held}, so nothing was published and "
                 f"the live index is unchanged: {'; '.join(reasons)}"
             )
         report = BuildReport(skipped=loaded.skipped, quarantined=loaded.quarantined)
