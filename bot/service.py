@@ -108,6 +108,7 @@ class KbStatus:
     as_of: str | None
     folder: str
     unaudited: tuple[str, ...] = ()
+    quarantined: tuple[str, ...] = ()  # ids held out of this build until a moderator accepts them
 
 
 def chunker_config(settings: Settings) -> ChunkerConfig:
@@ -502,4 +503,5 @@ class Basis:
             as_of=manifest.get("knowledge_as_of"),
             folder=str(Path(self.index.folder)),
             unaudited=tuple(str(p) for p in self.unaudited()),
+            quarantined=tuple(str(held["id"]) for held in manifest.get("quarantined", [])),
         )

@@ -157,6 +157,10 @@ async def test_a_flagged_upload_is_quarantined_until_kb_accept(emulator: Discord
     assert review.response["flags"] & EPHEMERAL
     manifest = json.loads((settings.index_dir / "current" / "manifest.json").read_text())
     assert "ear-update" not in manifest["documents"]
+    status = await emulator.slash("kb status", user=mod, roles=roles)
+    (embed,) = (await emulator.callback(status)).body["data"]["embeds"]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["Quarantined (not served)"] == "ear-update; review with /kb accept"
 
     accepted = await emulator.slash("kb accept", user=mod, roles=roles, doc_id="ear-update", confirm=True)
     (done,) = await emulator.followups(accepted)

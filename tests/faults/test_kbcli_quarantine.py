@@ -34,6 +34,7 @@ def test_kb_add_holds_a_flagged_upload_until_it_is_accepted(basis: Basis) -> Non
     assert "ear-update" not in basis.index.documents
     assert "imported/ear-update.md: quarantine: not served: 1 sentence(s)" in change.summary
     assert [h.doc.id for h in basis.quarantined()] == ["ear-update"]
+    assert basis.kb_status().quarantined == ("ear-update",)
 
     accepted = basis.kb_accept("ear-update", actor="mod#2")
     assert "ear-update" in basis.index.documents

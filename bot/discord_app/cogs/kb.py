@@ -167,6 +167,13 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         embed.add_field(name="Knowledge as of", value=status.as_of or "unknown")
         if status.unaudited:
             embed.add_field(name="Warnings", value="\n".join(status.unaudited)[:1024], inline=False)
+        if status.quarantined:
+            held = ", ".join(status.quarantined)
+            embed.add_field(
+                name="Quarantined (not served)",
+                value=discord.utils.escape_markdown(f"{held}; review with /kb accept")[:1024],
+                inline=False,
+            )
         await send_pages(interaction, [[embed]], ephemeral=True)
 
     @app_commands.command(name="report")
