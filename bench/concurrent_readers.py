@@ -24,9 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.indexing.embedder import Embedder, load_embedder  # noqa: E402
+from bot.indexing.embedder import Embedder  # noqa: E402
+from bot.knowledge_base import build  # noqa: E402
 from bot.ranking.ranker import Ranker  # noqa: E402
-from bot.service import Basis, build  # noqa: E402
+from bot.service import Basis, embedder_for  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 
 QUESTIONS = [
@@ -47,12 +48,12 @@ def settings_for(work: Path, keep_seconds: float) -> Settings:
     )
 
 
-def embedder_for(quick: bool, settings: Settings) -> Embedder:
+def bench_embedder(quick: bool, settings: Settings) -> Embedder:
     if quick:
         from tests.fakes import HashEmbedder
 
         return HashEmbedder()
-    return load_embedder(settings.model, settings.device)
+    return embedder_for(settings)
 
 
 def rebuild(settings: Settings, embedder: Embedder, rounds: int) -> dict[str, object]:
@@ -145,7 +146,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.role != "main":
         settings = settings_for(args.work, args.keep)
-        embedder = embedder_for(args.quick, settings)
+        embedder = bench_embedder(args.quick, settings)
         if args.role == "rebuild":
             print(json.dumps(rebuild(settings, embedder, args.rounds)))
         else:
@@ -157,7 +158,7 @@ def main() -> None:
     shutil.copytree(source, args.work / "knowledge")
     settings = settings_for(args.work, args.keep)
     started = time.perf_counter()
-    initial = build(settings, embedder_for(args.quick, settings))
+    initial = build(settings, bench_embedder(args.quick, settings))
     print(f"initial build: {initial.chunks} chunks in {time.perf_counter() - started:.1f} s", flush=True)
 
     reader = spawn("read", args)

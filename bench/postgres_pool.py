@@ -18,8 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg
+from sqlalchemy import exc as sa_exc
 
-from bot.records.postgres import CONNECT_TIMEOUT, Postgres
+from bot.records.store import CONNECT_TIMEOUT, Store
 from tests.services import PostgresServer
 
 INSERT = "INSERT INTO bench_writes VALUES (%s)"
@@ -32,7 +33,7 @@ def per_write_ms(write, count: int) -> float:
     return (time.perf_counter() - started) / count * 1000
 
 
-def recovery_seconds(server: PostgresServer, db: Postgres, outage: float) -> tuple[int, float]:
+def recovery_seconds(server: PostgresServer, db: Store, outage: float) -> tuple[int, float]:
     """Failed borrows during `outage` seconds down (one try every 0.5 s), then seconds from the
     server answering again to the first successful borrow."""
     server.kill()
@@ -40,8 +41,8 @@ def recovery_seconds(server: PostgresServer, db: Postgres, outage: float) -> tup
     while time.monotonic() - started < outage:
         try:
             with db.connect() as conn:
-                conn.execute("SELECT 1")
-        except psycopg.OperationalError:
+                conn.exec_driver_sql("SELECT 1")
+        except sa_exc.OperationalError:
             failed += 1
         time.sleep(0.5)
     server.start()
@@ -49,9 +50,9 @@ def recovery_seconds(server: PostgresServer, db: Postgres, outage: float) -> tup
     while True:
         try:
             with db.connect() as conn:
-                conn.execute("SELECT 1")
+                conn.exec_driver_sql("SELECT 1")
             return failed, time.monotonic() - back
-        except psycopg.OperationalError:
+        except sa_exc.OperationalError:
             time.sleep(0.1)
 
 
@@ -62,10 +63,10 @@ def main() -> None:
     args = parser.parse_args()
     server = PostgresServer()
     server.start()
-    db = Postgres(server.url)
+    db = Store.postgres(server.url)
     try:
         with db.connect() as conn:
-            conn.execute("CREATE TABLE bench_writes (n INTEGER)")
+            conn.exec_driver_sql("CREATE TABLE bench_writes (n INTEGER)")
 
         def fresh(n: int) -> None:
             with psycopg.connect(server.url, connect_timeout=CONNECT_TIMEOUT) as conn:
@@ -73,7 +74,7 @@ def main() -> None:
 
         def pooled(n: int) -> None:
             with db.connect() as conn:
-                conn.execute(INSERT, (n,))
+                conn.exec_driver_sql(INSERT, (n,))
 
         print(f"new connection per write  {per_write_ms(fresh, args.writes):.2f} ms ({args.writes} writes)")
         print(f"pooled connection         {per_write_ms(pooled, args.writes):.2f} ms ({args.writes} writes)")

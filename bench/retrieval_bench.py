@@ -25,8 +25,11 @@ sys.path.insert(0, str(ROOT))
 from bot.indexing import store  # noqa: E402
 from bot.indexing.build import build_index  # noqa: E402
 from bot.indexing.chunking import embed_text  # noqa: E402
-from bot.indexing.embedder import load_embedder  # noqa: E402
-from bot.service import Basis, chunker_config  # noqa: E402
+from bot.service import (  # noqa: E402
+    Basis,
+    chunker_config,
+    embedder_for,
+)
 from bot.settings import load_settings  # noqa: E402
 
 
@@ -50,7 +53,7 @@ def main() -> None:
     shutil.copytree(SHARED / "corpus", corpus)
     settings = load_settings(knowledge_dir=corpus, index_dir=work / "index", _env_file=None)
     started = time.perf_counter()
-    embedder = load_embedder(settings.model, settings.device)
+    embedder = embedder_for(settings)
     load_s = time.perf_counter() - started
     embedder.encode(["warm-up: the first call initialises torch's thread pool"] * 8)
     config = chunker_config(settings)

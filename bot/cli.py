@@ -7,11 +7,13 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -19,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.answering.labels import source_label
 from bot.cli_render import answer_json, error_json, print_answer, search_json
 from bot.errors import BasisError
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, load_settings, setting_problems
 
 app = typer.Typer(help="Basis: export-control answers that always show their basis.", no_args_is_help=True)
 index_app = typer.Typer(help="Build and inspect the index.", no_args_is_help=True)
@@ -93,40 +95,57 @@ def index_build(
         bool, typer.Option(help="Publish nothing and exit non-zero when any file would be skipped.")
     ] = False,
 ) -> None:
-    """Build (or incrementally update) the index from the knowledge directory."""
-    from bot.corpus.knowledge_store import unaudited
-    from bot.records.stores import open_stores
-
+    """Build (or incrementally update) the index from the knowledge directory (audited, under the
+    knowledge-base writer lock)."""
     settings = _settings(index, knowledge)
-    report = _build(settings, strict)
-    for _, reason in report.skipped:
+    with _progress() as progress:
+        change = _knowledge_base(settings).build(actor="cli", progress=progress, strict=strict)
+    for _, reason in change.report.skipped:
         errors.print(f"[yellow]skipped[/] {escape(reason)}", highlight=False)
-    for problem in unaudited(settings.knowledge_dir, open_stores(settings).audit.rows()):
-        errors.print(f"[yellow]warning[/] {escape(str(problem))}", highlight=False)
-    console.print(escape(report.summary()), highlight=False)
+    for note in change.notes:
+        errors.print(f"[yellow]{escape(note)}[/]", highlight=False)
+    console.print(escape(change.report.summary()), highlight=False)
 
 
-def _build(settings: Settings, strict: bool = False):
-    from bot.indexing.embedder import load_embedder
+def _knowledge_base(settings: Settings):
+    """The knowledge base alone, for commands that change it without answering questions; the
+    model is loaded only when a rebuild needs it."""
+    from functools import cache
+
+    from bot.knowledge_base import KnowledgeBase
+    from bot.records.stores import open_stores
+    from bot.service import embedder_for
+
+    embedder = cache(lambda: embedder_for(settings))
+    stores = cache(lambda: open_stores(settings))
+    return KnowledgeBase(settings, embedder, stores)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """Build progress on stderr: a bar on a terminal, else one line per stage."""
     from bot.indexing.progress import ProgressLines
-    from bot.service import build
 
-    embedder = load_embedder(settings.model, settings.device, settings.torch_threads)
     if not errors.is_terminal:
-        return build(
-            settings, embedder, ProgressLines(lambda line: errors.print(line, highlight=False)), strict=strict
-        )
+        yield ProgressLines(lambda line: errors.print(line, highlight=False))
+        return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=errors, transient=True) as progress:
-        task = progress.add_task("reading", total=None)
-        return build(
-            settings,
-            embedder,
-            lambda stage, done, total: progress.update(
-                task, description=stage, completed=done, total=total or None
-            ),
-            strict=strict,
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task("reading", total=None)
+        yield lambda stage, done, total: bar.update(
+            task, description=stage, completed=done, total=total or None
         )
+
+
+def _build(settings: Settings) -> None:
+    """Build the read-only index of the shared corpus for `basis eval` (not the served knowledge
+    base, so not audited)."""
+    from bot.knowledge_base import build
+    from bot.service import embedder_for
+
+    embedder = embedder_for(settings)
+    with _progress() as progress:
+        build(settings, embedder, progress)
 
 
 @index_app.command("status")
@@ -186,19 +205,32 @@ def ask(
     json_out: JsonOpt = False,
 ) -> None:
     """Answer a question with cited sources."""
+    from bot.service import check_question
+
     started = time.perf_counter()
-    basis = _open(_settings(index))
+    settings = _settings(index)
+    if question != "-":
+        check_question(question, settings.max_question_chars)  # refused before anything loads
+    basis = _open(settings)
     load_ms = (time.perf_counter() - started) * 1000
 
     def show(q: str) -> None:
         answer = basis.answer(q)
-        if basis.settings.question_log_cli:
-            basis.record(answer, origin="cli")
-        answer = replace(answer, timings_ms={**answer.timings_ms, "load": round(load_ms, 1)})
+        shown = replace(answer, timings_ms={**answer.timings_ms, "load": round(load_ms, 1)})
         if json_out or question == "-":
-            print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+            print(json.dumps(answer_json(shown), ensure_ascii=False), flush=True)
         else:
-            print_answer(console, answer)
+            print_answer(console, shown)
+        if basis.settings.question_log_cli:  # after the answer: a failed log write never loses it
+            try:
+                basis.record(answer, origin="cli")
+            except Exception as exc:
+                cause = getattr(exc, "orig", None) or exc  # the driver's error, not SQLAlchemy's wrapper
+                reason = str(cause).splitlines()[0] if str(cause) else ""
+                errors.print(
+                    escape(f"warning: the question log was not written ({type(cause).__name__}: {reason})"),
+                    highlight=False,
+                )
 
     _each_question(question, show)
 
@@ -393,19 +425,35 @@ def ranker_tune(
 
 @kb_app.command("check")
 def kb_check(directory: Annotated[Path | None, typer.Argument(help="Knowledge directory.")] = None) -> None:
-    """Validate every document and the glossary; list problems as `file: field: what is wrong`."""
-    from bot.corpus.check import check_knowledge
-    from bot.records.stores import open_stores
+    """Validate every document, the glossary and the Chinese twins; list problems as `file: field: what is
+    wrong`, then the twins' coverage."""
+    from bot.indexing.twin_check import review_knowledge
+    from bot.knowledge_base import chunker_config
 
     settings = _settings()
-    problems = check_knowledge(directory or settings.knowledge_dir, open_stores(settings).audit.rows())
+    if directory is not None:
+        settings = settings.model_copy(update={"knowledge_dir": directory})
+    review = review_knowledge(settings.knowledge_dir, chunker_config(settings))
+    problems = review.problems + _knowledge_base(settings).unaudited()
     for p in problems:
         style = "red" if p.severity == "error" else "yellow"
         console.print(f"[{style}]{p.severity}[/] {escape(str(p))}", highlight=False)
     errors_found = sum(p.severity == "error" for p in problems)
+    console.print(review.coverage.summary(), highlight=False)
     console.print(f"{errors_found} errors, {len(problems) - errors_found} warnings.", highlight=False)
     if errors_found:
         raise typer.Exit(1)
+
+
+@kb_app.command("twins")
+def kb_twins(doc_id: str, knowledge: KnowledgeOpt = None) -> None:
+    """Print the YAML skeleton of DOC_ID's quotable sentences that have no Chinese twin yet,
+    for `knowledge/zh/DOC_ID.yaml` (fill in each `zh`)."""
+    from bot.indexing.quotable import skeleton_for
+    from bot.service import chunker_config
+
+    settings = _settings(knowledge=knowledge)
+    sys.stdout.write(skeleton_for(settings.knowledge_dir, doc_id, chunker_config(settings)))
 
 
 @kb_app.command("add")
@@ -422,16 +470,23 @@ def kb_add(source: str, index: IndexOpt = None, knowledge: KnowledgeOpt = None) 
     basis = _open(_settings(index, knowledge))
     actor = "cli"
     if is_url:
-        change = basis.kb_add_url(source, actor=actor)
+        errors.print(escape(f"Fetching {source} …"), highlight=False)
+        with _progress() as progress:
+            change = basis.kb.add_url(source, actor=actor, progress=progress)
     else:
-        change = basis.kb_add_file(Path(source).name, data, actor=actor)
+        errors.print(escape(f"Reading {source} ({len(data):,} bytes) …"), highlight=False)
+        upload = basis.kb.parse_upload(Path(source).name, data, actor=actor)  # before the writer lock
+        errors.print(escape(f"Read {upload.relative}; writing and rebuilding …"), highlight=False)
+        with _progress() as progress:
+            change = basis.kb.add(upload, actor=actor, progress=progress)
     console.print(escape(change.summary), highlight=False)
 
 
 @kb_app.command("remove")
 def kb_remove(doc_id: str, index: IndexOpt = None, knowledge: KnowledgeOpt = None) -> None:
     """Remove a document by id, then rebuild."""
-    change = _open(_settings(index, knowledge)).kb_remove(doc_id, actor="cli")
+    with _progress() as progress:
+        change = _open(_settings(index, knowledge)).kb.remove(doc_id, actor="cli", progress=progress)
     console.print(escape(change.summary), highlight=False)
 
 
@@ -443,11 +498,10 @@ def kb_accept(
     knowledge: KnowledgeOpt = None,
 ) -> None:
     """Serve a quarantined document after reading its flagged sentences; without an id, list them all."""
-    from bot.corpus.knowledge import load_knowledge
     from bot.errors import KnowledgeBaseError
 
-    settings = _settings(index, knowledge)
-    held = load_knowledge(settings.knowledge_dir, settings.max_document_bytes).quarantined
+    kb = _knowledge_base(_settings(index, knowledge))
+    held = kb.quarantined()
     shown = [h for h in held if doc_id in (None, h.doc.id)]
     if doc_id is not None and not shown:
         ids = ", ".join(h.doc.id for h in held) or "none"
@@ -461,7 +515,8 @@ def kb_accept(
         return
     if not yes:
         typer.confirm("Serve this document, these sentences included?", abort=True)
-    change = _open(settings).kb_accept(doc_id, actor="cli")
+    with _progress() as progress:
+        change = kb.accept(doc_id, actor="cli", progress=progress)
     console.print(escape(change.summary), highlight=False)
 
 
@@ -482,15 +537,10 @@ def sync(
     knowledge: KnowledgeOpt = None,
 ) -> None:
     """Fetch the tracked official sources (knowledge/sources.yaml); write and re-index what changed."""
-    from datetime import UTC, datetime
-
-    from bot.sync.job import run_sync
-
-    settings = _settings(index, knowledge)
-    if dry_run:
-        report = run_sync(settings, None, actor="cli", now=datetime.now(UTC), dry_run=True)
-    else:
-        report = _open(settings).sync(actor="cli")
+    with _progress() as progress:  # the model is loaded only if something changed
+        report = _knowledge_base(_settings(index, knowledge)).sync(
+            actor="cli", dry_run=dry_run, progress=progress
+        )
     if json_out:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -538,6 +588,31 @@ def data_purge(
     )
 
 
+@data_app.command("migrate")
+def data_migrate(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            envvar="BASIS_DATABASE_URL",
+            show_default=False,
+            help="PostgreSQL URL (BASIS_DATABASE_URL).",
+        ),
+    ],
+) -> None:
+    """Copy the question log, feedback and audit trail in BASIS_DATA_DIR into PostgreSQL (safe to repeat)."""
+    from bot.records.migrate import migrate
+
+    settings = _settings()
+    for table in migrate(settings.data_dir, to):
+        console.print(
+            f"{table.table}: {table.source} in {settings.data_dir}, {table.added} added, "
+            f"{table.after} in PostgreSQL",
+            highlight=False,
+            markup=False,
+        )
+
+
 @app.command()
 def run() -> None:
     """Start the Discord bot (DISCORD_TOKEN from the environment or .env)."""
@@ -547,15 +622,31 @@ def run() -> None:
 
 
 def main() -> None:
-    """Entry point: turns every BasisError into one readable line and exit code 1; so too an
-    operating-system or SQLite failure no module foresaw (a full disk), named with its file."""
+    """Entry point: turns every BasisError and every settings error into one readable line and exit
+    code 1; so too an operating-system or database failure no module foresaw (a full disk), named
+    with its file."""
     try:
         app()
     except BasisError as exc:
         errors.print(f"[red]Error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(1)
-    except (OSError, sqlite3.Error) as exc:
-        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        errors.print(f"[red]Error:[/] {escape(reason + where)}", highlight=False)
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:
+            raise
+        errors.print(f"[red]Error:[/] {escape(setting_problems(exc))}", highlight=False)
         sys.exit(1)
+    except (OSError, *_database_errors()) as exc:
+        cause = getattr(exc, "orig", None) or exc  # the driver's error, not SQLAlchemy's wrapper
+        where = f" ({cause.filename})" if isinstance(cause, OSError) and cause.filename else ""
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(cause)
+        line = reason.splitlines()[0] if reason else type(cause).__name__
+        errors.print(f"[red]Error:[/] {escape(line + where)}", highlight=False)
+        sys.exit(1)
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    """The store layer's errors, imported only once an error reaches `main` (an `except` clause is
+    evaluated only then), so a command that never opens a database never loads SQLAlchemy."""
+    from sqlalchemy.exc import DBAPIError
+
+    return (sqlite3.Error, DBAPIError)

@@ -32,9 +32,10 @@ import numpy as np
 
 from bot.evaluation import normalise
 from bot.glossary import Glossary
-from bot.indexing.embedder import TUNED, TUNED_MANIFEST, SentenceTransformerEmbedder, file_sha256
+from bot.indexing.embedder import TUNED, TUNED_MANIFEST, file_sha256
 from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
+from bot.indexing.torch_embedder import SentenceTransformerEmbedder
 from bot.ranking.labelled import data_hash, load_rows, part
 from bot.retrieval.expansion import Query, expand
 from bot.retrieval.instructions import strip_instructions

@@ -12,46 +12,40 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.answering.answer import compose_answer
 from bot.answering.llm import LlmClient
 from bot.answering.notices import source_changed
 from bot.answering.timeline import define_status
 from bot.clock import Clock, system_today
-from bot.corpus import knowledge_store
-from bot.corpus.knowledge import load_knowledge
-from bot.corpus.knowledge_store import Edit
 from bot.corpus.quarantine import Held
 from bot.corpus.source_changes import SourceChange, changed_sources
-from bot.errors import BasisError, QuestionError
+from bot.errors import QuestionError
 from bot.glossary import DefineResult, Glossary
 from bot.indexing import store
-from bot.indexing.build import BuildReport, Progress, build_index, manifest_settings
-from bot.indexing.chunking import ChunkerConfig
-from bot.indexing.embedder import Embedder, load_embedder
+from bot.indexing.build import manifest_settings
+from bot.indexing.embedder import Embedder, lazy_embedder
 from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
-from bot.models import INTENT, Answer, Problem, record
+from bot.knowledge_base import KbChange, KnowledgeBase, chunker_config
+from bot.models import Answer, Problem, record
 from bot.ranking.ranker import Ranker
-from bot.records.audit import refused
 from bot.records.questions import QuestionRecords
 from bot.records.stores import Stores, open_stores
-from bot.reporting.build import ReportOptions, build_report
-from bot.reporting.model import CoverageReport
 from bot.retrieval.expansion import Query, expand
 from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import Pool, SearchOptions, SearchResult, candidate_pool, hybrid_search
 from bot.settings import Settings
-from bot.sync.job import run_sync
-from bot.sync.report import SyncReport
-from bot.sync.run import Sleep
 from bot.text import normalise_text, not_text
+
+if TYPE_CHECKING:  # reporting (scikit-learn) and sync (trafilatura) load only when used
+    from bot.reporting.model import CoverageReport
+    from bot.sync.report import SyncReport
+    from bot.sync.run import Sleep
 
 log = logging.getLogger(__name__)
 
@@ -70,25 +64,6 @@ class _Live(NamedTuple):
         """The snapshot for an index and glossary, with a tokenizer taught that glossary's terms."""
         changes = changed_sources(index.documents.values())
         return cls(index, glossary, Tokenizer.for_glossary(glossary.entries), changes)
-
-
-@dataclass(frozen=True)
-class KbChange:
-    action: str
-    target: str
-    report: BuildReport
-    notes: tuple[str, ...] = ()  # what the moderator should know besides the build summary
-
-    @property
-    def summary(self) -> str:
-        done = {
-            "add": "Added",
-            "import": "Imported",
-            "remove": "Removed",
-            "reload": "Reloaded",
-            "accept": "Accepted",
-        }
-        return "\n".join([f"{done[self.action]} {self.target}: {self.report.summary()}", *self.notes])
 
 
 @dataclass(frozen=True)
@@ -111,10 +86,6 @@ class KbStatus:
     quarantined: tuple[str, ...] = ()  # ids held out of this build until a moderator accepts them
 
 
-def chunker_config(settings: Settings) -> ChunkerConfig:
-    return ChunkerConfig(max_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap)
-
-
 def search_options(settings: Settings, k: int | None = None) -> SearchOptions:
     return SearchOptions(
         k=k or settings.top_k,
@@ -127,27 +98,36 @@ def search_options(settings: Settings, k: int | None = None) -> SearchOptions:
     )
 
 
-def build(
-    settings: Settings, embedder: Embedder, progress: Progress | None = None, *, strict: bool = False
-) -> BuildReport:
-    """Build and publish the index the settings describe (the CLI's and the bot's one way to build)."""
-    return build_index(
-        settings.knowledge_dir,
-        settings.index_dir,
-        embedder,
-        chunker_config(settings),
-        settings.ann_threshold,
-        progress,
-        keep_seconds=settings.build_keep_seconds,
-        max_document_bytes=settings.max_document_bytes,
-        strict=strict,
-    )
-
-
 def _english(live: _Live, question: str) -> str:
     """A Chinese question as the dense retriever reads it (translated); others as asked."""
     query = expand(question, live.glossary, live.tokenizer)
     return query.dense if query.lang == "zh" else question
+
+
+def check_question(question: str, max_chars: int) -> str:
+    """The question as it is searched, answered and logged: normalised (`normalise_text`: no
+    control characters for a moderator's terminal, no NUL for PostgreSQL, no zero-width or
+    fullwidth spellings that would make it decline) and its whitespace folded; QuestionError
+    when empty, too long or not text."""
+    if bad := not_text(question):
+        raise QuestionError(bad)
+    question = " ".join(normalise_text(question).split())
+    if not question:
+        raise QuestionError("Please ask a question — the message was empty.")
+    if len(question) > max_chars:
+        raise QuestionError(
+            f"That question is {len(question)} characters long; please keep it under "
+            f"{max_chars} and ask one thing at a time."
+        )
+    return question
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedding model the settings name, on their runtime, with its ONNX model cached;
+    loaded when it first embeds, so commands that never embed never pay for it."""
+    return lazy_embedder(
+        settings.model, settings.model_threads, settings.runtime, settings.device, settings.model_cache_dir
+    )
 
 
 class Basis:
@@ -160,7 +140,7 @@ class Basis:
         ranker: Ranker | None = None,
         clock: Clock = system_today,
     ) -> None:
-        self.settings = settings
+        self._settings = settings
         self.clock = clock  # "today" for every status and date an answer states; tests freeze it
         self.embedder = embedder
         self._live = _Live.of(index, glossary)
@@ -170,6 +150,13 @@ class Basis:
         self._stores_lock = threading.Lock()
         self._swap_lock = threading.Lock()  # loads then swaps `_live` one at a time, newest last
         self._refused: Path | None = None  # the published build that last failed to load
+        self.kb = KnowledgeBase(
+            settings,
+            lambda: self.embedder,
+            lambda: self.stores,
+            documents=lambda: self.index.documents,
+            published=self._swap_in_published,
+        )
 
     @classmethod
     def open(
@@ -179,13 +166,28 @@ class Basis:
         ranker: Ranker | None = None,
         clock: Clock = system_today,
     ) -> Basis:
-        """Load the model and the live index; slow, so front ends call it off the event loop."""
-        embedder = embedder or load_embedder(settings.model, settings.device, settings.torch_threads)
+        """Open the live index (the model loads when it first embeds, see `warm`); slow, so front
+        ends call it off the event loop."""
+        embedder = embedder or embedder_for(settings)
         index = LoadedIndex.open(settings.index_dir, manifest_settings(embedder, chunker_config(settings)))
         basis = cls(settings, embedder, index, Glossary.load(settings.knowledge_dir), ranker, clock)
         for problem in basis.unaudited():
             log.warning("%s", problem)
         return basis
+
+    def warm(self) -> None:
+        """Load the embedding model now: a long-running bot pays for it at start, not on its first
+        question (a one-off command loads it only if it embeds)."""
+        self.embedder.encode_query("warm up")
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        """New settings reach the knowledge base too (tests and a reconfigured bot swap them)."""
+        self._settings = self.kb.settings = settings
 
     @property
     def index(self) -> LoadedIndex:
@@ -287,6 +289,8 @@ class Basis:
         return True
 
     def report(self, days: int | None = None, *, actor: str, now: datetime | None = None) -> CoverageReport:
+        from bot.reporting.build import ReportOptions, build_report
+
         """The coverage and feedback report over the last `days` (default BASIS_REPORT_DAYS);
         it shows what people asked, so who read it is written to the audit log."""
         live = self._live
@@ -319,30 +323,15 @@ class Basis:
         return self.glossary.complete(text, limit)
 
     def check_question(self, question: str) -> str:
-        """The question as it is searched, answered and logged: normalised (`normalise_text`: no
-        control characters for a moderator's terminal, no NUL for PostgreSQL, no zero-width or
-        fullwidth spellings that would make it decline) and its whitespace folded; QuestionError
-        when empty, too long or not text."""
-        if bad := not_text(question):
-            raise QuestionError(bad)
-        question = " ".join(normalise_text(question).split())
-        if not question:
-            raise QuestionError("Please ask a question — the message was empty.")
-        if len(question) > self.settings.max_question_chars:
-            raise QuestionError(
-                f"That question is {len(question)} characters long; please keep it under "
-                f"{self.settings.max_question_chars} and ask one thing at a time."
-            )
-        return question
+        return check_question(question, self.settings.max_question_chars)
 
     # Knowledge-base changes: one writer at a time, readers never blocked.
 
-    def rebuild(self, progress: Progress | None = None) -> BuildReport:
-        report = build(self.settings, self.embedder, progress)
-        with self._swap_lock:  # unless a question already swapped the new build in
+    def _swap_in_published(self) -> None:
+        """After this process published a build: answer from it (unless a question already swapped it in)."""
+        with self._swap_lock:
             if store.current_folder(self.settings.index_dir) != self._live.index.folder:
                 self._live = self._load_live()
-        return report
 
     def _load_live(self) -> _Live:
         """The published index and the glossary, fully loaded (not yet answering anything)."""
@@ -374,118 +363,40 @@ class Basis:
         log.info("swapped to the published index %s", live.index.folder)
         return True
 
-    def _change(self, action: str, target: str, actor: str, plan: Callable[[], Edit]) -> KbChange:
-        """Plan one edit, log its intent (durably, under the writer lock), apply it and rebuild,
-        then log the outcome; if the rebuild fails the edit is undone and the old index stays. A
-        refusal (including an intent that could not be logged) is logged too."""
-        stores = self.stores
-        with self._refusals_logged(action, target, actor), ExitStack() as held:
-            held.enter_context(stores.writer.held())
-            edit = plan()
-            stores.audit.append_now(edit.record, INTENT)
-            held = held.pop_all()  # keep the writer lock past the refusal window
-        with held:
-            try:
-                edit.apply()
-                report = self.rebuild()
-            except Exception as exc:
-                edit.undo()
-                stores.audit.append(edit.record, f"failed and undone: {exc}")
-                raise
-            stores.audit.append(edit.record, report.summary())
-        return KbChange(action, target, report, edit.notes + self._unaudited_notes())
-
-    @contextmanager
-    def _refusals_logged(self, action: str, target: str, actor: str) -> Iterator[None]:
-        try:
-            yield
-        except BasisError as exc:
-            self.kb_refused(action, target, actor, str(exc))
-            raise
-
     def kb_refused(self, action: str, target: str, actor: str, reason: str) -> None:
         """Audit a /kb attempt that was refused (not a moderator, bad upload, busy, …)."""
-        refused(self.stores.audit, action, target, actor, reason)
+        self.kb.refused(action, target, actor, reason)
 
     def unaudited(self) -> list[Problem]:
-        """Imported files with no finished audit record (see `knowledge_store.unaudited`)."""
-        return knowledge_store.unaudited(self.settings.knowledge_dir, self.stores.audit.rows())
-
-    def _unaudited_notes(self) -> tuple[str, ...]:
-        return tuple(f"warning: {p}" for p in self.unaudited())
+        """Files the audit trail cannot vouch for (see `KnowledgeBase.unaudited`)."""
+        return self.kb.unaudited()
 
     def kb_add_file(self, filename: str, data: bytes, *, actor: str) -> KbChange:
-        return self._change("add", filename, actor, lambda: self._plan_add(filename, data, actor))
+        return self.kb.add_file(filename, data, actor=actor)
 
     def kb_add_url(self, url: str, *, actor: str) -> KbChange:
-        from bot.corpus.fetch import fetch_url
-
-        with self._refusals_logged("import", url, actor):
-            fetched = fetch_url(url, self.settings.max_upload_bytes, self.settings.fetch_timeout)
-        return self._change(
-            "import", url, actor, lambda: self._plan_add(fetched.filename, fetched.data, actor, url)
-        )
-
-    def _plan_add(self, filename: str, data: bytes, actor: str, source_url: str = "") -> Edit:
-        return knowledge_store.add_file(
-            self.settings.knowledge_dir,
-            filename,
-            data,
-            actor,
-            self.settings.max_upload_bytes,
-            self.index.documents,
-            source_url,
-        )
+        return self.kb.add_url(url, actor=actor)
 
     def kb_remove(self, doc_id: str, *, actor: str) -> KbChange:
-        documents = self.index.documents
-        return self._change(
-            "remove",
-            doc_id,
-            actor,
-            lambda: knowledge_store.remove(self.settings.knowledge_dir, doc_id, documents, actor),
-        )
+        return self.kb.remove(doc_id, actor=actor)
 
     def quarantined(self) -> list[Held]:
         """Documents held out of the index for sentences that instruct an AI, with those sentences."""
-        return load_knowledge(self.settings.knowledge_dir, self.settings.max_document_bytes).quarantined
+        return self.kb.quarantined()
 
     def kb_accept(self, doc_id: str, *, actor: str) -> KbChange:
-        """Serve a quarantined document as it is now (`basis kb accept`, `/kb accept`); audited,
-        and the summary lists every flagged sentence the moderator accepted."""
-        at = datetime.now(UTC).isoformat(timespec="seconds")
-        return self._change(
-            "accept",
-            doc_id,
-            actor,
-            lambda: knowledge_store.accept_flagged(
-                self.settings.knowledge_dir, doc_id, self.quarantined(), actor, at
-            ),
-        )
+        """Serve a quarantined document as it is now (`basis kb accept`, `/kb accept`)."""
+        return self.kb.accept(doc_id, actor=actor)
 
     def kb_reload(self, *, actor: str) -> KbChange:
-        return self._change(
-            "reload",
-            str(self.settings.knowledge_dir),
-            actor,
-            lambda: Edit(record("reload", "", actor, ""), lambda: None, lambda: None),
-        )
+        return self.kb.build(actor=actor, action="reload")
 
     def sync(
         self, *, actor: str, dry_run: bool = False, now: datetime | None = None, sleep: Sleep = time.sleep
     ) -> SyncReport:
-        """`basis sync` and /kb sync: fetch the tracked official sources, write and re-index what
-        changed; one writer at a time, and the old index serves questions until the new one is published."""
-        with self.stores.writer.held():
-            return run_sync(
-                self.settings,
-                lambda: self.rebuild().summary(),
-                actor=actor,
-                now=now or datetime.now(UTC),
-                dry_run=dry_run,
-                sleep=sleep,
-                audit=self.stores.audit,
-            )
+        """`basis sync` and /kb sync (`KnowledgeBase.sync`): the old index serves questions until
+        the new one is published."""
+        return self.kb.sync(actor=actor, dry_run=dry_run, now=now, sleep=sleep)
 
     def kb_list(self) -> list[DocSummary]:
         return [

@@ -6,10 +6,12 @@ front ends can pass their own values.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -29,9 +31,23 @@ class Settings(BaseSettings):
             "that ships weights, or a folder path."
         ),
     )
-    device: str = Field("cpu", description="Torch device for the embedding model.")
-    torch_threads: int = Field(
-        1, ge=1, description="Torch threads for embedding (one is fastest on a busy small machine)."
+    runtime: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description=(
+            "Where the embedding model runs: onnx (ONNX Runtime, no torch) or torch "
+            "(sentence-transformers, needs the train extra; the baseline onnx is measured against)."
+        ),
+    )
+    device: str = Field("cpu", description="Torch device, for runtime torch only.")
+    model_threads: int = Field(
+        1, ge=1, description="Threads for embedding (one is fastest on a busy small machine)."
+    )
+    model_cache_dir: Path = Field(
+        default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "basis",
+        description=(
+            "Where the ONNX model built from the packaged and fine-tuned weights is cached "
+            "(default: $XDG_CACHE_HOME/basis, else ~/.cache/basis)."
+        ),
     )
     chunk_tokens: int = Field(200, description="Max tiktoken tokens per chunk (fits 256 word pieces).")
     chunk_overlap: int = Field(24, description="Tokens repeated between size-split pieces.")
@@ -154,3 +170,19 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Read settings from the environment and `.env`, with explicit overrides winning."""
     return Settings(**overrides)
+
+
+def setting_problems(error: ValidationError) -> str:
+    """One line naming each bad variable, its value and what is allowed, for the person who set
+    it (instead of a pydantic report about field names)."""
+    return " ".join(_setting_problem(e) for e in error.errors())
+
+
+def _setting_problem(error: ErrorDetails) -> str:
+    name = str(error["loc"][0]) if error["loc"] else ""
+    field = Settings.model_fields.get(name)
+    alias = field.validation_alias if field is not None else None
+    variable = alias if isinstance(alias, str) else f"BASIS_{name.upper()}"
+    value = error.get("input")
+    shown = f"={value!r}" if isinstance(value, str | int | float) else ""
+    return f"{variable}{shown} is not allowed: {error['msg'].rstrip('.')}."

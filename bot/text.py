@@ -74,7 +74,9 @@ ABBREVIATIONS = frozenset(
         "nov",
         "dec",
         "rep",
+        "reps",
         "sen",
+        "sens",
         "gov",
         "dept",
         "u.k",
@@ -102,6 +104,13 @@ def simplified(text: str) -> str:
     """Chinese text in Simplified characters (實體清單 → 实体清单); other text unchanged. The glossary,
     the tokenizer's dictionary and CC-CEDICT lookups all read Simplified."""
     return _to_simplified().convert(text) if CJK.search(text) else text
+
+
+def traditional_characters(text: str) -> list[str]:
+    """The characters of `text` that are Traditional, each judged alone: OpenCC's phrase table
+    also rewrites some Simplified words (覆盖 → 复盖), which are not mistakes of the writer."""
+    convert = _to_simplified().convert
+    return [c for c in dict.fromkeys(CJK.findall(text)) if convert(c) != c]
 
 
 @cache
@@ -141,11 +150,22 @@ def detect_language(text: str) -> str:
 def clause_cuts(text: str) -> list[int]:
     """Offsets where an oversize paragraph may be cut to fit a chunk.
 
-    Coarser and more eager than `split_sentences`: it also cuts after `;` and `:`
-    and ignores abbreviations, because a size cut only needs a plausible seam, not
-    a quotable sentence, and chunk boundaries must not move when quoting rules change.
+    Coarser and more eager than `split_sentences`: it also cuts after `;` and `:`. It never
+    cuts after an abbreviation (`50 U.S.C. 4817`, `Reps. Liccardo`, `Corp. v. United States`):
+    a seam there leaves two fragments that cannot be quoted, and a fact between them that no
+    answer can cite. (The chunker's version changes with these rules, so an index is rebuilt.)
     """
-    return [m.end() for m in CLAUSE_END.finditer(text)]
+    cuts = []
+    for match in CLAUSE_END.finditer(text):
+        mark = text[match.start() - 1]
+        if mark == "." and _is_abbreviation(text, _line_start(text, match.start()), match.start() - 1, "."):
+            continue
+        cuts.append(match.end())
+    return cuts
+
+
+def _line_start(text: str, at: int) -> int:
+    return text.rfind("\n", 0, at) + 1
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

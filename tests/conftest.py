@@ -39,6 +39,8 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "BASIS_KNOWLEDGE_DIR",
         "BASIS_REDIS_URL",
         "BASIS_DATABASE_URL",
+        "BASIS_MODEL_CACHE_DIR",
+        "XDG_CACHE_HOME",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -107,15 +109,10 @@ def basis(settings: Settings, embedder: HashEmbedder, built: BuildReport) -> Bas
 
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch, embedder: HashEmbedder) -> HashEmbedder:
-    """Every `load_embedder` call (CLI, service) returns the fake embedder: no model loads."""
-    import bot.indexing.embedder
+    """Every embedder the CLI and the service make from settings is the fake one: no model loads."""
     import bot.service
 
-    def load(model: str, device: str = "cpu", threads: int | None = None) -> HashEmbedder:
-        return embedder
-
-    monkeypatch.setattr(bot.indexing.embedder, "load_embedder", load)
-    monkeypatch.setattr(bot.service, "load_embedder", load)
+    monkeypatch.setattr(bot.service, "embedder_for", lambda settings: embedder)
     return embedder
 
 

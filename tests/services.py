@@ -188,9 +188,9 @@ class PostgresServer:
 ROOT = Path(__file__).resolve().parents[1]
 HOLD_LOCK = """
 import sys, time
-from bot.records.postgres import Postgres
 from bot.records.shared import AdvisoryWriterLock
-with AdvisoryWriterLock(Postgres(sys.argv[1])).held():
+from bot.records.store import Store
+with AdvisoryWriterLock(Store.postgres(sys.argv[1])).held():
     print("held", flush=True)
     time.sleep(120)
 """

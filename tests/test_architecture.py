@@ -1,6 +1,6 @@
 """Imports point down the data path: no module imports a package in its own layer or above.
 
-The layers are the table in the README's Development section, so the rule that
+The layers are the table in docs/developers/architecture.md, so the rule that
 is written down and the rule that is checked are the same text. Every import in
 `bot/` counts, including those inside functions (the lazy imports of the CLI).
 """
@@ -15,13 +15,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT = ROOT / "bot"
-README = ROOT / "README.md"
+LAYER_PAGE = ROOT / "docs" / "developers" / "architecture.md"
 ROW = re.compile(r"^\|\s*(\d+)\s*\|([^|]*)\|")
 
 
 def _layers() -> dict[str, int]:
-    """Package → layer, read from the README's table (`| 3 | `glossary` | … |`)."""
-    section = README.read_text("utf-8").split("### Which package may import which", 1)[1]
+    """Package → layer, read from the layer table of the docs (`| 3 | `glossary` | … |`)."""
+    section = LAYER_PAGE.read_text("utf-8").split("## Which package may import which", 1)[1]
     layers: dict[str, int] = {}
     for line in section.splitlines():
         row = ROW.match(line)
@@ -59,7 +59,7 @@ def _imports(source: str, module: str, is_package: bool) -> list[tuple[int, str]
 def _violations(where: str, module: str, imports: list[tuple[int, str]], layers: dict[str, int]) -> list[str]:
     source = _package(module)
     if source not in layers:
-        return [f"{where}: package {source!r} is not in the README's layer table"]
+        return [f"{where}: package {source!r} is not in the layer table (docs/developers/architecture.md)"]
     problems = []
     for line, imported in imports:
         target = _package(imported)
@@ -75,7 +75,7 @@ def _violations(where: str, module: str, imports: list[tuple[int, str]], layers:
     return problems
 
 
-def test_the_readme_table_orders_the_core() -> None:
+def test_the_layer_table_orders_the_core() -> None:
     layers = _layers()
     order = ["text", "corpus", "indexing", "glossary", "retrieval", "answering", "service", "cli"]
     assert [layers[p] for p in order] == sorted(layers[p] for p in order)

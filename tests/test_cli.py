@@ -162,13 +162,13 @@ def test_search_loads_the_model_once_for_stdin(cli_index: Path, monkeypatch: pyt
     import bot.service
 
     loads: list[str] = []
-    real = bot.service.load_embedder
+    real = bot.service.embedder_for
 
-    def counting(model: str, device: str = "cpu", threads: int | None = None) -> HashEmbedder:
-        loads.append(model)
-        return real(model, device, threads)
+    def counting(settings: object) -> HashEmbedder:
+        loads.append("load")
+        return real(settings)
 
-    monkeypatch.setattr(bot.service, "load_embedder", counting)
+    monkeypatch.setattr(bot.service, "embedder_for", counting)
     result = runner.invoke(
         app, ["search", "--index", str(cli_index), "-"], input="a question\nanother question\n"
     )

@@ -54,7 +54,7 @@ def test_the_cli_keeps_its_state_in_postgres(
     assert added.exit_code == 0, added.output
     _eventually(
         url,
-        "SELECT action, actor, outcome = 'intent' FROM audit ORDER BY id",
+        "SELECT action, actor, outcome = 'intent' FROM audit WHERE action = 'add' ORDER BY id",
         [("add", "cli", True), ("add", "cli", False)],
     )
 

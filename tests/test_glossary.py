@@ -165,8 +165,8 @@ def test_problems_are_reported(tmp_path: Path) -> None:
     found = {(p.field, p.severity) for p in problems}
     assert ("a", "warning") in found  # related term b is missing
     assert ("a", "error") in found  # duplicate term
-    assert ("entry 3 (no-lists)", "error") in found
-    assert ("entry 4 (partial)", "error") in found
+    assert ("entry 3 (no-lists): aliases", "error") in found  # each field is named
+    assert {("entry 4 (partial): " + key, "error") for key in ("aliases", "zh", "definition")} <= found
     assert ("entry 5", "error") in found
     assert all(str(p).startswith("glossary.yaml: ") for p in problems)
 
@@ -224,4 +224,4 @@ def test_a_search_alias_is_never_shown(with_search_alias: Path) -> None:
 def test_a_word_cannot_be_both_a_rendering_and_a_search_alias() -> None:
     both = {**SEARCH_ALIAS_ENTRY, "search_aliases_zh": ["国际紧急经济权力法"]}
     _, problems = parse_glossary(yaml.safe_dump([both], allow_unicode=True).encode(), FILE_NAME)
-    assert [(p.field, p.severity) for p in problems] == [("IEEPA", "error")]
+    assert [(p.field, p.severity) for p in problems] == [("entry 1 (IEEPA)", "error")]

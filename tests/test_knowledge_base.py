@@ -19,10 +19,10 @@ import yaml
 from bot.corpus.check import check_knowledge
 from bot.corpus.glossary_file import FILE_NAME, REQUIRED_KEYS, GlossaryEntry
 from bot.corpus.knowledge import document_files, load_knowledge
-from bot.corpus.schema import REQUIRED, Metadata, validate_front_matter
+from bot.corpus.schema import REQUIRED, validate_front_matter
 from bot.glossary import Glossary
 from bot.indexing.lexical import Tokenizer
-from bot.models import SOURCE_TYPES
+from bot.models import SOURCE_TYPES, Document
 from bot.retrieval.expansion import translate
 
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
@@ -51,10 +51,12 @@ def _post(path: Path) -> frontmatter.Post:
     return frontmatter.loads(path.read_text("utf-8"))
 
 
-def _metadata(path: Path) -> Metadata:
-    meta, problems = validate_front_matter(_post(path).metadata, _name(path))
+def _metadata(path: Path) -> Document:
+    """The document as its front matter describes it (the status a timeline records included)."""
+    post = _post(path)
+    meta, problems = validate_front_matter(post.metadata, _name(path))
     assert meta is not None, [str(p) for p in problems]
-    return meta
+    return meta.document(post.content, _name(path), "")
 
 
 def _files_where(test: Callable[[dict[str, Any]], bool]) -> list[Path]:

@@ -76,14 +76,14 @@ def test_readers_keep_the_old_index_while_a_change_is_refused(
 
 def test_second_change_while_one_runs_is_refused(basis: Basis, monkeypatch: pytest.MonkeyPatch) -> None:
     started, release = threading.Event(), threading.Event()
-    real_rebuild = basis.rebuild
+    real_rebuild = basis.kb.rebuild
 
     def slow_rebuild(*args: object, **kwargs: object) -> object:
         started.set()
         release.wait(PATIENCE)
         return real_rebuild(*args, **kwargs)
 
-    monkeypatch.setattr(basis, "rebuild", slow_rebuild)
+    monkeypatch.setattr(basis.kb, "rebuild", slow_rebuild)
     worker = threading.Thread(target=basis.kb_reload, kwargs={"actor": "a"})
     worker.start()
     try:
@@ -135,7 +135,7 @@ def test_settings_from_environment_and_env_file(tmp_path: Path, monkeypatch: pyt
     assert load_settings(_env_file=None).top_k == 5
 
 
-def test_open_with_the_fake_model_through_load_embedder(
+def test_open_with_the_fake_model_through_embedder_for(
     fake_model: HashEmbedder, settings: Settings, built: object
 ) -> None:
     opened = Basis.open(settings)

@@ -41,7 +41,7 @@ def _cited(basis: Basis, question: str = QUESTION) -> set[str]:
 def _publish_elsewhere(settings: Settings) -> Path:
     """Add the note and rebuild through a second `Basis`, as another `basis run` would."""
     (settings.knowledge_dir / "encryption-note.md").write_text(NOTE, "utf-8")
-    Basis.open(settings, embedder=HashEmbedder()).rebuild()
+    Basis.open(settings, embedder=HashEmbedder()).kb_reload(actor="test")
     return store.current_folder(settings.index_dir)
 
 
@@ -101,7 +101,7 @@ def test_the_glossary_is_reloaded_with_the_index(basis: Basis, settings: Setting
 
 
 def test_its_own_rebuild_is_not_loaded_again(basis: Basis) -> None:
-    basis.rebuild()
+    basis.kb_reload(actor="test")
     assert basis.refresh_if_published() is False
 
 

@@ -165,3 +165,15 @@ def test_normalise_text_keeps_chinese_punctuation() -> None:
     from bot.text import normalise_text
 
     assert normalise_text("出口管理条例（EAR）规定：许可证，") == "出口管理条例（EAR）规定：许可证，"
+
+
+def test_size_cuts_never_fall_after_an_abbreviation() -> None:
+    """A seam after `U.S.C.`, `Reps.` or `Corp. v.` would leave two unquotable fragments."""
+    from bot.text import clause_cuts
+
+    text = (
+        "The statute, 50 U.S.C. 4817(b)(1), directs Commerce. It was filed by Reps. Sam Liccardo "
+        "and others. The case Legion LegalTech Corp. v. United States argues that."
+    )
+    seams = [text[:cut].rstrip()[-9:] for cut in clause_cuts(text)]
+    assert seams == ["Commerce.", "d others."]

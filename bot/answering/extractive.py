@@ -11,26 +11,20 @@ lead; near-duplicates of a chosen sentence are skipped so the rest add ground.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from bot.injection import addresses_assistant
+from bot.corpus.quotable import quotable_spans
 from bot.models import Passage
 from bot.ranking.features import Candidate, Pool
 from bot.ranking.model import LinearModel
 from bot.ranking.ranker import Scoring, sentence_rows
-from bot.text import split_sentences
 
 MAX_SENTENCES = 4
 MAX_CHARS = 900
-MIN_CHARS = 30
 REDUNDANT = 0.6
 KEEP_RATIO = 0.5
-NOT_PROSE = re.compile(
-    r"^(?:#|\||Citation:|URL:|Note:|Also called:|中文：|-\s*\w+:|This (?:explainer|document|page|section)\b)"
-)
 
 
 @dataclass(frozen=True)
@@ -48,16 +42,10 @@ class Pick:
 def sentence_candidates(passages: tuple[Passage, ...]) -> list[tuple[Passage, int, int, bool]]:
     """Every prose sentence of the passages: (passage, start, end, first in its passage).
 
-    A sentence that instructs an AI assistant is evidence of nothing and is never a candidate."""
+    The rule is `quotable_spans`, shared with the Chinese twins, so every candidate can have one."""
     found: list[tuple[Passage, int, int, bool]] = []
     for passage in passages:
-        spans = [
-            (a, b)
-            for a, b in split_sentences(passage.chunk.text)
-            if b - a >= MIN_CHARS
-            and not NOT_PROSE.match(passage.chunk.text[a:b])
-            and not addresses_assistant(passage.chunk.text[a:b])
-        ]
+        spans = quotable_spans(passage.chunk.text)
         found.extend((passage, a, b, n == 0) for n, (a, b) in enumerate(spans))
     return found
 

@@ -26,7 +26,7 @@ from bot.text import split_sentences
 
 MARKER = re.compile(r"\[(\d{1,2})\]")
 MARKER_AFTER_STOP = re.compile(r"\s*([.!?。！？])\s*((?:\[\d{1,2}\]\s*)+)")
-LEXICAL_SUPPORT = 0.6  # calibrated by bench/calibrate_llm_support.py (see README)
+LEXICAL_SUPPORT = 0.6  # calibrated by bench/calibrate_llm_support.py (see docs/operators/settings.md)
 SEMANTIC_SUPPORT = 0.7
 SYSTEM = (
     "You explain US export-control law. Answer ONLY from the numbered passages. "

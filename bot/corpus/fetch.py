@@ -123,7 +123,7 @@ def check_address(host: str) -> str:
     return str(addresses[0])
 
 
-class _Deadline:
+class Deadline:
     """Seconds left before one fixed moment; every network operation gets at most that long."""
 
     def __init__(self, seconds: float) -> None:
@@ -138,7 +138,7 @@ class _Deadline:
 
 
 class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream, deadline: _Deadline) -> None:
+    def __init__(self, inner: httpcore.NetworkStream, deadline: Deadline) -> None:
         self._inner = inner
         self._deadline = deadline
 
@@ -168,7 +168,7 @@ class _PinnedBackend(httpcore.NetworkBackend):
     origin's name, not the address, as the server name.
     """
 
-    def __init__(self, deadline: _Deadline, check: Callable[[str], str]) -> None:
+    def __init__(self, deadline: Deadline, check: Callable[[str], str]) -> None:
         self._inner = httpcore.SyncBackend()
         self._deadline = deadline
         self._check = check
@@ -198,7 +198,7 @@ class _PinnedBackend(httpcore.NetworkBackend):
 
 def fetch_url(url: str, max_bytes: int, timeout: float) -> Fetched:
     """GET `url` (following at most MAX_REDIRECTS redirects) within `timeout` seconds in all."""
-    deadline = _Deadline(timeout)
+    deadline = Deadline(timeout)
     try:
         for _ in range(MAX_REDIRECTS + 1):
             check_scheme(url)
@@ -218,7 +218,7 @@ def fetch_url(url: str, max_bytes: int, timeout: float) -> Fetched:
 
 
 def _get(
-    pool: httpcore.ConnectionPool, url: str, max_bytes: int, deadline: _Deadline
+    pool: httpcore.ConnectionPool, url: str, max_bytes: int, deadline: Deadline
 ) -> tuple[Fetched | None, str]:
     """One hop: the document, or (None, the redirect target)."""
     timeouts = {key: deadline.left(None) for key in ("connect", "read", "write", "pool")}

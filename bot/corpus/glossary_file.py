@@ -2,7 +2,9 @@
 
 The glossary file is loaded beside the other knowledge files, so its parsing
 and validation live with them in `corpus/`; `bot/glossary.py` builds lookup,
-fuzzy matching and autocomplete on top of the entries read here.
+fuzzy matching and autocomplete on top of the entries read here. Each entry is
+checked by a pydantic model (`EntryFields`, with the front matter's timeline);
+the rules across entries (duplicates, related terms) are checked after.
 """
 
 from __future__ import annotations
@@ -12,18 +14,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
+from pydantic import Field, model_validator
 
-from bot.corpus.schema import read_timeline
+from bot.corpus.schema import TimelineFields
+from bot.corpus.validation import FileModel, RequiredText, Text, TextList, validated
 from bot.corpus.yaml_text import load_yaml
 from bot.errors import DocumentError
 from bot.models import Document, Problem, Timeline
 
 FILE_NAME = "glossary.yaml"
 DOC_ID = "glossary"
-REQUIRED_KEYS = ("term", "aliases", "zh", "definition", "citation", "related")
-# A glossary is a list of flat entries; PyYAML builds nested values recursively, so a file
-# nested thousands of levels deep would exhaust the stack instead of being reported.
-LIST_KEYS = ("aliases", "zh", "related", "search_aliases_zh")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,43 @@ class GlossaryEntry:
 
     def heading(self) -> str:
         return f"{self.term} ({' / '.join(self.zh)})" if self.zh else self.term
+
+
+class EntryFields(FileModel):
+    """One entry as written in the file; `zh` and `search_aliases_zh` may be a single string."""
+
+    term: RequiredText
+    aliases: list[str]
+    zh: TextList
+    definition: RequiredText
+    citation: RequiredText
+    related: list[str]
+    definition_zh: Text | None = None
+    status_timeline: TimelineFields | None = None
+    search_aliases_zh: TextList = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _renderings_are_not_search_aliases(self) -> EntryFields:
+        both = sorted(set(self.zh) & set(self.search_aliases_zh))
+        if both:
+            raise ValueError(f"{both[0]!r} is both a rendering (zh) and a search alias")
+        return self
+
+    def entry(self) -> GlossaryEntry:
+        return GlossaryEntry(
+            term=self.term,
+            aliases=tuple(self.aliases),
+            zh=tuple(self.zh),
+            definition=self.definition,
+            citation=self.citation,
+            related=tuple(self.related),
+            definition_zh=self.definition_zh or "",
+            timeline=self.status_timeline.timeline() if self.status_timeline else None,
+            search_aliases_zh=tuple(self.search_aliases_zh),
+        )
+
+
+REQUIRED_KEYS = tuple(name for name, info in EntryFields.model_fields.items() if info.is_required())
 
 
 @dataclass(frozen=True)
@@ -114,48 +151,17 @@ def parse_glossary(data: bytes, name: str) -> tuple[list[GlossaryEntry], list[Pr
     entries: list[GlossaryEntry] = []
     problems: list[Problem] = []
     for i, item in enumerate(raw):
-        where = f"entry {i + 1}"
-        if not isinstance(item, dict):
-            problems.append(Problem(name, where, "must be a mapping"))
-            continue
-        where = f"{where} ({item.get('term', '?')})"
-        missing = [k for k in REQUIRED_KEYS if k not in item]
-        if missing:
-            problems.append(Problem(name, where, f"missing {', '.join(missing)}"))
-            continue
-        lists = {k: item.get(k, []) for k in LIST_KEYS}
-        for key in ("zh", "search_aliases_zh"):
-            if isinstance(lists[key], str):
-                lists[key] = [lists[key]]
-        bad = [k for k, v in lists.items() if not isinstance(v, list)]
-        if bad:
-            problems.append(Problem(name, where, f"{', '.join(bad)} must be lists"))
-            continue
-        timeline, timeline_problems = read_timeline(
-            item.get("status_timeline"), name, f"{where}: status_timeline"
-        )
-        problems.extend(timeline_problems)
-        entries.append(
-            GlossaryEntry(
-                term=str(item["term"]).strip(),
-                aliases=tuple(str(a) for a in lists["aliases"]),
-                zh=tuple(str(z) for z in lists["zh"]),
-                definition=str(item["definition"]).strip(),
-                citation=str(item["citation"]).strip(),
-                related=tuple(str(r) for r in lists["related"]),
-                definition_zh=str(item.get("definition_zh", "")).strip(),
-                timeline=timeline,
-                search_aliases_zh=tuple(str(z) for z in lists["search_aliases_zh"]),
-            )
-        )
+        term = item.get("term", "?") if isinstance(item, dict) else None
+        fields, found = validated(EntryFields, item, name, f"entry {i + 1}" + (f" ({term})" if term else ""))
+        problems.extend(found)
+        if fields is not None:
+            entries.append(fields.entry())
     terms = {e.term for e in entries}
     seen: set[str] = set()
     for e in entries:
         if e.term in seen:
             problems.append(Problem(name, e.term, "duplicate term"))
         seen.add(e.term)
-        for z in set(e.zh) & set(e.search_aliases_zh):
-            problems.append(Problem(name, e.term, f"{z!r} is both a rendering (zh) and a search alias"))
         for r in e.related:
             if r not in terms:
                 problems.append(

@@ -7,13 +7,15 @@ left out, and duplicate ids are refused rather than silently overwritten.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.corpus.glossary_file import FILE_NAME as GLOSSARY_FILE
 from bot.corpus.glossary_file import GlossaryFile, read_glossary
 from bot.corpus.loaders import SUFFIXES, load_document
 from bot.corpus.quarantine import Held, screen
+from bot.corpus.twins import FOLDER as TWINS_FOLDER
+from bot.corpus.twins import read_twins
 from bot.errors import DocumentError
 from bot.models import Document, Problem
 
@@ -31,10 +33,11 @@ class LoadedKnowledge:
 
 
 def document_files(knowledge_dir: Path) -> Iterator[Path]:
-    """Every document file; uploads under `imported/` last, so a curated file keeps a shared id."""
+    """Every document file; uploads under `imported/` last, so a curated file keeps a shared id.
+    The Chinese twins folder (`zh/`) holds translations of documents, never documents."""
     for path in sorted(knowledge_dir.rglob("*"), key=lambda p: (_imported(knowledge_dir, p), p)):
         relative = path.relative_to(knowledge_dir)
-        if any(part.startswith(".") for part in relative.parts):
+        if any(part.startswith(".") for part in relative.parts) or relative.parts[0] == TWINS_FOLDER:
             continue
         if path.is_file() and path.suffix.lower() in SUFFIXES and path.name.lower() not in IGNORED_NAMES:
             yield path
@@ -85,4 +88,19 @@ def load_knowledge(knowledge_dir: Path, max_bytes: int | None = None) -> LoadedK
     glossary_doc = result.glossary.as_document()
     if glossary_doc:
         result.documents.append(glossary_doc)
+    _attach_twins(knowledge_dir, result)
     return result
+
+
+def _attach_twins(knowledge_dir: Path, result: LoadedKnowledge) -> None:
+    """Give each document its reviewed Chinese twins from `zh/<id>.yaml`, so they reach the index.
+    A quarantined document's twins wait with it: they name a document, just not a served one."""
+    files, problems = read_twins(knowledge_dir)
+    result.problems.extend(problems)
+    ids = {doc.id for doc in result.documents} | {held.doc.id for held in result.quarantined}
+    for doc_id in sorted(set(files) - ids):
+        name = f"{TWINS_FOLDER}/{doc_id}.yaml"
+        result.problems.append(Problem(name, "document", f"no document has the id {doc_id!r}"))
+    result.documents = [
+        replace(doc, twins=files[doc.id].twins()) if doc.id in files else doc for doc in result.documents
+    ]

@@ -13,25 +13,43 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.corpus.knowledge import IMPORTED, document_files
+from bot.corpus.knowledge import IMPORTED
 from bot.corpus.loaders import SUFFIXES, document_from_bytes, slugify
 from bot.corpus.quarantine import ACCEPTED_FILE, Held, accept
 from bot.errors import KnowledgeBaseError
-from bot.models import INTENT, AuditRecord, Document, Problem, record
+from bot.models import AuditRecord, Document, record
+
+
+def _nothing() -> None:
+    """The apply, undo or check of an edit that has none."""
+
+
+def _same(summary: str) -> str:
+    return summary
 
 
 @dataclass(frozen=True)
 class Edit:
-    """A planned change to the knowledge directory: how to make it, and how to take it back."""
+    """A planned change to the knowledge directory: how to make it, and how to take it back.
+
+    `files` maps each file (relative to the knowledge directory) the change vouches for to its
+    sha256 once made; one intent line each is on disk before anything is touched, and they are
+    vouched for only when the change's outcome line follows. `rebuild` is False for a change that
+    publishes nothing new (a sync whose only news is version ids); `outcome` turns the build
+    summary into the outcome line.
+    """
 
     record: AuditRecord
     apply: Callable[[], None]
     undo: Callable[[], None]
     notes: tuple[str, ...] = ()
+    files: Mapping[str, str] = field(default_factory=dict)
+    rebuild: bool = True
+    outcome: Callable[[str], str] = _same
 
 
 def _restorer(path: Path) -> Callable[[], None]:
@@ -47,17 +65,23 @@ def _restorer(path: Path) -> Callable[[], None]:
     return undo
 
 
-def add_file(
-    knowledge_dir: Path,
-    filename: str,
-    data: bytes,
-    actor: str,
-    max_bytes: int,
-    documents: dict[str, Document],
-    source_url: str = "",
-) -> Edit:
-    """Plan saving an upload under `imported/`; refuse anything that would not load, or whose id
-    is already another document's (an upload may replace only its own earlier version)."""
+@dataclass(frozen=True)
+class Upload:
+    """A parsed upload, checked before the writer lock is taken (parsing a large PDF takes time)."""
+
+    name: str
+    data: bytes
+    doc: Document
+    target: Path
+    relative: str
+    notes: tuple[str, ...]
+    source_url: str = ""
+
+
+def parse_upload(
+    knowledge_dir: Path, filename: str, data: bytes, max_bytes: int, source_url: str = ""
+) -> Upload:
+    """Parse an upload that would go under `imported/`; refuse anything that would not load."""
     name = Path(filename).name
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
@@ -67,24 +91,32 @@ def add_file(
     doc, problems = document_from_bytes(data, name)
     target = knowledge_dir / IMPORTED / f"{slugify(doc.id)}{suffix}"
     relative = str(target.relative_to(knowledge_dir))
-    _refuse_collision(name, doc.id, relative, documents)
+    notes = tuple(str(replace(p, file=relative)) for p in problems if p.severity == "warning")
+    return Upload(name, data, doc, target, relative, notes, source_url)
+
+
+def add_upload(upload: Upload, actor: str, documents: Mapping[str, Document]) -> Edit:
+    """Plan saving a parsed upload; refused when its id is already another document's (an upload
+    may replace only its own earlier version). Cheap, so it runs under the writer lock."""
+    _refuse_collision(upload.name, upload.doc.id, upload.relative, documents)
+    target = upload.target
 
     def save() -> None:
         tmp = target.with_name(f".{target.name}.tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
+            tmp.write_bytes(upload.data)
             os.replace(tmp, target)
         except OSError as exc:  # a full disk, a read-only folder: one line, and no half-written file
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
-            raise KnowledgeBaseError(f"Could not save {relative}: {exc.strerror or exc}.") from exc
+            raise KnowledgeBaseError(f"Could not save {upload.relative}: {exc.strerror or exc}.") from exc
 
-    notes = tuple(str(replace(p, file=relative)) for p in problems if p.severity == "warning")
-    return Edit(record("add", relative, actor, doc.sha256, source_url), save, _restorer(target), notes)
+    entry = record("add", upload.relative, actor, upload.doc.sha256, upload.source_url)
+    return Edit(entry, save, _restorer(target), upload.notes)
 
 
-def _refuse_collision(name: str, doc_id: str, relative: str, documents: dict[str, Document]) -> None:
+def _refuse_collision(name: str, doc_id: str, relative: str, documents: Mapping[str, Document]) -> None:
     other = documents.get(doc_id)
     if other is None or other.path == relative:
         return
@@ -96,7 +128,7 @@ def _refuse_collision(name: str, doc_id: str, relative: str, documents: dict[str
     )
 
 
-def remove(knowledge_dir: Path, doc_id: str, documents: dict[str, Document], actor: str) -> Edit:
+def remove(knowledge_dir: Path, doc_id: str, documents: Mapping[str, Document], actor: str) -> Edit:
     """Plan deleting a document's file (never the glossary, never outside the knowledge directory)."""
     doc = documents.get(doc_id)
     if doc is None:
@@ -126,46 +158,3 @@ def accept_flagged(knowledge_dir: Path, doc_id: str, held: list[Held], actor: st
         _restorer(knowledge_dir / ACCEPTED_FILE),
         shown,
     )
-
-
-def unaudited(knowledge_dir: Path, audit_rows: Iterable[Mapping[str, str]]) -> list[Problem]:
-    """Imported files the audit rows (the audit trail's lines, oldest first) cannot vouch for: no
-    record of who added them, or a change whose intent was logged but never finished (the process
-    stopped between saving and rebuilding)."""
-    folder = knowledge_dir / IMPORTED
-    if not folder.is_dir():
-        return []
-    latest: dict[tuple[str, str], Mapping[str, str]] = {}
-    finished: set[str] = set()
-    for row in audit_rows:
-        if row.get("outcome") == INTENT:
-            latest[(row.get("target", ""), row.get("sha256", ""))] = row
-        elif row.get("change"):
-            finished.add(row["change"])
-        elif row.get("action") == "add":  # a line from before intents were logged
-            latest[(row.get("target", ""), row.get("sha256", ""))] = row
-    problems = []
-    for path in document_files(folder):
-        relative = str(path.relative_to(knowledge_dir))
-        row = latest.get((relative, hashlib.sha256(path.read_bytes()).hexdigest()))
-        if row is None:
-            problems.append(
-                Problem(
-                    relative,
-                    "audit",
-                    "no audit record says who added this file (it was not added with kb add, or the "
-                    "log was lost); check it, then keep it or remove it",
-                    "warning",
-                )
-            )
-        elif row.get("outcome") == INTENT and row.get("change") not in finished:
-            problems.append(
-                Problem(
-                    relative,
-                    "audit",
-                    f"the change by {row.get('actor')} at {row.get('at')} never finished (stopped "
-                    "between saving and rebuilding); check the file, then keep it or remove it",
-                    "warning",
-                )
-            )
-    return problems

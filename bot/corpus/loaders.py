@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from pathlib import Path
 
@@ -150,8 +149,7 @@ def _with_front_matter(raw: str, data: bytes, path: Path, name: str) -> tuple[Do
         raise DocumentError(str(problem), (problem,))
     if meta.id != slugify(path.stem) and path.stem != meta.id:
         problems.append(Problem(name, "id", f"differs from the file name ({path.stem})", "warning"))
-    fields = {f.name: getattr(meta, f.name) for f in dataclass_fields(meta)}
-    return Document(**fields, text=body, path=name, sha256=sha256(data)), problems
+    return meta.document(body, name, sha256(data)), problems
 
 
 def _plain(raw: str, data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:

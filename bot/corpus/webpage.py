@@ -2,7 +2,7 @@
 
 The main text is found by trafilatura, which scores the page's blocks rather than
 trusting tag names (most sites put their furniture in classed `<div>`s, not `<nav>`):
-measured in bench/html_extraction.py and the README. Its result is turned into plain
+measured in bench/html_extraction.py and docs/moderators/importing.md. Its result is turned into plain
 text with Markdown headings, so the chunker can split on them and quotes stay the
 page's own words (no Markdown escapes or emphasis marks). The `<title>` and the
 page's own address (canonical link or og:url) are read with selectolax. Named

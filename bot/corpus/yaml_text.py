@@ -1,4 +1,5 @@
-"""The one way Basis reads YAML: the glossary, front matter, `sources.yaml`, synced files.
+"""The one way Basis reads YAML: the glossary, front matter, the Chinese twins, `sources.yaml`,
+synced files.
 
 YAML's anchors and aliases let 1 KB expand into gigabytes (a "billion laughs" bomb: each alias
 repeats an anchored list that itself repeats another); a glossary like that drove `kb check` to
@@ -21,14 +22,17 @@ MAX_NODES = 200_000  # far above the largest glossary (a few thousand nodes), fa
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: ten times faster
 
 
-def load_yaml(text: str) -> Any:
+def load_yaml(text: str, *, max_depth: int = MAX_DEPTH, aliases: bool = True) -> Any:
     """Parse `text` as plain YAML data; `yaml.YAMLError` when aliases expand it past MAX_NODES,
-    it nests past MAX_DEPTH, or its syntax is wrong."""
+    it nests past `max_depth`, or its syntax is wrong. A file with no use for anchors (the
+    Chinese twins, written by reviewers) passes `aliases=False` and any anchor is refused."""
     nodes = 0
     sizes: dict[str, int] = {}  # anchor -> nodes of the node it names, once that node has ended
     open_nodes: list[tuple[str | None, int]] = []  # (anchor, node count when the collection began)
     for event in yaml.parse(text, Loader=_LOADER):
         line = event.start_mark.line + 1 if event.start_mark else 0
+        if not aliases and (isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)):
+            raise yaml.YAMLError(f"anchors and aliases are not allowed (line {line})")
         if isinstance(event, yaml.AliasEvent):
             nodes += sizes.get(event.anchor or "", 1)
         elif isinstance(event, yaml.ScalarEvent):
@@ -38,8 +42,8 @@ def load_yaml(text: str) -> Any:
         elif isinstance(event, yaml.CollectionStartEvent):
             nodes += 1
             open_nodes.append((event.anchor, nodes - 1))
-            if len(open_nodes) > MAX_DEPTH:
-                raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep at line {line}")
+            if len(open_nodes) > max_depth:
+                raise yaml.YAMLError(f"nested more than {max_depth} levels deep at line {line}")
         elif isinstance(event, yaml.CollectionEndEvent):
             anchor, began = open_nodes.pop()
             if anchor:

@@ -1,19 +1,20 @@
 """The Discord client: `run(settings)` is what `basis run` calls.
 
 Start-up order: the token is checked by logging in (so a bad token fails in a second), then
-`setup_hook` loads the model and index in a worker thread, adds the cogs and syncs the
-commands (to `BASIS_DEV_GUILD_ID` when set, else globally), and only then does the gateway
-connect. The bot is discord.py's `AutoShardedBot`: it runs the shards `BASIS_SHARD_COUNT` and
-`BASIS_SHARD_IDS` name (see `sharding`), or every shard `GET /gateway/bot` recommends.
-`BASIS_DISCORD_API_BASE` and `BASIS_DISCORD_GATEWAY_URL` point discord.py at a
-Discord-compatible server instead of discord.com (without a shard count, the gateway URL
-comes from that server's `/gateway/bot`).
+`setup_hook` loads the model and index in a worker thread, loads the cogs as extensions (by
+module name: this module imports none of them) and syncs the commands (to `BASIS_DEV_GUILD_ID`
+when set, else globally), and only then does the gateway connect. The bot is discord.py's
+`AutoShardedBot`: it runs the shards `BASIS_SHARD_COUNT` and `BASIS_SHARD_IDS` name (see
+`sharding`), or every shard `GET /gateway/bot` recommends. `BASIS_DISCORD_API_BASE` and
+`BASIS_DISCORD_GATEWAY_URL` point discord.py at a Discord-compatible server instead of
+discord.com (without a shard count, the gateway URL comes from that server's `/gateway/bot`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,17 +25,13 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.discord_app.cogs.ask import AskCog
-from bot.discord_app.cogs.define import DefineCog
-from bot.discord_app.cogs.kb import KbCog
-from bot.discord_app.error_handler import BasisTree
+from bot.discord_app.error_handler import BasisTree, ErrorCounts
 from bot.discord_app.feedback import FeedbackStore
-from bot.discord_app.index_watch import IndexWatch
+from bot.discord_app.host import BasisHost
 from bot.discord_app.rate_limit import make_limiter
 from bot.discord_app.replies import NO_MENTIONS
 from bot.discord_app.sharding import IdentifyGate, launch_in_waves, shard_plan
 from bot.discord_app.shared_identify import Gate, identify_gate
-from bot.discord_app.sync_report import DailySync
 from bot.discord_app.views import PassagesButton, VoteButton
 from bot.errors import ConfigError
 from bot.indexing.embedder import Embedder
@@ -55,17 +52,26 @@ TOKEN_REJECTED = (
     "Discord rejected DISCORD_TOKEN: copy a fresh token from the Developer Portal "
     "(your application → Bot → Reset Token) into the environment or .env."
 )
+# Extensions: modules with `async def setup(bot)`, loaded by name in `setup_hook`.
+COGS = ("bot.discord_app.cogs.ask", "bot.discord_app.cogs.define", "bot.discord_app.cogs.kb")
+DAILY_SYNC = "bot.discord_app.sync_report"
+INDEX_WATCH = "bot.discord_app.index_watch"
+
 INTENT_MISSING = (
     "Discord refused the Message Content intent: enable it in the Developer Portal "
     "(your application → Bot → Privileged Gateway Intents → Message Content Intent)."
 )
 
 
-class BasisBot(commands.AutoShardedBot):
-    """Owns the service, the feedback store and the per-user question limiter; cogs reach them through it."""
+def extensions(settings: Settings) -> list[str]:
+    """The extensions to load: every command cog, then the daily sync and the index watch when on."""
+    optional = {DAILY_SYNC: settings.sync_daily, INDEX_WATCH: settings.index_poll_seconds > 0}
+    return [*COGS, *(name for name, on in optional.items() if on)]
 
-    basis: Basis
-    feedback: FeedbackStore
+
+class BasisBot(BasisHost):
+    """Owns the service, the feedback store, the per-user question limiter and the error counts;
+    cogs reach them through it (as a `BasisHost`)."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # Basis never joins voice
@@ -81,20 +87,18 @@ class BasisBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.limiter = make_limiter(settings)
+        self.errors = ErrorCounts()
         self._embedder = embedder
         self.identify_gate: Gate = IdentifyGate(1)  # replaced at launch, once max_concurrency is known
 
     async def setup_hook(self) -> None:
         log.info("logged in; loading the model and index")
         self.basis = await asyncio.to_thread(Basis.open, self.settings, self._embedder)
+        await asyncio.to_thread(self.basis.warm)
         self.feedback = FeedbackStore(await asyncio.to_thread(self.basis.stores.feedback))
         self.add_dynamic_items(PassagesButton, VoteButton)
-        for cog in (AskCog(self), DefineCog(self), KbCog(self)):
-            await self.add_cog(cog)
-        if self.settings.sync_daily:
-            await self.add_cog(DailySync(self))
-        if self.settings.index_poll_seconds > 0:
-            await self.add_cog(IndexWatch(self))
+        for name in extensions(self.settings):
+            await self.load_extension(name)
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
@@ -207,6 +211,9 @@ def run(settings: Settings) -> int:
     """
     discord.utils.setup_logging(level=logging.INFO)
     logging.getLogger("discord").setLevel(logging.WARNING)
+    # `docker stop` and systemd stop with SIGTERM, which would end Python at once; stopped as by
+    # Ctrl-C instead, the bot closes and the writes queued for PostgreSQL are sent or spilled.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         asyncio.run(start(settings))
     except KeyboardInterrupt:

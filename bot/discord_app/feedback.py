@@ -10,8 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bot.discord_app.render import ShownPassage
-from bot.records.database import FILE_NAME
 from bot.records.feedback import Feedback, SqliteFeedback
+from bot.records.store import FILE_NAME
 
 __all__ = ["FILE_NAME", "FeedbackStore"]
 

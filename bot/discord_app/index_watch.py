@@ -9,18 +9,16 @@ the load run in a worker thread, so the event loop keeps answering from the old 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from discord.ext import commands, tasks
 
-if TYPE_CHECKING:
-    from bot.discord_app.client import BasisBot
+from bot.discord_app.host import BasisHost
 
 
 class IndexWatch(commands.Cog):
     """Polls for a newly published index; `Basis.refresh_if_published` does the swap and never raises."""
 
-    def __init__(self, bot: BasisBot) -> None:
+    def __init__(self, bot: BasisHost) -> None:
         self.bot = bot
         self.task = tasks.loop(seconds=bot.settings.index_poll_seconds)(self.check)
 
@@ -32,3 +30,8 @@ class IndexWatch(commands.Cog):
 
     async def check(self) -> None:
         await asyncio.to_thread(self.bot.basis.refresh_if_published)
+
+
+async def setup(bot: BasisHost) -> None:
+    """Loaded by `BasisBot.setup_hook` as a discord.py extension."""
+    await bot.add_cog(IndexWatch(bot))

@@ -11,16 +11,13 @@ import asyncio
 import logging
 from datetime import UTC
 from datetime import time as clock_time
-from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands, tasks
 
+from bot.discord_app.host import BasisHost
 from bot.discord_app.replies import NO_MENTIONS
 from bot.errors import BasisError
-
-if TYPE_CHECKING:
-    from bot.discord_app.client import BasisBot
 
 log = logging.getLogger(__name__)
 LIMIT = 1900  # below Discord's 2000 characters per message
@@ -42,7 +39,7 @@ def report_pages(text: str) -> list[str]:
 class DailySync(commands.Cog):
     """Runs `basis sync` once a day at BASIS_SYNC_HOUR_UTC and posts the report to BASIS_SYNC_CHANNEL_ID."""
 
-    def __init__(self, bot: BasisBot) -> None:
+    def __init__(self, bot: BasisHost) -> None:
         self.bot = bot
         when = clock_time(hour=bot.settings.sync_hour_utc, tzinfo=UTC)
         self.task = tasks.loop(time=when)(self.run_once)
@@ -67,3 +64,8 @@ class DailySync(commands.Cog):
         channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
         for page in report_pages(text):
             await channel.send(page, allowed_mentions=NO_MENTIONS)  # type: ignore[union-attr]
+
+
+async def setup(bot: BasisHost) -> None:
+    """Loaded by `BasisBot.setup_hook` as a discord.py extension."""
+    await bot.add_cog(DailySync(bot))

@@ -27,7 +27,7 @@ ROMAN = re.compile(r"^(i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii|xiii|xiv|xv|xvi|xvi
 SEP = " › "
 
 
-VERSION = 5  # bump when the splitting rules change, so old chunks are not reused
+VERSION = 6  # bump when the splitting rules change, so old chunks are not reused
 
 
 @dataclass(frozen=True)

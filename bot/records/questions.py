@@ -2,22 +2,26 @@
 
 Stored: when, where (origin and guild id), language, the question, answered or declined (and
 why), the top passages with their scores, the cited documents, the answer and its latency.
-Never a user id: votes carry only a salted hash (see `database`), questions carry nothing
+Never a user id: votes carry only a salted hash (see `feedback`), questions carry nothing
 about the asker. Rows older than the retention are deleted when the log is opened and then at
 most once an hour while it is written.
 """
 
 from __future__ import annotations
 
-import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, case, func, select
 
 from bot.models import Answer
-from bot.records import database
+from bot.records import schema
+from bot.records.store import Store, prepare
+from bot.records.writes import InlineWrites, Pending, Prune, Row, Spool, apply
 from bot.text import strip_controls
 
 Clock = Callable[[], datetime]
@@ -100,124 +104,104 @@ def logged_fields(answer: Answer) -> dict[str, object]:
     }
 
 
-def logged(
-    asked_at: datetime,
-    origin: str,
-    guild_id: int | None,
-    lang: str,
-    question: str,
-    declined: object,
-    decline_kind: str,
-    passages: list[dict],
-    cited: list[str],
-    answer_id: str,
-    answer: str,
-    latency_ms: float,
-    index_build: str,
-) -> LoggedQuestion:
-    """A stored row as a `LoggedQuestion` (the columns of `since`'s SELECT, JSON decoded)."""
-    return LoggedQuestion(
-        asked_at=asked_at,
-        origin=origin,
-        guild_id=guild_id,
-        lang=lang,
-        question=question,
-        declined=bool(declined),
-        decline_kind=decline_kind,
-        passages=tuple(LoggedPassage(**p) for p in passages),
-        cited=tuple(cited),
-        answer_id=answer_id,
-        answer=answer,
-        latency_ms=latency_ms,
-        index_build=index_build,
-    )
-
-
 def latency_ms(answer: Answer) -> float:
     """Time spent answering: every stage Basis timed, except loading the model."""
     return round(sum(v for k, v in answer.timings_ms.items() if k != "load"), 2)
 
 
 class QuestionLog:
-    def __init__(self, path: Path, retention: timedelta, clock: Clock = utc_now) -> None:
-        self.path = path
+    """The log in one store; its writes go through `writes`: at once for the SQLite file, or the
+    spool for PostgreSQL (a row is then written once, however often the spool retries it)."""
+
+    def __init__(self, store: Store, writes: Spool, retention: timedelta, clock: Clock = utc_now) -> None:
+        self.store = store
         self.retention = retention
+        self._writes = writes
         self._clock = clock
         self._pruned_at: datetime | None = None
 
     @classmethod
     def open(cls, data_dir: Path, retention_days: int, clock: Clock = utc_now) -> QuestionLog:
-        """Create or migrate the database and prune rows past the retention."""
-        log = cls(database.prepare(data_dir), timedelta(days=retention_days), clock)
+        """The SQLite log in `data_dir`, created or migrated, rows past the retention pruned."""
+        log = cls(prepare(data_dir), InlineWrites(), timedelta(days=retention_days), clock)
         log.prune()
         return log
 
+    @classmethod
+    def shared(cls, store: Store, spool: Spool, retention_days: int, clock: Clock = utc_now) -> QuestionLog:
+        """The log in PostgreSQL with a prune queued (opening never waits on the server)."""
+        log = cls(store, spool, timedelta(days=retention_days), clock)
+        log._prune_due(clock())
+        return log
+
     def log(self, answer: Answer, *, origin: str, guild_id: int | None = None) -> None:
-        """Record one answered or declined question (blocking: call it from a worker thread)."""
-        fields = logged_fields(answer)
+        """Record one answered or declined question (blocking for SQLite: call it from a worker thread)."""
         now = self._clock()
-        with database.connect(self.path) as db:
-            db.execute(
-                f"INSERT INTO questions (asked_at, origin, guild_id, {', '.join(fields)}) "
-                f"VALUES (?, ?, ?{', ?' * len(fields)})",
-                (
-                    _stamp(now),
-                    origin,
-                    guild_id,
-                    *(json.dumps(v) if isinstance(v, list) else v for v in fields.values()),
-                ),
-            )
+        values = {"write_id": uuid.uuid4().hex, "asked_at": now, "origin": origin, "guild_id": guild_id}
+        self._writes.submit(
+            "question log row", Pending(self.store, Row("questions", values | logged_fields(answer)))
+        )
         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
-            self.prune()
+            self._prune_due(now)
+
+    def _prunes(self, now: datetime) -> list[Prune]:
+        cutoff = now - self.retention
+        return [Prune("questions", "asked_at", cutoff), Prune("feedback", "created_at", cutoff)]
+
+    def _prune_due(self, now: datetime) -> None:
+        self._pruned_at = now
+        for prune in self._prunes(now):
+            self._writes.submit("question log prune", Pending(self.store, prune))
 
     def prune(self) -> int:
-        """Delete questions and votes older than the retention; returns how many rows went."""
+        """Delete questions and votes older than the retention now; returns how many rows went."""
         now = self._clock()
-        cutoff = _stamp(now - self.retention)
-        with database.connect(self.path) as db:
-            gone = db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
-            gone += db.execute("DELETE FROM feedback WHERE created_at < ?", (cutoff,)).rowcount
+        gone = apply(self.store, self._prunes(now))
         self._pruned_at = now
         return gone
 
     def since(self, start: datetime) -> list[LoggedQuestion]:
         """Questions asked at or after `start`, oldest first."""
-        with database.connect(self.path) as db:
-            rows = db.execute(
-                "SELECT asked_at, origin, guild_id, lang, question, declined, decline_kind, passages, "
-                "cited, answer_id, answer, latency_ms, index_build FROM questions WHERE asked_at >= ? "
-                "ORDER BY asked_at, id",
-                (_stamp(start),),
-            ).fetchall()
-        return [
-            logged(datetime.fromisoformat(r[0]), *r[1:7], json.loads(r[7]), json.loads(r[8]), *r[9:])
-            for r in rows
-        ]
+        q = schema.questions
+        columns = [c for c in q.columns if c.name not in ("id", "write_id")]
+        with self.store.reading("the question log cannot be read now") as db:
+            rows = db.execute(select(*columns).where(q.c.asked_at >= start).order_by(q.c.asked_at, q.c.id))
+            return [_logged(row._asdict()) for row in rows]
 
     def downvoted(self, start: datetime) -> list[Downvoted]:
         """Answers with at least one 👎 cast at or after `start`, most 👎 first."""
-        with database.connect(self.path) as db:
-            rows = db.execute(
-                "SELECT f.answer_id, MAX(f.question), COALESCE(MAX(q.answer), ''), "
-                "SUM(f.vote = -1), SUM(f.vote = 1), MAX(f.created_at) "
-                "FROM feedback f LEFT JOIN questions q ON q.answer_id = f.answer_id "
-                "WHERE f.created_at >= ? GROUP BY f.answer_id HAVING SUM(f.vote = -1) > 0 "
-                "ORDER BY 4 DESC, 6 DESC",
-                (_stamp(start),),
-            ).fetchall()
-        return [Downvoted(r[0], r[1], r[2], r[3], r[4], datetime.fromisoformat(r[5])) for r in rows]
+        f, q = schema.feedback, schema.questions
+        down, up = _count(f.c.vote == -1).label("down"), _count(f.c.vote == 1)
+        last = func.max(f.c.created_at).label("last")
+        statement = (
+            select(
+                f.c.answer_id, func.max(f.c.question), func.coalesce(func.max(q.c.answer), ""), down, up, last
+            )
+            .select_from(f.outerjoin(q, q.c.answer_id == f.c.answer_id))
+            .where(f.c.created_at >= start)
+            .group_by(f.c.answer_id)
+            .having(_count(f.c.vote == -1) > 0)
+            .order_by(down.desc(), last.desc())
+        )
+        with self.store.reading("the votes cannot be read now") as db:
+            return [Downvoted(*row) for row in db.execute(statement)]
 
     def votes(self, start: datetime) -> tuple[int, int]:
         """(👍, 👎) cast at or after `start`."""
-        with database.connect(self.path) as db:
-            up, down = db.execute(
-                "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0) FROM feedback "
-                "WHERE created_at >= ?",
-                (_stamp(start),),
-            ).fetchone()
+        f = schema.feedback
+        statement = select(_count(f.c.vote == 1), _count(f.c.vote == -1)).where(f.c.created_at >= start)
+        with self.store.reading("the votes cannot be read now") as db:
+            up, down = db.execute(statement).one()
         return up, down
 
 
-def _stamp(moment: datetime) -> str:
-    """UTC ISO text, which sorts in time order (the feedback table uses the same form)."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows meet `condition` (0 for none), in SQL both databases accept."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _logged(row: dict[str, Any]) -> LoggedQuestion:
+    passages = tuple(LoggedPassage(**p) for p in row.pop("passages"))
+    return LoggedQuestion(
+        **row | {"passages": passages, "cited": tuple(row["cited"]), "declined": bool(row["declined"])}
+    )

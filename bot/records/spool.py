@@ -3,12 +3,14 @@
 Feedback votes and question-log rows must not be lost when the store goes away for a while,
 and must never hold up an answer. So callers hand each write to a `WriteSpool`: `submit` only
 appends to an in-memory queue and returns; one flusher thread runs the writes in submission
-order (a vote must follow the answer it refers to), keeps a write whose failure is transient at
-the head and retries it with capped exponential backoff, and moves past a write the store
-rejected. Nothing leaves the queue unaccounted for: every write is written, failed (logged at
-ERROR), dropped because the queue was full (oldest first, logged at ERROR with the running
-total) or reported as unsent by `close`. The queue lives in memory only, so a process that is
-killed loses what it held; `close` at shutdown says how much that was.
+order (a vote must follow the answer it refers to), up to `batch` at a time through `run`
+(PostgreSQL: one transaction), keeps a batch whose failure is transient at the head and retries
+it with capped exponential backoff, and moves past a write the store rejected (a rejected batch
+is rerun one write at a time, so only the bad write fails). Nothing leaves the queue
+unaccounted for: every write is written, failed (logged at ERROR), dropped because the queue was
+full (oldest first, logged at ERROR with the running total), handed to `spill` at `close` (a
+file the next start replays) or reported as lost by `close`. The queue lives in memory only, so
+a process that is killed loses what it held.
 
 The standard library suffices: a `deque` under one `Condition`, and an `Event` that cuts a
 backoff short when the spool is closed.
@@ -62,7 +64,10 @@ class WriteSpool:
     server shutting down) rather than being wrong (constraint violation, bad SQL). `sleep`
     replaces the backoff wait and `clock` the monotonic clock, so tests run in milliseconds.
     Each write must carry its own timeout: a write that never returns holds up those behind it
-    (they are still queued, and dropped oldest first once the queue is full).
+    (they are still queued, and dropped oldest first once the queue is full). `run(writes)` runs a
+    batch (default: each write in turn); it must be all or nothing, and each write must be
+    harmless to repeat, since a batch whose acknowledgement was lost is run again. `spill(writes)`
+    keeps what `close` could not send and returns those it could not keep.
     """
 
     def __init__(
@@ -75,6 +80,9 @@ class WriteSpool:
         retry_max: float = 30.0,
         sleep: Callable[[float], None] | None = None,
         clock: Monotonic = time.monotonic,
+        run: Callable[[list[Write]], None] | None = None,
+        batch: int = 1,
+        spill: Callable[[list[Write]], list[Write]] | None = None,
     ) -> None:
         if capacity < 1:
             raise ValueError(f"{name}: a spool needs room for at least one write, not {capacity}")
@@ -85,10 +93,15 @@ class WriteSpool:
         self._retry_max = retry_max
         self._sleep = sleep
         self._clock = clock
+        self._run_batch = run or _each
+        self._batch = batch
+        self._spill = spill
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._queue: deque[_Entry] = deque()
-        self._current: _Entry | None = None
+        self._current: list[_Entry] = []  # the batch being written or retried …
+        self._settled = 0  # … of which this many are done (a rejected batch is rerun one by one)
+        self._retrying = False  # the flusher waits out a failure
         self._thread: threading.Thread | None = None
         self._closed = False
         self._written = 0
@@ -134,18 +147,26 @@ class WriteSpool:
     def flush(self, timeout: float) -> bool:
         """Wait until every queued write is done (written or failed); True when the queue is empty."""
         with self._cond:
-            done = self._cond.wait_for(lambda: not self._queue and self._current is None, timeout)
+            done = self._cond.wait_for(lambda: not self._queue and not self._current, timeout)
         self._report_unlogged_drops()
         return done
 
     def close(self, timeout: float) -> int:
-        """Write what can be written within `timeout`, stop the flusher and return how many were unsent.
+        """Write what can be written within `timeout`, stop the flusher, hand what is left to
+        `spill` and return how many writes were lost (neither written nor kept).
 
-        Unsent writes are logged at ERROR with their count and the first few descriptions.
+        With a spill, it stops waiting as soon as the store fails and the flusher waits to retry:
+        the writes are then kept at once. Lost writes are logged at ERROR with their count and the
+        first few descriptions.
         """
         deadline = self._clock() + timeout
         if self._thread is not None:
-            self.flush(timeout)
+            with self._cond:
+                self._cond.wait_for(
+                    lambda: (not self._queue and not self._current) or (self._spill and self._retrying),
+                    timeout,
+                )
+            self._report_unlogged_drops()
         with self._cond:
             self._closed = True
             self._stop.set()
@@ -154,10 +175,19 @@ class WriteSpool:
         if thread is not None:
             thread.join(max(0.0, deadline - self._clock()))
         with self._cond:
-            unsent = ([self._current] if self._current else []) + list(self._queue)
-            self._current = None
+            unsent = self._current[self._settled :] + list(self._queue)
+            self._current = []
             self._queue.clear()
         self._report_unlogged_drops()
+        if unsent and self._spill is not None:
+            lost = {id(write) for write in self._spill([entry.write for entry in unsent])}
+            log.warning(
+                "%s: closing with %d writes unsent; %d kept for the next start",
+                self.name,
+                len(unsent),
+                len(unsent) - len(lost),
+            )
+            unsent = [entry for entry in unsent if id(entry.write) in lost]
         if unsent:
             shown = ", ".join(entry.description for entry in unsent[:UNSENT_SHOWN])
             more = f" and {len(unsent) - UNSENT_SHOWN} more" if len(unsent) > UNSENT_SHOWN else ""
@@ -174,7 +204,7 @@ class WriteSpool:
     def status(self) -> SpoolStatus:
         with self._cond:
             return SpoolStatus(
-                pending=len(self._queue) + (self._current is not None),
+                pending=len(self._queue) + len(self._current) - self._settled,
                 dropped=self._dropped,
                 failed=self._failed,
                 last_error=self._last_error,
@@ -188,28 +218,31 @@ class WriteSpool:
                 self._cond.wait_for(lambda: self._queue or self._stop.is_set())
                 if self._stop.is_set():
                     return
-                entry = self._current = self._queue.popleft()
-            if not self._deliver(entry):
-                return  # closed while retrying: `close` counts the entry as unsent
+                batch = [self._queue.popleft() for _ in range(min(self._batch, len(self._queue)))]
+                self._current, self._settled = batch, 0
+            if not self._deliver(batch):
+                return  # closed while retrying: `close` counts what is left of the batch as unsent
             with self._cond:
                 drained = not self._queue
             if drained:
                 self._announce_recovery()  # before `flush` can return, so its line is already out
             with self._cond:
-                self._current = None
+                self._current = []
                 self._cond.notify_all()
                 if self._stop.is_set():
                     return
 
-    def _deliver(self, entry: _Entry) -> bool:
-        """Run one write until it succeeds or fails for good (True), or the spool closes mid-retry."""
+    def _deliver(self, batch: list[_Entry]) -> bool:
+        """Run a batch until it succeeds or fails for good (True), or the spool closes mid-retry."""
         delay = self._retry_min
         while True:
             try:
-                entry.write()
+                self._run_batch([entry.write for entry in batch])
             except Exception as exc:
                 if not self._is_transient(exc):
-                    self._fail(entry, exc)
+                    if len(batch) > 1:  # find the write the store rejected; the others land
+                        return self._one_by_one(batch)
+                    self._fail(batch[0], exc)
                     return True
                 self._unreachable(exc)
                 if self._pause(delay):
@@ -217,10 +250,18 @@ class WriteSpool:
                 delay = min(delay * 2, self._retry_max)
             else:
                 with self._cond:
-                    self._written += 1
+                    self._written += len(batch)
                     if self._outage_written is not None:
-                        self._outage_written += 1
+                        self._outage_written += len(batch)
                 return True
+
+    def _one_by_one(self, batch: list[_Entry]) -> bool:
+        for entry in batch:
+            if not self._deliver([entry]):
+                return False
+            with self._cond:
+                self._settled += 1
+        return True
 
     def _is_transient(self, exc: BaseException) -> bool:
         try:
@@ -233,10 +274,17 @@ class WriteSpool:
 
     def _pause(self, delay: float) -> bool:
         """Wait `delay` seconds before the next retry; True when the spool was closed meanwhile."""
-        if self._sleep is None:
-            return self._stop.wait(delay)
-        self._sleep(delay)
-        return self._stop.is_set()
+        with self._cond:
+            self._retrying = True
+            self._cond.notify_all()
+        try:
+            if self._sleep is None:
+                return self._stop.wait(delay)
+            self._sleep(delay)
+            return self._stop.is_set()
+        finally:
+            with self._cond:
+                self._retrying = False
 
     def _fail(self, entry: _Entry, exc: Exception) -> None:
         with self._cond:
@@ -297,6 +345,11 @@ class WriteSpool:
                 unlogged,
                 total,
             )
+
+
+def _each(writes: list[Write]) -> None:
+    for write in writes:
+        write()
 
 
 def _describe(exc: BaseException) -> str:

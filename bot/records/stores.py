@@ -8,31 +8,34 @@ which one they hold.
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 from collections.abc import Callable
 from typing import Generic, Protocol, TypeVar
 
-import psycopg
+from sqlalchemy import exc as sa_exc
 
-from bot.records import database
 from bot.records.audit import AuditLog, FileAuditLog
-from bot.records.feedback import Feedback, SqliteFeedback
-from bot.records.postgres import Postgres, is_transient, unreachable
+from bot.records.feedback import Feedback, FeedbackRecords, SqliteFeedback
 from bot.records.questions import QuestionLog, QuestionRecords
-from bot.records.shared import (
-    AdvisoryWriterLock,
-    SharedAuditLog,
-    SharedFeedback,
-    SharedQuestionLog,
-    Spool,
-)
+from bot.records.shared import AdvisoryWriterLock, SharedAuditLog
+from bot.records.spill import SpillFolder
 from bot.records.spool import WriteSpool
+from bot.records.store import Store, is_transient, unreachable
 from bot.records.writer_lock import LocalWriterLock, WriterLock
+from bot.records.writes import Spool, run_batch
 from bot.settings import Settings
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 SPOOL_CAPACITY = 10_000  # queued writes kept while PostgreSQL is away; older ones are dropped, logged
-SPOOL_CLOSE_SECONDS = 10.0  # how long an exiting process keeps trying to send what is queued
+# How long an exiting process keeps trying to send what is queued while the server answers;
+# what is left then (or at once, while the server is away) is spilled to `data/spool/`.
+SPOOL_CLOSE_SECONDS = 10.0
+# While PostgreSQL is away the spool retries its oldest batch at most this far apart, so a
+# server that is back is written to within about a second, not after a backoff of 30 s.
+PROBE_SECONDS = 1.0
+BATCH = 200  # queued writes sent in one transaction once the server is back
 
 
 class Stores(Protocol):
@@ -45,7 +48,7 @@ class Stores(Protocol):
         """Delete every question, vote and remembered answer and draw a new salt."""
 
     def close(self) -> None:
-        """Send what is still queued (as far as it can) and stop."""
+        """Send what is still queued (as far as it can, keeping the rest for the next start) and stop."""
 
 
 class _Once(Generic[T]):
@@ -69,28 +72,28 @@ class LocalStores:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.audit = FileAuditLog(settings.data_dir)
-        self.writer = LocalWriterLock()
+        self.writer = LocalWriterLock(settings.data_dir)
         self.questions = _Once(lambda: QuestionLog.open(settings.data_dir, settings.question_log_days))
         self.feedback = _Once(lambda: SqliteFeedback.open(settings.data_dir))
 
     def purge(self) -> dict[str, int]:
-        return database.purge(self.settings.data_dir)
+        return Store.sqlite(self.settings.data_dir).purge()
 
     def close(self) -> None:
         """Nothing is queued: every SQLite and file write is made inline."""
 
 
 class SharedStores:
-    """PostgreSQL for every process, writes through `spool` (see `bot.records.shared`)."""
+    """PostgreSQL for every process, writes through `spool`."""
 
-    def __init__(self, settings: Settings, db: Postgres, spool: Spool) -> None:
+    def __init__(self, settings: Settings, db: Store, spool: Spool) -> None:
         self.settings = settings
         self.db = db
         self.spool = spool
         self.audit = SharedAuditLog(db, spool)
         self.writer = AdvisoryWriterLock(db)
-        self.questions = _Once(lambda: SharedQuestionLog.open(db, spool, settings.question_log_days))
-        self.feedback = _Once(lambda: SharedFeedback.open(db, spool))
+        self.questions = _Once(lambda: QuestionLog.shared(db, spool, settings.question_log_days))
+        self.feedback = _Once(lambda: FeedbackRecords.shared(db, spool))
 
     def purge(self) -> dict[str, int]:
         return self.db.purge()
@@ -102,25 +105,40 @@ class SharedStores:
 
 
 def open_stores(settings: Settings, spool: Spool | None = None) -> Stores:
-    """The stores the settings name; with a database URL its migrations are applied first.
+    """The stores the settings name; with a database URL its migrations are applied first and
+    the writes an earlier process spilled at shutdown are replayed (each file once).
 
-    Without `spool`, a bounded write spool is started and flushed when the process exits, so a
-    one-shot command's queued lines are sent before it ends.
+    Without `spool`, a bounded write spool is started and closed when the process exits, so a
+    one-shot command's queued lines are sent (or spilled) before it ends.
     """
     if settings.database_url is None:
         return LocalStores(settings)
-    db = Postgres(settings.database_url.get_secret_value())
+    db = Store.postgres(settings.database_url.get_secret_value())
+    spill = SpillFolder(settings.data_dir)
     try:
         db.prepare()
-    except psycopg.OperationalError as exc:
+        replayed = spill.replay(db)
+    except sa_exc.OperationalError as exc:
         raise unreachable("Basis cannot open its shared state; check that PostgreSQL is running") from exc
+    if replayed:
+        log.info("postgres: replayed %d writes spilled by an earlier process", replayed)
     if spool is None:
-        spool = _start_spool()
+        spool = postgres_spool(spill)
+        spool.start()
+        atexit.register(spool.close, SPOOL_CLOSE_SECONDS)
     return SharedStores(settings, db, spool)
 
 
-def _start_spool() -> Spool:
-    spool = WriteSpool("postgres", SPOOL_CAPACITY, transient=is_transient)
-    spool.start()
-    atexit.register(spool.close, SPOOL_CLOSE_SECONDS)
-    return spool
+def postgres_spool(spill: SpillFolder, **timing: Callable[..., object]) -> WriteSpool:
+    """The spool in front of PostgreSQL: batches, a retry at least every PROBE_SECONDS, and a
+    spill file for what is unsent at close. `timing` (sleep, clock) is for tests."""
+    return WriteSpool(
+        "postgres",
+        SPOOL_CAPACITY,
+        transient=is_transient,
+        retry_max=PROBE_SECONDS,
+        run=run_batch,
+        batch=BATCH,
+        spill=spill.save,
+        **timing,  # type: ignore[arg-type]
+    )

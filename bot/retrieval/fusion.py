@@ -1,7 +1,7 @@
 """Merging the dense and lexical rankings into one.
 
 Reciprocal rank fusion needs no score calibration; the weighted variant mixes
-min-max-normalised scores. Both were measured on the dev set (see README).
+min-max-normalised scores. Both were measured on the dev set (see docs/developers/quality.md).
 """
 
 from __future__ import annotations

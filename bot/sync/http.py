@@ -1,8 +1,13 @@
-"""One HTTP client for the three APIs: timeouts, bounded backoff on 429 and 5xx, one-line failures.
+"""One HTTP client for the three APIs: bounded bodies, one deadline per request, bounded backoff
+on 429 and 5xx, one-line failures.
 
-A 429 or 5xx is retried at most `retries` times, waiting what `Retry-After` asks (capped at
-`max_wait`) or else 1, 2, 4 … seconds; after that, or on any other 4xx, a network error or a
-body that is not what was asked for, `SourceFailure` carries one readable line.
+Every body is streamed and refused past `max_bytes`, and one deadline (the URL import's,
+`bot.corpus.fetch.Deadline`) covers connecting, the headers and the whole body of a request, so
+an endless or trickled body ends as that source's failure in bounded time and memory. A redirect
+is not followed and not success. A 429 or 5xx is retried at most `retries` times, waiting what
+`Retry-After` asks (capped at `max_wait`) or else 1, 2, 4 … seconds; after that, or on any other
+status, a network error or a body that is not what was asked for, `SourceFailure` carries one
+readable line.
 """
 
 from __future__ import annotations
@@ -13,9 +18,13 @@ from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import httpcore
 import httpx
 
+from bot.corpus.fetch import Deadline
+
 RETRIED = frozenset({429, 500, 502, 503, 504})
+MAX_BYTES = 20_000_000  # the default cap on one response body
 USER_AGENT = "Basis-sync/0.1 (+https://github.com/; export-control knowledge base)"
 
 
@@ -33,8 +42,11 @@ class ApiClient:
         max_wait: float,
         headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        max_bytes: int = MAX_BYTES,
     ) -> None:
         self.base = httpx.URL(base_url.rstrip("/") + "/")
+        self.timeout = timeout
+        self.max_bytes = max_bytes
         self.retries = retries
         self.max_wait = max_wait
         self.sleep = sleep
@@ -81,14 +93,18 @@ class ApiClient:
             raise SourceFailure(f"the API gave a path that is not a URL ({exc})") from None
         for attempt in range(self.retries + 1):
             try:
-                response = self._http.get(url, params=params)
-            except httpx.TimeoutException:
-                failure = f"network: {url.host} did not answer in time"
+                response = self._fetch(url, params)
+            except (httpx.TimeoutException, httpcore.TimeoutException):
+                failure = f"network: {url.host} did not answer within {self.timeout:g} s"
             except httpx.TransportError as exc:
                 failure = f"network: cannot reach {url.host} ({type(exc).__name__})"
             else:
-                if response.status_code < 400:
+                if response.status_code < 300:
                     return response
+                if 300 <= response.status_code < 400:
+                    raise SourceFailure(
+                        f"HTTP {response.status_code} from {_where(response)}: a redirect, not followed"
+                    )
                 if response.status_code not in RETRIED:
                     raise SourceFailure(
                         f"HTTP {response.status_code} from {_where(response)}{_reason(response)}"
@@ -101,6 +117,23 @@ class ApiClient:
             if attempt < self.retries:
                 self.sleep(min(2.0**attempt, self.max_wait))
         raise SourceFailure(f"{failure} after {self.retries + 1} attempts")
+
+    def _fetch(self, url: httpx.URL, params: Any) -> httpx.Response:
+        """One request, its body read within one deadline and at most `max_bytes` long."""
+        deadline = Deadline(self.timeout)
+        with self._http.stream("GET", url, params=params, timeout=deadline.left(None)) as streamed:
+            body = bytearray()
+            for piece in streamed.iter_bytes():
+                body.extend(piece)
+                if len(body) > self.max_bytes:
+                    raise SourceFailure(
+                        f"{streamed.request.url.path}: the body is larger than the {self.max_bytes:,}-byte "
+                        "limit; not read further"
+                    )
+                deadline.left(None)
+        return httpx.Response(
+            streamed.status_code, headers=streamed.headers, content=bytes(body), request=streamed.request
+        )
 
     def _wait(self, response: httpx.Response, attempt: int) -> float:
         return min(_retry_after(response.headers.get("Retry-After")) or 2.0**attempt, self.max_wait)

@@ -1,12 +1,17 @@
 """Run every tracked source, each on its own: fetch, convert, compare, then plan the writes.
 
-Nothing is written while fetching. A source that fails contributes nothing to the plan, so it
-changes nothing of itself; the others still sync. `apply` writes the plan (synced folder only)
-and returns how to undo it, for when the rebuild that follows fails.
+Nothing is written while fetching, and no lock is held. A source that fails contributes
+nothing to the plan, so it changes nothing of itself and is tried again next time; the others
+still sync. A document that could not be written whole (over the size cap, a file name the disk
+refuses) is such a failure, found before anything is written. A file an earlier sync wrote but
+never finished (killed before its audit outcome) counts as not synced, so it is written again
+and audited. `snapshot` keeps what the plan will overwrite, `write` writes it (synced folder
+only, each file atomically, the state last).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -16,6 +21,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from bot.corpus.ledger import file_sha256
 from bot.corpus.yaml_text import load_front_matter
 from bot.errors import SyncError
 from bot.settings import Settings
@@ -27,6 +33,9 @@ from bot.sync.state import STATE_FILE, Entry, read_state, state_bytes, write_ato
 from bot.sync.tracked import CongressSource, EcfrSource, FederalRegisterSource, TrackedSources
 
 Sleep = Callable[[float], None]
+Unsettled = Callable[[Path, str], bool]  # (file, sha256): written by a sync that never finished
+NAME_MAX = 250  # bytes in one file name: 255 on Linux, less the ".….tmp" of the atomic write
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass
@@ -38,6 +47,8 @@ class Plan:
     writes: dict[str, bytes] = field(default_factory=dict)
     deletes: list[str] = field(default_factory=list)
     original: dict[str, Entry] = field(default_factory=dict)
+    max_bytes: int | None = None
+    unsettled: Unsettled = lambda file, sha256: False
 
     @property
     def files_changed(self) -> bool:
@@ -60,8 +71,11 @@ class _Source:
         self.state: dict[str, Entry | None] = {}
 
     def old(self, doc_id: str) -> Entry | None:
+        """The synced copy on disk, unless missing or written by a sync that never finished."""
         entry = self._plan.state.get(doc_id)
-        return entry if entry and (self._plan.folder / entry.path).is_file() else None
+        if entry is None or not (path := self._plan.folder / entry.path).is_file():
+            return None
+        return None if self._plan.unsettled(path, file_sha256(path)) else entry
 
     def same_version(self, doc_id: str, version: str) -> bool:
         old = self.old(doc_id)
@@ -77,7 +91,7 @@ class _Source:
             self.report.unchanged += 1
             self.state[doc.doc_id] = replace(old, version=doc.version)
             return
-        self.writes[doc.relpath] = doc.render(self._fetched_at)
+        self.writes[doc.relpath] = _writable(doc.key, doc.relpath, doc.render(self._fetched_at), self._plan)
         self.state[doc.doc_id] = Entry(
             doc.source,
             doc.key,
@@ -112,12 +126,35 @@ class _Source:
                 self._plan.state[doc_id] = entry
 
 
+def _writable(key: str, relpath: str, data: bytes, plan: Plan) -> bytes:
+    """The rendered document, or SourceFailure when it could not be written and served whole."""
+    if plan.max_bytes is not None and len(data) > plan.max_bytes:
+        raise SourceFailure(
+            f"{key}: {len(data):,} bytes is over the {plan.max_bytes:,}-byte limit for one document; "
+            "nothing of this source was written, and it is tried again next sync"
+        )
+    for part in Path(relpath).parts:
+        if not SAFE_NAME.match(part) or len(part.encode()) > NAME_MAX:
+            raise SourceFailure(
+                f"{key}: {part[:80]!r}… is not a usable file name (letters, digits, . _ - and at most "
+                f"{NAME_MAX} bytes); nothing of this source was written"
+            )
+    return data
+
+
 def sync_sources(
-    settings: Settings, tracked: TrackedSources, folder: Path, now: datetime, sleep: Sleep = time.sleep
+    settings: Settings,
+    tracked: TrackedSources,
+    folder: Path,
+    now: datetime,
+    sleep: Sleep = time.sleep,
+    unsettled: Unsettled | None = None,
 ) -> tuple[SyncReport, Plan]:
     """Fetch and compare every tracked source; returns the report and the (unapplied) plan."""
     state = read_state(folder)
-    plan = Plan(folder, dict(state), original=state)
+    plan = Plan(folder, dict(state), original=state, max_bytes=settings.max_document_bytes)
+    if unsettled is not None:
+        plan.unsettled = unsettled
     fetched_at = now.isoformat(timespec="seconds")
     report = SyncReport([])
     today = now.date()
@@ -169,6 +206,7 @@ def _client(settings: Settings, which: str, sleep: Sleep) -> ApiClient:
         max_wait=settings.sync_max_wait,
         headers=headers,
         sleep=sleep,
+        max_bytes=2 * settings.max_document_bytes,  # a body carries markup besides the document
     )
 
 
@@ -213,21 +251,15 @@ def _bills(connect: Callable[[], ApiClient], source: CongressSource, today: date
             out.offer(congress.fetch_bill(client, bill, today))
 
 
-def apply(plan: Plan) -> Callable[[], None]:
-    """Write the plan into the synced folder; returns the undo (every file as it was before)."""
+def snapshot(plan: Plan) -> Callable[[], None]:
+    """How to undo `write(plan)`: every file it touches as it is now (taken before writing)."""
     folder = plan.folder.resolve()
-    touched = [*plan.writes, *plan.deletes, STATE_FILE]
     before: dict[Path, bytes | None] = {}
-    for relpath in touched:
+    for relpath in [*plan.writes, *plan.deletes, STATE_FILE]:
         path = (folder / relpath).resolve()
         if not path.is_relative_to(folder):
             raise SyncError(f"refusing to write outside {folder}: {relpath}")
         before[path] = path.read_bytes() if path.is_file() else None
-    for relpath, data in plan.writes.items():
-        write_atomically(folder / relpath, data)
-    for relpath in plan.deletes:
-        (folder / relpath).unlink(missing_ok=True)
-    write_atomically(folder / STATE_FILE, state_bytes(plan.state))
 
     def undo() -> None:
         for path, data in before.items():
@@ -237,3 +269,12 @@ def apply(plan: Plan) -> Callable[[], None]:
                 write_atomically(path, data)
 
     return undo
+
+
+def write(plan: Plan) -> None:
+    """Write the plan into the synced folder: each file atomically, the state file last."""
+    for relpath, data in plan.writes.items():
+        write_atomically(plan.folder / relpath, data)
+    for relpath in plan.deletes:
+        (plan.folder / relpath).unlink(missing_ok=True)
+    write_atomically(plan.folder / STATE_FILE, state_bytes(plan.state))

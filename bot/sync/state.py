@@ -48,5 +48,8 @@ def state_bytes(entries: dict[str, Entry]) -> bytes:
 def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
+    with tmp.open("wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())  # the bytes are on disk before the name points at them
     os.replace(tmp, path)

@@ -64,7 +64,7 @@ def test_a_present_tense_answer_is_dated_and_stale_past_the_setting(basis: Basis
 def test_define_states_the_entry_status_on_the_clock_day(basis: Basis, settings) -> None:
     path = Path(settings.knowledge_dir) / "glossary.yaml"
     path.write_text(path.read_text("utf-8") + GLOSSARY_ENTRY, "utf-8")
-    basis.rebuild()
+    basis.kb_reload(actor="test")
     basis.clock = fixed(date(2026, 11, 9))
     before = basis.define("50 percent rule")
     basis.clock = fixed(date(2026, 12, 1))

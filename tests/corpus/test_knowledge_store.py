@@ -16,7 +16,8 @@ def saved_upload(
     knowledge_dir: Path, name: str, data: bytes, actor: str, max_bytes: int
 ) -> knowledge_store.Edit:
     """Plan an upload into a knowledge directory whose ids it does not collide with, and apply it."""
-    edit = knowledge_store.add_file(knowledge_dir, name, data, actor, max_bytes, {})
+    upload = knowledge_store.parse_upload(knowledge_dir, name, data, max_bytes)
+    edit = knowledge_store.add_upload(upload, actor, {})
     edit.apply()
     return edit
 
@@ -59,7 +60,7 @@ def test_bad_uploads_are_refused_and_never_saved(
     knowledge_dir: Path, filename: str, data: bytes, error: type[Exception], message: str
 ) -> None:
     with pytest.raises(error, match=message):
-        knowledge_store.add_file(knowledge_dir, filename, data, "m", 2000, {})
+        knowledge_store.parse_upload(knowledge_dir, filename, data, 2000)
     assert not (knowledge_dir / "imported").exists()
 
 

@@ -35,7 +35,7 @@ def test_undated_is_accepted_without_a_warning() -> None:
         _front_matter({"title": "Blog", "url": "https://example.org/b", "date": "undated"}), "doc.md"
     )
     assert problems == []
-    assert meta is not None and meta.sources[1].date is None
+    assert meta is not None and meta.document("text", "doc.md", "").sources[1].date is None
 
 
 def test_a_missing_date_is_a_warning_that_names_undated() -> None:

@@ -64,7 +64,7 @@ def test_an_old_single_status_stays_valid_and_takes_a_data_date() -> None:
                     {"status": "suspended", "from": "2025-06-01"},
                 ]
             },
-            "status_timeline.periods[1]",
+            "status_timeline.periods",
         ),
         (
             {
@@ -73,7 +73,7 @@ def test_an_old_single_status_stays_valid_and_takes_a_data_date() -> None:
                     {"status": "suspended", "from": "2025-06-01"},
                 ]
             },
-            "status_timeline.periods[1]",
+            "status_timeline.periods",
         ),
     ],
 )

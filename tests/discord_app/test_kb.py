@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from bot.service import Basis
+from bot.discord_app.cogs.kb import ERRORS_FIELD
+from bot.knowledge_base import KnowledgeBase
 from tests.discord_app.conftest import WIDGET_BILL
 from tests.discord_app.emulator import EPHEMERAL, MANAGE_GUILD, DiscordEmulator, Upload
 from tests.timing import PATIENCE
@@ -59,20 +60,34 @@ async def test_manage_server_is_enough(emulator: DiscordEmulator, run_bot):
     (embed,) = (await emulator.callback(sent)).body["data"]["embeds"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["Documents"] == "3" and fields["Model"] == "fake-hash"
-    assert set(fields) == {"Documents", "Chunks", "Last build", "Model", "Knowledge as of"}
+    assert set(fields) == {"Documents", "Chunks", "Last build", "Model", "Knowledge as of", ERRORS_FIELD}
+    assert fields[ERRORS_FIELD] == "none"
+
+
+async def test_status_counts_the_errors_replied_to_by_kind(emulator: DiscordEmulator, run_bot):
+    """Two non-moderators' /kb calls and a moderator's /kb add without a file or URL."""
+    await run_bot()
+    await emulator.callback(await emulator.slash("kb list", user=emulator.make_user("eve")))
+    await emulator.callback(await emulator.slash("kb list", user=emulator.make_user("mallory")))
+    mod = emulator.make_user("mod")
+    await emulator.callback(await emulator.slash("kb add", user=mod, roles=(emulator.moderator_role_id,)))
+    sent = await emulator.slash("kb status", user=emulator.make_user("owner"), permissions=MANAGE_GUILD)
+    (embed,) = (await emulator.callback(sent)).body["data"]["embeds"]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields[ERRORS_FIELD] == "not a moderator: 2\nrefused (KnowledgeBaseError): 1"
 
 
 async def test_questions_are_answered_during_a_rebuild(
     emulator: DiscordEmulator, run_bot, monkeypatch, request
 ):
     gate = threading.Event()
-    real_rebuild = Basis.rebuild
+    real_rebuild = KnowledgeBase.rebuild
 
-    def slow_rebuild(self: Basis, *args, **kwargs):
+    def slow_rebuild(self: KnowledgeBase, *args, **kwargs):
         gate.wait(PATIENCE)
         return real_rebuild(self, *args, **kwargs)
 
-    monkeypatch.setattr(Basis, "rebuild", slow_rebuild)
+    monkeypatch.setattr(KnowledgeBase, "rebuild", slow_rebuild)
     request.addfinalizer(gate.set)
     await run_bot()
     mod, roles = emulator.make_user("mod"), (emulator.moderator_role_id,)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 
 import pytest
 
-from bot.records.database import FILE_NAME
+from bot.records.store import FILE_NAME
 from tests.discord_app.emulator import EPHEMERAL, DiscordEmulator
+from tests.timing import PATIENCE
 
 pytestmark = pytest.mark.e2e
 
@@ -27,6 +29,15 @@ def logged(settings) -> list[tuple]:
         ).fetchall()
 
 
+async def logged_once(settings, count: int) -> list[tuple]:
+    """The question log once it holds `count` rows: a question is logged just after its answer
+    is sent, so the last row may land a moment after the reply."""
+    deadline = asyncio.get_running_loop().time() + PATIENCE
+    while len(rows := logged(settings)) < count and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+    return rows
+
+
 async def test_questions_are_logged_and_the_report_is_attached(emulator: DiscordEmulator, run_bot):
     settings = await run_bot()
     ada = emulator.make_user("ada")
@@ -39,7 +50,7 @@ async def test_questions_are_logged_and_the_report_is_attached(emulator: Discord
     await emulator.followups(declined)
     await emulator.user_message("What is a release?", user=ada, mention=True)
     await emulator.wait_for(lambda c: c.route == "/channels/{channel_id}/messages" and c.status == 200)
-    assert logged(settings) == [
+    assert await logged_once(settings, 3) == [
         ("discord", emulator.guild_id, DEEMED, 0, ""),
         ("discord", emulator.guild_id, POEM, 1, "request"),
         ("discord", emulator.guild_id, "What is a release?", 0, ""),

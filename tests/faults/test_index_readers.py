@@ -123,7 +123,7 @@ def test_the_bots_own_swap_keeps_answering_from_a_removed_build(
     before = basis._live
     expected = [p.chunk.id for p in basis.search("What is a deemed export?").passages]
     for _ in range(3):
-        basis.rebuild()
+        basis.kb_reload(actor="test")
     assert not before.index.folder.exists()
     assert basis.index.folder == _live(fast.index_dir) != before.index.folder
     assert [

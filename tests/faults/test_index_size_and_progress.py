@@ -10,7 +10,7 @@ import pytest
 
 from bot.indexing import progress, store
 from bot.indexing.progress import ProgressLines
-from bot.service import build
+from bot.knowledge_base import build
 from bot.settings import Settings, load_settings
 from tests.fakes import HashEmbedder
 from tests.helpers import FIXTURE_IDS, front_matter_doc, run_basis

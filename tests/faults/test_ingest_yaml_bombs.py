@@ -1,5 +1,5 @@
 """Issue 23 item 8: a YAML alias bomb is refused, in one line, by every YAML Basis reads (the glossary,
-front matter, sources.yaml, a synced file's front matter), before anything expands.
+front matter, the Chinese twins, sources.yaml, a synced file's front matter), before anything expands.
 
 The bombs here expand to about a million values, which the old loader built without complaint (a
 1 KB bomb of the same shape with more levels took 21.9 GB); they are refused once the count of
@@ -44,6 +44,18 @@ def test_a_glossary_bomb_is_one_line_from_kb_check(knowledge_dir: Path) -> None:
     (knowledge_dir / "glossary.yaml").write_text(glossary, encoding="utf-8")
     result = CliRunner().invoke(app, ["kb", "check", str(knowledge_dir)])
     assert "glossary.yaml: yaml: malformed: aliases expand it past 200,000 values" in result.stdout
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_a_twins_bomb_is_one_line_from_kb_check(knowledge_dir: Path) -> None:
+    """The twins take no anchor at all, nor nesting past their shape: refused by the one loader."""
+    (knowledge_dir / "zh").mkdir(exist_ok=True)
+    (knowledge_dir / "zh" / "x.yaml").write_text(bomb() + "document: x\n", encoding="utf-8")
+    (knowledge_dir / "zh" / "y.yaml").write_text("document: y\nsentences: " + "[" * 50 + "]" * 50, "utf-8")
+    result = CliRunner().invoke(app, ["kb", "check", str(knowledge_dir)])
+    shown = " ".join(result.stdout.split())
+    assert "zh/x.yaml: yaml: malformed: anchors and aliases are not allowed (line 1)" in shown
+    assert "zh/y.yaml: yaml: malformed: nested more than 4 levels deep at line 2" in shown
     assert result.exit_code == 1 and "Traceback" not in result.output
 
 

@@ -40,11 +40,11 @@ knowledge, index, data = map(Path, sys.argv[1:4])
 settings = load_settings(knowledge_dir=knowledge, index_dir=index, data_dir=data, _env_file=None)
 basis = Basis.open(settings, embedder=HashEmbedder())
 
-def stalled_rebuild(progress=None):
+def stalled_rebuild(progress=None, strict=False):
     print("saved", flush=True)
     time.sleep(60)
 
-basis.rebuild = stalled_rebuild
+basis.kb.rebuild = stalled_rebuild
 basis.kb_add_file("widget-note.md", sys.stdin.buffer.read(), actor="mod#1")
 """
 

@@ -42,7 +42,7 @@ def injected(settings: Settings, embedder: HashEmbedder, built) -> Basis:
     path.write_text(INJECTED, encoding="utf-8")
     accept(settings.knowledge_dir, load_document(path, settings.knowledge_dir)[0], "mod#1", "2026-12-01")
     basis = Basis.open(settings, embedder=embedder)
-    basis.rebuild()
+    basis.kb_reload(actor="test")
     return basis
 
 

@@ -113,7 +113,7 @@ def test_kb_accept_lists_then_shows_then_accepts(
 
 def test_a_strict_build_refuses_while_anything_is_quarantined(settings, embedder: HashEmbedder) -> None:
     from bot.errors import KnowledgeBaseError
-    from bot.service import build
+    from bot.knowledge_base import build
 
     (settings.knowledge_dir / "ear-update.md").write_text(POISONED, encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match=r"0 file\(s\) skipped and 1 quarantined"):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.records import database
 from bot.records.questions import QuestionLog
+from bot.records.store import FILE_NAME, LATEST, prepare
 from tests.records.seed import Clock, answer
 
 pytestmark = pytest.mark.faults
@@ -16,11 +16,11 @@ pytestmark = pytest.mark.faults
 
 def test_many_openers_at_once_migrate_once(tmp_path: Path):
     with ThreadPoolExecutor(8) as pool:
-        paths = list(pool.map(lambda _: database.prepare(tmp_path), range(16)))
-    assert set(paths) == {tmp_path / database.FILE_NAME}
-    assert database.schema_version(paths[0]) == len(database.MIGRATIONS)
-    with database.connect(paths[0]) as db:
-        assert db.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == len(database.MIGRATIONS)
+        stores = list(pool.map(lambda _: prepare(tmp_path), range(16)))
+    assert {store.path for store in stores} == {tmp_path / FILE_NAME}
+    assert stores[0].schema_version() == LATEST
+    with stores[0].connect() as db:
+        assert db.exec_driver_sql("SELECT COUNT(*) FROM schema_version").scalar() == LATEST
 
 
 def test_concurrent_writers_lose_no_question(tmp_path: Path):

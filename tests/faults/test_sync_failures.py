@@ -10,6 +10,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.indexing import store
+from bot.knowledge_base import KnowledgeBase
 from bot.service import Basis
 from tests.helpers import Response
 from tests.sync.fixtures import NOW, SOURCES, basis, recorder, stub, sync_settings
@@ -167,10 +168,10 @@ def test_a_failed_rebuild_undoes_the_sync(
     knowledge = basis.settings.knowledge_dir
     before = _files(knowledge)
 
-    def broken(self: Basis, progress: object = None) -> object:
+    def broken(self: KnowledgeBase, progress: object = None, *, strict: bool = False) -> object:
         raise OSError("disk full")
 
-    monkeypatch.setattr(Basis, "rebuild", broken)
+    monkeypatch.setattr(KnowledgeBase, "rebuild", broken)
     with pytest.raises(OSError, match="disk full"):
         basis.sync(actor="test", now=NOW, sleep=recorder([]))
     assert _files(knowledge) == before

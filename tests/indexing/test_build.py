@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -258,8 +259,28 @@ def test_knowledge_dir_without_documents(settings: Settings, embedder: HashEmbed
     _build(settings, embedder)
     live = (settings.index_dir / "current").resolve()
     for path in settings.knowledge_dir.iterdir():
-        path.unlink()
+        if path.is_dir():
+            shutil.rmtree(path)  # the Chinese twins folder
+        else:
+            path.unlink()
     with pytest.raises(KnowledgeBaseError, match=r"No usable documents in .*; the index was left as it was"):
         _build(settings, embedder)
     assert (settings.index_dir / "current").resolve() == live
     assert set(_open(settings, embedder).documents) == FIXTURE_IDS
+
+
+def test_twins_reach_the_index_and_a_new_twin_alone_reaches_the_next_build(
+    settings: Settings, embedder: HashEmbedder
+) -> None:
+    _build(settings, embedder)
+    doc = _open(settings, embedder).documents["smuggling-report"]
+    english = "The smugglers relabelled the cards as gaming hardware to avoid inspection."
+    assert doc.twin(english) == "走私者把这些显卡重新标注为游戏硬件，以逃避检查。"
+    twin_file = settings.knowledge_dir / "zh" / "smuggling-report.yaml"
+    twin_file.write_text(twin_file.read_text("utf-8").replace("以逃避检查", "以躲避检查"), "utf-8")
+    report = _build(settings, embedder)
+    assert "smuggling-report" in report.unchanged  # the English text, its chunks and vectors are reused
+    assert (
+        _open(settings, embedder).documents["smuggling-report"].twin(english)
+        == "走私者把这些显卡重新标注为游戏硬件，以躲避检查。"
+    )

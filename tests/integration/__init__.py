@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.indexing.build import BuildReport, build_index
-from bot.indexing.embedder import Embedder, load_embedder
-from bot.service import Basis, chunker_config
+from bot.indexing.embedder import Embedder
+from bot.service import Basis, chunker_config, embedder_for
 from bot.settings import Settings, load_settings
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
@@ -38,7 +38,7 @@ def build_real(knowledge: Path, tmp_path_factory: pytest.TempPathFactory) -> Rea
         llm_url=None,
         _env_file=None,
     )
-    embedder = load_embedder(settings.model, settings.device)
+    embedder = embedder_for(settings)
     report = build_index(
         knowledge, settings.index_dir, embedder, chunker_config(settings), settings.ann_threshold
     )

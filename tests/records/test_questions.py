@@ -7,8 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.discord_app.feedback import FeedbackStore
-from bot.records import database
 from bot.records.questions import QuestionLog
+from bot.records.store import FILE_NAME, LATEST, Store
+from tests.records.legacy import SQLITE_V1
 from tests.records.seed import NOW, USER_ID, Clock, answer, seeded_log
 
 
@@ -71,26 +72,26 @@ def test_purge_deletes_everything_and_draws_a_new_salt(tmp_path: Path):
     store.vote("a1", USER_ID, up=False)
     old_hash = store.user_hash(USER_ID)
 
-    assert database.purge(tmp_path) == {"questions": 1, "feedback": 1, "answers": 1}
+    assert Store.sqlite(tmp_path).purge() == {"questions": 1, "feedback": 1, "answers": 1}
     assert log.since(NOW - timedelta(days=1)) == []
     assert store.user_hash(USER_ID) != old_hash  # a running bot hashes with the new salt at once
-    assert b"What is a release?" not in (tmp_path / database.FILE_NAME).read_bytes()
+    assert b"What is a release?" not in (tmp_path / FILE_NAME).read_bytes()
 
 
 def test_an_old_database_is_migrated_in_place(tmp_path: Path):
     """A feedback file from before the question log (no version table) keeps its rows."""
-    path = tmp_path / database.FILE_NAME
+    path = tmp_path / FILE_NAME
     with sqlite3.connect(path) as db:
-        db.executescript(database.MIGRATIONS[0])
+        db.executescript(SQLITE_V1)
         db.execute("INSERT INTO meta VALUES ('salt', 'old-salt')")
         db.execute("INSERT INTO feedback VALUES ('a1', 'h', -1, 'q', '2026-11-30T00:00:00+00:00')")
     log = QuestionLog.open(tmp_path, 90, Clock())
-    assert database.schema_version(path) == len(database.MIGRATIONS)
-    assert database.salt(path) == "old-salt"
+    assert Store.sqlite(tmp_path).schema_version() == LATEST
+    assert Store.sqlite(tmp_path).salt() == "old-salt"
     assert log.votes(NOW - timedelta(days=5)) == (0, 1)
     log.log(answer("q"), origin="cli")
     assert QuestionLog.open(tmp_path, 90, Clock()).since(NOW - timedelta(days=1))[0].question == "q"
-    assert database.schema_version(path) == len(database.MIGRATIONS)  # opening again adds nothing
+    assert Store.sqlite(tmp_path).schema_version() == LATEST  # opening again adds nothing
 
 
 def test_downvotes_join_the_logged_answer(tmp_path: Path):
@@ -116,7 +117,7 @@ def test_no_user_id_in_the_database_file(tmp_path: Path):
     )
     store.remember("a1", "What is a deemed export?", "en", [])
     store.vote("a1", USER_ID, up=False)
-    raw = (tmp_path / database.FILE_NAME).read_bytes()
+    raw = (tmp_path / FILE_NAME).read_bytes()
     assert str(USER_ID).encode() not in raw
     assert USER_ID.to_bytes(8, "little", signed=True) not in raw  # nor as an integer column
     assert USER_ID.to_bytes(8, "big", signed=True) not in raw

@@ -12,17 +12,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import exc as sa_exc
 
 from bot.errors import BuildInProgressError, LockStoreUnreachableError
 from bot.models import INTENT, record
-from bot.records.postgres import MIGRATIONS, Postgres, is_transient
-from bot.records.shared import (
-    LOCK_UNREACHABLE,
-    AdvisoryWriterLock,
-    SharedAuditLog,
-    SharedFeedback,
-    SharedQuestionLog,
-)
+from bot.records.feedback import FeedbackRecords
+from bot.records.questions import QuestionLog
+from bot.records.shared import LOCK_UNREACHABLE, AdvisoryWriterLock, SharedAuditLog
+from bot.records.store import LATEST, Store, is_transient
 from bot.records.writer_lock import BUSY
 from tests.fakes import ManualSpool
 from tests.records.seed import NOW, USER_ID, Clock, answer
@@ -32,29 +29,29 @@ from tests.timing import PATIENCE
 pytestmark = pytest.mark.services
 
 ROOT = Path(__file__).resolve().parents[2]
-MIGRATE = "import sys; from bot.records.postgres import Postgres; Postgres(sys.argv[1]).prepare()"
+MIGRATE = "import sys; from bot.records.store import Store; Store.postgres(sys.argv[1]).prepare()"
 
 
 @pytest.fixture
-def db(postgres_server: PostgresServer) -> Iterator[Postgres]:
-    database = Postgres(postgres_server.url)
+def db(postgres_server: PostgresServer) -> Iterator[Store]:
+    database = Store.postgres(postgres_server.url)
     database.prepare()
     yield database
     database.close()
 
 
-def _count(db: Postgres, table: str) -> int:
+def _count(db: Store, table: str) -> int:
     with db.connect() as conn:
-        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        return conn.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar()
 
 
 def test_migrations_from_empty_and_again_add_nothing(postgres_server: PostgresServer) -> None:
-    db = Postgres(postgres_server.url)
+    db = Store.postgres(postgres_server.url)
     db.prepare()
     salt = db.salt()
     db.prepare()
-    assert db.schema_version() == len(MIGRATIONS)
-    assert _count(db, "schema_version") == len(MIGRATIONS)
+    assert db.schema_version() == LATEST
+    assert _count(db, "schema_version") == LATEST
     assert db.salt() == salt and len(salt) == 32
     for table in ("meta", "answers", "feedback", "questions", "audit"):
         assert _count(db, table) == (1 if table == "meta" else 0)
@@ -72,8 +69,8 @@ def test_two_processes_migrating_at_once_migrate_one_after_the_other(
         for _ in range(3)
     ]
     assert [c.wait(timeout=60) for c in children] == [0, 0, 0], [c.stderr.read() for c in children]
-    db = Postgres(postgres_server.url)
-    assert _count(db, "schema_version") == len(MIGRATIONS)
+    db = Store.postgres(postgres_server.url)
+    assert _count(db, "schema_version") == LATEST
     assert _count(db, "meta") == 1  # one salt
     db.close()
 
@@ -81,38 +78,38 @@ def test_two_processes_migrating_at_once_migrate_one_after_the_other(
 def test_calls_reuse_a_pooled_connection_and_replace_it_after_a_restart(
     postgres_server: PostgresServer,
 ) -> None:
-    db = Postgres(postgres_server.url)
+    db = Store.postgres(postgres_server.url)
     try:
         pids = []
         for _ in range(10):
             with db.connect() as conn:
-                pids.append(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
+                pids.append(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
         assert len(set(pids)) <= 2  # one or two connections lent ten times, not ten new ones
         postgres_server.restart()
         deadline = time.monotonic() + PATIENCE
         while True:  # a dead connection is checked, dropped and replaced once the server answers
             try:
                 with db.connect() as conn:
-                    assert conn.execute("SELECT pg_backend_pid()").fetchone()[0] not in pids
+                    assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() not in pids
                 break
-            except psycopg.OperationalError:  # the pool's reconnection backoff has not come round yet
+            except sa_exc.OperationalError:  # the restarted server does not answer yet
                 assert time.monotonic() < deadline, f"no new connection within {PATIENCE:g} s of the restart"
     finally:
         db.close()
 
 
-def test_a_stalled_statement_is_cancelled_so_queued_writes_behind_it_move_on(db: Postgres) -> None:
+def test_a_stalled_statement_is_cancelled_so_queued_writes_behind_it_move_on(db: Store) -> None:
     with db.connect() as conn:
-        assert conn.execute("SHOW statement_timeout").fetchone()[0] == "10s"
-        conn.execute("SET LOCAL statement_timeout = 50")
-        with pytest.raises(psycopg.OperationalError) as stalled:
-            conn.execute("SELECT pg_sleep(5)")
+        assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "10s"
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 50")
+        with pytest.raises(sa_exc.OperationalError) as stalled:
+            conn.exec_driver_sql("SELECT pg_sleep(5)")
     assert is_transient(stalled.value)  # the spool retries it rather than dropping it
 
 
-def test_question_log_round_trip(db: Postgres) -> None:
+def test_question_log_round_trip(db: Store) -> None:
     spool, clock = ManualSpool(), Clock()
-    log = SharedQuestionLog.open(db, spool, 90, clock)
+    log = QuestionLog.shared(db, spool, 90, clock)
     log.log(
         answer("What is a deemed export?", cited=("deemed", "release"), ms=30), origin="discord", guild_id=7
     )
@@ -138,29 +135,30 @@ def test_question_log_round_trip(db: Postgres) -> None:
     )
 
 
-def test_a_retried_question_row_lands_once(db: Postgres) -> None:
+def test_a_retried_question_row_lands_once(db: Store) -> None:
     spool = ManualSpool()
-    log = SharedQuestionLog(db, spool, timedelta(days=90), Clock())
+    log = QuestionLog(db, spool, timedelta(days=90), Clock())
     log.log(answer("q"), origin="cli")
-    (_, write), _prune = spool.queued
+    (_, write), *_prunes = spool.queued
     write()
     write()  # the spool retries a write whose acknowledgement was lost
     assert _count(db, "questions") == 1
 
 
-def test_a_nul_in_a_question_keeps_its_row(db: Postgres) -> None:
+def test_a_nul_in_a_question_keeps_its_row(db: Store) -> None:
     """Issue 23 item 11: PostgreSQL refuses NUL in text, so such a row used to be lost."""
     spool = ManualSpool()
-    log = SharedQuestionLog(db, spool, timedelta(days=90), Clock())
+    log = QuestionLog.shared(db, spool, 90, Clock())
     log.log(answer("What is a deemed\x00 export?\x1b[2J"), origin="discord")
     spool.run()
     with db.connect() as conn:
-        assert conn.execute("SELECT question FROM questions").fetchall() == [("What is a deemed export?[2J",)]
+        rows = conn.exec_driver_sql("SELECT question FROM questions").fetchall()
+    assert [tuple(row) for row in rows] == [("What is a deemed export?[2J",)]
 
 
-def test_old_rows_are_pruned(db: Postgres) -> None:
+def test_old_rows_are_pruned(db: Store) -> None:
     spool, clock = ManualSpool(), Clock()
-    log = SharedQuestionLog.open(db, spool, 90, clock)
+    log = QuestionLog.shared(db, spool, 90, clock)
     log.log(answer("old question"), origin="discord")
     spool.run()
     clock.advance(days=91)
@@ -169,21 +167,21 @@ def test_old_rows_are_pruned(db: Postgres) -> None:
     assert [q.question for q in log.since(NOW - timedelta(days=365))] == ["new question"]
 
 
-def test_feedback_round_trip_and_votes_in_the_report(db: Postgres) -> None:
+def test_feedback_round_trip_and_votes_in_the_report(db: Store) -> None:
     spool = ManualSpool()
-    log = SharedQuestionLog.open(db, spool, 90, Clock())
+    log = QuestionLog.shared(db, spool, 90, Clock())
     log.log(answer("What is EAR99?", answer_id="a9"), origin="discord")
-    feedback = SharedFeedback.open(db, spool)
+    feedback = FeedbackRecords.shared(db, spool)
     passages = [{"rank": 1, "title": "EAR99", "text": "Items not elsewhere listed"}]
     feedback.remember("a9", "What is EAR99?", "en", passages)
     assert feedback.vote("a9", USER_ID, up=False)
     assert feedback.vote("a9", USER_ID + 1, up=True)
     assert feedback.vote("a9", USER_ID + 1, up=False)  # a second press changes the vote
     spool.run()
-    assert SharedFeedback(db, spool).passages("a9") == ("en", passages)  # from the database
-    assert SharedFeedback(db, spool).passages("unknown") is None
-    assert not SharedFeedback(db, spool).vote("unknown", USER_ID, up=True)
-    assert SharedFeedback(db, spool).vote("a9", USER_ID + 2, up=False)  # another process's answer
+    assert FeedbackRecords(db, spool).passages("a9") == ("en", passages)  # from the database
+    assert FeedbackRecords(db, spool).passages("unknown") is None
+    assert not FeedbackRecords(db, spool).vote("unknown", USER_ID, up=True)
+    assert FeedbackRecords(db, spool).vote("a9", USER_ID + 2, up=False)  # another process's answer
     spool.run()
     assert log.votes(NOW - timedelta(days=1)) == (0, 3)
     (down,) = log.downvoted(NOW - timedelta(days=1))
@@ -195,14 +193,14 @@ def test_feedback_round_trip_and_votes_in_the_report(db: Postgres) -> None:
         0,
     )
     with db.connect() as conn:
-        hashes = {r[0] for r in conn.execute("SELECT user_hash FROM feedback")}
-    assert hashes == {feedback.user_hash(USER_ID + n) for n in range(3)}  # SQL hashes as Python
+        hashes = {r[0] for r in conn.exec_driver_sql("SELECT user_hash FROM feedback")}
+    assert hashes == {feedback.user_hash(USER_ID + n) for n in range(3)}
 
 
-def test_no_user_id_in_the_database(db: Postgres) -> None:
+def test_no_user_id_in_the_database(db: Store) -> None:
     spool = ManualSpool()
-    feedback = SharedFeedback.open(db, spool)
-    SharedQuestionLog.open(db, spool, 90, Clock()).log(
+    feedback = FeedbackRecords.shared(db, spool)
+    QuestionLog.shared(db, spool, 90, Clock()).log(
         answer("What is a release?", answer_id="a1"), origin="discord"
     )
     feedback.remember("a1", "What is a release?", "en", [])
@@ -210,14 +208,14 @@ def test_no_user_id_in_the_database(db: Postgres) -> None:
     spool.run()
     with db.connect() as conn:
         dumped = [
-            str(conn.execute(f"SELECT json_agg(t) FROM {table} t").fetchone()[0])
+            str(conn.exec_driver_sql(f"SELECT json_agg(t) FROM {table} t").scalar())
             for table in ("meta", "answers", "feedback", "questions", "audit")
         ]
     assert "What is a release?" in "".join(dumped)
     assert str(USER_ID) not in "".join(dumped)
 
 
-def test_audit_round_trip_lists_lines_still_queued(db: Postgres) -> None:
+def test_audit_round_trip_lists_lines_still_queued(db: Store) -> None:
     spool = ManualSpool()
     audit = SharedAuditLog(db, spool)
     entry = record("add", "imported/a.md", "mod#1", "a" * 64, "https://example.org/a")
@@ -234,11 +232,11 @@ def test_audit_round_trip_lists_lines_still_queued(db: Postgres) -> None:
     assert SharedAuditLog(db, spool).rows()[0]["source_url"] == "https://example.org/a"
 
 
-def test_purge_deletes_everything_and_draws_a_new_salt(db: Postgres) -> None:
+def test_purge_deletes_everything_and_draws_a_new_salt(db: Store) -> None:
     spool = ManualSpool()
-    log = SharedQuestionLog.open(db, spool, 90, Clock())
+    log = QuestionLog.shared(db, spool, 90, Clock())
     log.log(answer("What is a release?", answer_id="a1"), origin="discord")
-    feedback = SharedFeedback.open(db, spool)
+    feedback = FeedbackRecords.shared(db, spool)
     feedback.remember("a1", "What is a release?", "en", [])
     feedback.vote("a1", USER_ID, up=False)
     SharedAuditLog(db, spool).append(record("report", "last 30 days", "cli", ""), "1 questions")
@@ -250,7 +248,7 @@ def test_purge_deletes_everything_and_draws_a_new_salt(db: Postgres) -> None:
     assert _count(db, "audit") == 1  # the audit trail is kept, as `data/audit.jsonl` is
 
 
-def test_the_writer_lock_refuses_a_second_writer_and_frees_on_release(db: Postgres) -> None:
+def test_the_writer_lock_refuses_a_second_writer_and_frees_on_release(db: Store) -> None:
     first, second = AdvisoryWriterLock(db), AdvisoryWriterLock(db)
     with first.held():
         with pytest.raises(BuildInProgressError) as refused, second.held():
@@ -260,7 +258,7 @@ def test_the_writer_lock_refuses_a_second_writer_and_frees_on_release(db: Postgr
         pass
 
 
-def test_a_lock_held_by_another_process_is_freed_when_it_dies(db: Postgres) -> None:
+def test_a_lock_held_by_another_process_is_freed_when_it_dies(db: Store) -> None:
     with (
         writer_lock_held_elsewhere(db.url),
         pytest.raises(BuildInProgressError, match="try again"),
@@ -278,7 +276,7 @@ def test_a_lock_held_by_another_process_is_freed_when_it_dies(db: Postgres) -> N
 
 
 def test_an_unreachable_lock_store_refuses_with_a_clear_message_and_no_password() -> None:
-    db = Postgres(f"postgresql://basis:s3cret-pw@127.0.0.1:{free_port()}/basis")
+    db = Store.postgres(f"postgresql://basis:s3cret-pw@127.0.0.1:{free_port()}/basis")
     with pytest.raises(LockStoreUnreachableError) as refused, AdvisoryWriterLock(db).held():
         pass
     assert str(refused.value) == LOCK_UNREACHABLE

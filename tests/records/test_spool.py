@@ -264,3 +264,48 @@ def test_a_failing_transient_test_counts_the_write_as_failed(
     submit_all(spool, sink, range(2))
     assert spool.flush(PATIENCE)
     assert sink.rows == [1] and spool.status().failed == 1
+
+
+def test_writes_go_in_batches_and_a_rejected_one_fails_alone(make: Callable[..., WriteSpool]) -> None:
+    sink, batches = FlakySink(reject=frozenset({4})), []
+
+    def run(writes: list[Callable[[], None]]) -> None:
+        """All or nothing, as a transaction is: a rejected write leaves no row of its batch."""
+        rows = list(sink.rows)
+        batches.append(len(writes))
+        try:
+            for write in writes:
+                write()
+        except ValueError:
+            sink.rows[:] = rows
+            raise
+
+    spool = make(run=run, batch=3)
+    submit_all(spool, sink, range(7))
+    spool.start()
+    assert spool.flush(PATIENCE)
+    assert sink.rows == [0, 1, 2, 3, 5, 6]
+    assert batches == [3, 3, 1, 1, 1, 1]  # 0-2; 3-5 rejected, then one by one; 6
+    assert (spool.status().failed, spool.status().written) == (1, 6)
+
+
+def test_close_hands_what_is_unsent_to_the_spill_without_waiting_out_the_outage(
+    make: Callable[..., WriteSpool], caplog: pytest.LogCaptureFixture
+) -> None:
+    sink, kept = FlakySink(failures=10**9), []
+
+    def spill(writes: list[Callable[[], None]]) -> list[Callable[[], None]]:
+        kept.extend(writes)
+        return writes[-1:]  # the last one could not be kept
+
+    spool = make(sleep=None, retry_min=60.0, retry_max=60.0, spill=spill)
+    submit_all(spool, sink, range(5))
+    spool.start()
+    assert spool.close(PATIENCE) == 1  # returns once the flusher waits out the failure, not after 60 s
+    assert len(kept) == 5 and sink.rows == []
+    assert (
+        messages(caplog, logging.WARNING)[-1]
+        == "feedback: closing with 5 writes unsent; 4 kept for the next start"
+    )
+    (lost,) = messages(caplog, logging.ERROR)
+    assert lost.startswith("feedback: closing with 1 writes unsent (row 4)")

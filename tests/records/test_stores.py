@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import event
 
 from bot.errors import SharedStoreError
 from bot.records.audit import FileAuditLog
-from bot.records.postgres import Postgres
-from bot.records.shared import SharedFeedback
+from bot.records.feedback import FeedbackRecords
+from bot.records.store import Store
 from bot.records.stores import LocalStores, open_stores
 from bot.records.writer_lock import LocalWriterLock
 from bot.settings import load_settings
@@ -45,8 +46,8 @@ def test_an_unreachable_database_at_start_says_so_without_the_password(tmp_path:
 
 def test_while_the_server_is_away_votes_are_queued_and_old_passages_say_why() -> None:
     spool = ManualSpool()
-    nowhere = Postgres(_nowhere())
-    feedback = SharedFeedback(nowhere, spool)
+    nowhere = Store.postgres(_nowhere())
+    feedback = FeedbackRecords(nowhere, spool, recent=10)
     feedback.remember("recent", "q", "en", [{"rank": 1}])
     assert feedback.passages("recent") == ("en", [{"rank": 1}])  # this process's answer, from memory
     assert feedback.vote("older", 42, up=True)  # unknown here, unreachable there: queued, acknowledged
@@ -58,4 +59,23 @@ def test_while_the_server_is_away_votes_are_queued_and_old_passages_say_why() ->
     # a connection, which leaves 2 s for a loaded machine; the limit is Discord's, so it stays.
     assert time.monotonic() - started < 3
     assert PASSWORD not in str(refused.value)
+    nowhere.close()
+
+
+def test_after_a_failed_connection_button_presses_answer_at_once_for_a_while() -> None:
+    """A server whose host does not answer costs a connection attempt of up to 3 s; one such wait
+    per AWAY_SECONDS, not one per button press."""
+    spool = ManualSpool()
+    nowhere = Store.postgres(_nowhere())
+    attempts: list[object] = []
+    event.listen(nowhere.engine, "do_connect", lambda *args: attempts.append(args))
+    feedback = FeedbackRecords(nowhere, spool, recent=10)
+    with pytest.raises(SharedStoreError):
+        feedback.passages("older")
+    assert len(attempts) == 1 and nowhere.away()
+    with pytest.raises(SharedStoreError, match="cannot be shown now"):
+        feedback.passages("older")
+    assert feedback.vote("older", 42, up=True)  # queued, acknowledged
+    assert len(attempts) == 1  # neither tried to connect
+    assert [d for d, _ in spool.queued] == ["vote"]
     nowhere.close()

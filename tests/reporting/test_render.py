@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.records.database import FILE_NAME
+from bot.records.store import FILE_NAME
 from bot.reporting.html import render_html
 from bot.reporting.model import CoverageReport
 from bot.reporting.text import print_report

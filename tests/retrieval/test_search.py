@@ -174,6 +174,14 @@ def test_fixture_path_is_untouched() -> None:
         "ecfr-part734-excerpt.md",
         "glossary.yaml",
         "smuggling-report.md",
+        "zh",
+    ]
+    assert sorted(p.name for p in (fixture / "zh").iterdir()) == [
+        "affiliates-rule-suspension.yaml",
+        "chip-tracking-bill.yaml",
+        "deemed-export-explainer.yaml",
+        "directive-2026.yaml",
+        "smuggling-report.yaml",
     ]
 
 

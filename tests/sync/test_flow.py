@@ -10,6 +10,7 @@ import pytest
 
 from bot.corpus.check import check_knowledge
 from bot.indexing import store
+from bot.knowledge_base import KnowledgeBase
 from bot.service import Basis
 from bot.sync.state import STATE_FILE
 from tests.helpers import front_matter_doc
@@ -116,14 +117,14 @@ def test_questions_use_the_old_index_until_the_sync_build_is_published(
     basis: Basis, stub: ApiStub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gate, building = threading.Event(), threading.Event()
-    real_rebuild = Basis.rebuild
+    real_rebuild = KnowledgeBase.rebuild
 
-    def slow_rebuild(self: Basis, progress: object = None) -> object:
+    def slow_rebuild(self: KnowledgeBase, progress: object = None, *, strict: bool = False) -> object:
         building.set()
         gate.wait(PATIENCE)
         return real_rebuild(self)
 
-    monkeypatch.setattr(Basis, "rebuild", slow_rebuild)
+    monkeypatch.setattr(KnowledgeBase, "rebuild", slow_rebuild)
     worker = threading.Thread(target=_sync, args=(basis,))
     worker.start()
     try:

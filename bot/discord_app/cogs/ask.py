@@ -1,7 +1,10 @@
 """Questions: `/ask`, `@Basis <question>` (answered in a new thread) and follow-ups in that thread.
 
 The interaction is deferred at once; the answer is computed in a worker thread, so the event
-loop keeps serving other users (and a running /kb rebuild) meanwhile.
+loop keeps serving other users (and a running /kb rebuild) meanwhile. Recording is optional and
+never decides whether an answer is delivered: a failed write (full disk, a locked database) of
+the passages behind the buttons or of the question log is one logged warning, and the question
+is logged only after the answer was sent.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import discord
 from discord import app_commands
@@ -17,14 +20,12 @@ from discord.ext import commands
 
 from bot.answering.labels import source_label
 from bot.discord_app.error_handler import user_message
+from bot.discord_app.host import BasisHost
 from bot.discord_app.render import answer_embeds, paginate, passage_records
 from bot.discord_app.replies import NO_MENTIONS, send_pages, send_text
 from bot.discord_app.views import answer_view
 from bot.errors import QuestionError
 from bot.models import Answer
-
-if TYPE_CHECKING:
-    from bot.discord_app.client import BasisBot
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ THREAD_NAME_CHARS = 90
 
 
 class AskCog(commands.Cog):
-    def __init__(self, bot: BasisBot) -> None:
+    def __init__(self, bot: BasisHost) -> None:
         self.bot = bot
 
     @app_commands.command(name="ask")
@@ -48,8 +49,9 @@ class AskCog(commands.Cog):
             return
         await interaction.response.defer(thinking=True, ephemeral=private)
         answer = await asyncio.to_thread(self.bot.basis.answer, question)
-        pages, view = await self.present(answer, interaction.guild_id)
+        pages, view = await self.present(answer)
         await send_pages(interaction, pages, ephemeral=private, view=view)
+        await self.log_question(answer, interaction.guild_id)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -70,12 +72,14 @@ class AskCog(commands.Cog):
             target, context = await answer_place(message, question, me.id)
             async with target.typing():
                 answer = await asyncio.to_thread(self.bot.basis.answer, question, context=context)
-            pages, view = await self.present(answer, message.guild.id)
+            pages, view = await self.present(answer)
             for i, embeds in enumerate(pages):
                 extra = {"view": view} if i == len(pages) - 1 else {}
                 await target.send(embeds=embeds, allowed_mentions=NO_MENTIONS, **extra)
         except Exception as exc:  # the asker always hears back
-            await message.channel.send(user_message(exc), allowed_mentions=NO_MENTIONS)
+            await message.channel.send(user_message(exc, self.bot.errors), allowed_mentions=NO_MENTIONS)
+            return
+        await self.log_question(answer, message.guild.id)
 
     async def refusal(self, user_id: int, question: str) -> str | None:
         """Why a question is refused before any work (too long, or over the rate limit)."""
@@ -85,16 +89,34 @@ class AskCog(commands.Cog):
             return str(exc)
         return await self.bot.limiter.refusal(user_id)
 
-    async def present(
-        self, answer: Answer, guild_id: int | None
-    ) -> tuple[list[list[discord.Embed]], discord.ui.View]:
-        """The messages an answer needs and its buttons; its passages are remembered for them,
-        and the question goes to the question log (unless that is turned off)."""
+    async def present(self, answer: Answer) -> tuple[list[list[discord.Embed]], discord.ui.View]:
+        """The messages an answer needs and its buttons; its passages are remembered for them
+        first (if that fails, the answer still goes out and only the buttons come up empty)."""
         passages = passage_records(answer, source_label)
-        await asyncio.to_thread(self.bot.feedback.remember, answer.id, answer.question, answer.lang, passages)
-        await asyncio.to_thread(self.bot.basis.record, answer, origin="discord", guild_id=guild_id)
+        await _optional(
+            "remembering the answer's passages",
+            self.bot.feedback.remember,
+            answer.id,
+            answer.question,
+            answer.lang,
+            passages,
+        )
         view = answer_view(answer.id, answer.lang, has_passages=bool(passages))
         return paginate(answer_embeds(answer, source_label)), view
+
+    async def log_question(self, answer: Answer, guild_id: int | None) -> None:
+        """After the answer was sent: the question log (unless that is turned off)."""
+        await _optional(
+            "logging the question", self.bot.basis.record, answer, origin="discord", guild_id=guild_id
+        )
+
+
+async def _optional(what: str, write: Callable[..., object], *args: object, **kwargs: object) -> None:
+    """Run a blocking record write in a worker thread; a failure is one warning, never the asker's."""
+    try:
+        await asyncio.to_thread(write, *args, **kwargs)
+    except Exception as exc:
+        log.warning("%s failed (%s: %s); the answer was delivered", what, type(exc).__name__, exc)
 
 
 async def answer_place(
@@ -126,3 +148,8 @@ async def thread_question(thread: discord.Thread, bot_id: int) -> str | None:
             log.info("no starter message for thread %s", thread.id)
             return None
     return strip_mention(starter.content, bot_id) if starter else None
+
+
+async def setup(bot: BasisHost) -> None:
+    """Loaded by `BasisBot.setup_hook` as a discord.py extension."""
+    await bot.add_cog(AskCog(bot))

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_app.host import BasisHost
 from bot.discord_app.render import definition_embeds, paginate
 from bot.discord_app.replies import send_pages, send_text
-
-if TYPE_CHECKING:
-    from bot.discord_app.client import BasisBot
 
 MAX_CHOICES = 25  # Discord's limit
 MAX_CHOICE_CHARS = 100
 
 
 class DefineCog(commands.Cog):
-    def __init__(self, bot: BasisBot) -> None:
+    def __init__(self, bot: BasisHost) -> None:
         self.bot = bot
 
     @app_commands.command(name="define")
@@ -51,3 +48,8 @@ class DefineCog(commands.Cog):
     def _label(self, term: str) -> str:
         entry = self.bot.basis.glossary.get(term)
         return f"{term} · {entry.zh[0]}" if entry and entry.zh else term
+
+
+async def setup(bot: BasisHost) -> None:
+    """Loaded by `BasisBot.setup_hook` as a discord.py extension."""
+    await bot.add_cog(DefineCog(bot))

@@ -10,7 +10,6 @@ from the old index meanwhile. The moderator gets the change summary as a follow-
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -18,22 +17,22 @@ from discord.ext import commands
 
 from bot.answering.labels import source_label
 from bot.discord_app.checks import NotModerator, moderators_only, require_moderator
+from bot.discord_app.error_handler import ErrorCounts
+from bot.discord_app.host import BasisHost
 from bot.discord_app.render import SOURCES_COLOUR, block_embeds, paginate
 from bot.discord_app.replies import NO_MENTIONS, send_pages, send_text
 from bot.discord_app.report_summary import report_file, summary_embed
 from bot.discord_app.sync_report import report_pages
 from bot.errors import KnowledgeBaseError
 
-if TYPE_CHECKING:
-    from bot.discord_app.client import BasisBot
-
 MAX_CHOICES = 25
+ERRORS_FIELD = "Errors since start"
 
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: manage the knowledge base."):
-    def __init__(self, bot: BasisBot) -> None:
+    def __init__(self, bot: BasisHost) -> None:
         self.bot = bot
         super().__init__()
 
@@ -157,7 +156,8 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
 
     @app_commands.command(name="status")
     async def status(self, interaction: discord.Interaction) -> None:
-        """Documents, chunks, last build, model and as-of date of the knowledge base."""
+        """Documents, chunks, last build, model and as-of date of the knowledge base, and the errors
+        the bot has replied to since it started, by kind."""
         status = await asyncio.to_thread(self.bot.basis.kb_status)
         embed = discord.Embed(title="Knowledge base status", colour=SOURCES_COLOUR)
         embed.add_field(name="Documents", value=str(status.documents))
@@ -174,6 +174,7 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
                 value=discord.utils.escape_markdown(f"{held}; review with /kb accept")[:1024],
                 inline=False,
             )
+        embed.add_field(name=ERRORS_FIELD, value=errors_text(self.bot.errors), inline=False)
         await send_pages(interaction, [[embed]], ephemeral=True)
 
     @app_commands.command(name="report")
@@ -196,6 +197,16 @@ def requested(interaction: discord.Interaction) -> str:
     return " ".join(values)
 
 
+def errors_text(errors: ErrorCounts) -> str:
+    """One `kind: count` line per kind of error, within an embed field's 1,024 characters."""
+    return "\n".join(errors.lines())[:1024] or "none"
+
+
 def actor(interaction: discord.Interaction) -> str:
     """Who made a change, for the audit log: name and stable id."""
     return f"{interaction.user.name} (discord:{interaction.user.id})"
+
+
+async def setup(bot: BasisHost) -> None:
+    """Loaded by `BasisBot.setup_hook` as a discord.py extension."""
+    await bot.add_cog(KbCog(bot))
