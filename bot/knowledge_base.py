@@ -1,6 +1,6 @@
 """`KnowledgeBase.change`: the one path by which anything changes what the index serves.
 
-`/kb add|remove|reload|sync`, `basis kb add|remove`, `basis sync` (and the daily sync) and
+`/kb add|remove|accept|reload|sync`, `basis kb add|remove|accept`, `basis sync` (and the daily sync) and
 `basis index build` all go through it, with the same guarantees:
 
 1. the writer lock (`bot.records.writer_lock`; across processes) is held for the whole change,
@@ -26,8 +26,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.corpus import knowledge_store
+from bot.corpus.knowledge import load_knowledge
 from bot.corpus.knowledge_store import Edit, Upload
 from bot.corpus.ledger import Ledger, unaudited, unvouched_curated
+from bot.corpus.quarantine import Held
 from bot.errors import BasisError
 from bot.indexing.build import BuildReport, Progress, build_index
 from bot.indexing.chunking import ChunkerConfig
@@ -41,7 +43,14 @@ from bot.sync.report import SyncReport
 from bot.sync.run import Sleep
 
 log = logging.getLogger(__name__)
-DONE = {"add": "Added", "import": "Imported", "remove": "Removed", "reload": "Reloaded", "build": "Built"}
+DONE = {
+    "add": "Added",
+    "import": "Imported",
+    "remove": "Removed",
+    "reload": "Reloaded",
+    "build": "Built",
+    "accept": "Accepted",
+}
 
 
 @dataclass(frozen=True)
@@ -213,6 +222,25 @@ class KnowledgeBase:
             doc_id,
             actor,
             lambda: knowledge_store.remove(self.settings.knowledge_dir, doc_id, self._documents(), actor),
+            progress,
+        )
+
+    def quarantined(self) -> list[Held]:
+        """Documents held out of the index for sentences that instruct an AI, with those sentences."""
+        return load_knowledge(self.settings.knowledge_dir, self.settings.max_document_bytes).quarantined
+
+    def accept(self, doc_id: str, *, actor: str, progress: Progress | None = None) -> KbChange:
+        """Serve a quarantined document as it is now (`basis kb accept`, `/kb accept`): audited like
+        any change, and the summary lists every flagged sentence the moderator accepted. The
+        quarantine is read again under the writer lock, so what is accepted is what is on disk."""
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        return self._change(
+            "accept",
+            doc_id,
+            actor,
+            lambda: knowledge_store.accept_flagged(
+                self.settings.knowledge_dir, doc_id, self.quarantined(), actor, at
+            ),
             progress,
         )
 

@@ -22,6 +22,7 @@ from bot.answering.llm import LlmClient
 from bot.answering.notices import source_changed
 from bot.answering.timeline import define_status
 from bot.clock import Clock, system_today
+from bot.corpus.quarantine import Held
 from bot.corpus.source_changes import SourceChange, changed_sources
 from bot.errors import QuestionError
 from bot.glossary import DefineResult, Glossary
@@ -39,7 +40,7 @@ from bot.retrieval.expansion import Query, expand
 from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import Pool, SearchOptions, SearchResult, candidate_pool, hybrid_search
 from bot.settings import Settings
-from bot.text import not_text
+from bot.text import normalise_text, not_text
 
 if TYPE_CHECKING:  # reporting (scikit-learn) and sync (trafilatura) load only when used
     from bot.reporting.model import CoverageReport
@@ -82,6 +83,7 @@ class KbStatus:
     as_of: str | None
     folder: str
     unaudited: tuple[str, ...] = ()
+    quarantined: tuple[str, ...] = ()  # ids held out of this build until a moderator accepts them
 
 
 def search_options(settings: Settings, k: int | None = None) -> SearchOptions:
@@ -103,10 +105,13 @@ def _english(live: _Live, question: str) -> str:
 
 
 def check_question(question: str, max_chars: int) -> str:
-    """The question with whitespace folded; QuestionError when empty, too long or not text."""
-    question = " ".join(question.split())
+    """The question as it is searched, answered and logged: normalised (`normalise_text`: no
+    control characters for a moderator's terminal, no NUL for PostgreSQL, no zero-width or
+    fullwidth spellings that would make it decline) and its whitespace folded; QuestionError
+    when empty, too long or not text."""
     if bad := not_text(question):
         raise QuestionError(bad)
+    question = " ".join(normalise_text(question).split())
     if not question:
         raise QuestionError("Please ask a question — the message was empty.")
     if len(question) > max_chars:
@@ -375,6 +380,14 @@ class Basis:
     def kb_remove(self, doc_id: str, *, actor: str) -> KbChange:
         return self.kb.remove(doc_id, actor=actor)
 
+    def quarantined(self) -> list[Held]:
+        """Documents held out of the index for sentences that instruct an AI, with those sentences."""
+        return self.kb.quarantined()
+
+    def kb_accept(self, doc_id: str, *, actor: str) -> KbChange:
+        """Serve a quarantined document as it is now (`basis kb accept`, `/kb accept`)."""
+        return self.kb.accept(doc_id, actor=actor)
+
     def kb_reload(self, *, actor: str) -> KbChange:
         return self.kb.build(actor=actor, action="reload")
 
@@ -401,4 +414,5 @@ class Basis:
             as_of=manifest.get("knowledge_as_of"),
             folder=str(Path(self.index.folder)),
             unaudited=tuple(str(p) for p in self.unaudited()),
+            quarantined=tuple(str(held["id"]) for held in manifest.get("quarantined", [])),
         )
