@@ -24,6 +24,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.corpus import knowledge_store
 from bot.corpus.knowledge import load_knowledge
@@ -36,11 +37,13 @@ from bot.indexing.chunking import ChunkerConfig
 from bot.indexing.embedder import Embedder
 from bot.models import INTENT, AuditRecord, Document, Problem, record
 from bot.records.audit import refused
-from bot.records.stores import Stores
 from bot.settings import Settings
-from bot.sync.job import PlannedSync, plan_sync, sync_edit
-from bot.sync.report import SyncReport
-from bot.sync.run import Sleep
+
+if TYPE_CHECKING:  # the stores (SQLAlchemy) and sync (trafilatura) load only when a change needs them
+    from bot.records.stores import Stores
+    from bot.sync.job import PlannedSync
+    from bot.sync.report import SyncReport
+    from bot.sync.run import Sleep
 
 log = logging.getLogger(__name__)
 DONE = {
@@ -269,6 +272,8 @@ class KnowledgeBase:
     ) -> SyncReport:
         """`basis sync`, /kb sync and the daily sync: fetch with no lock held, then write what
         changed and rebuild through `change`; a failed source changes nothing of itself."""
+        from bot.sync.job import sync_edit
+
         planned = self.plan_sync(now=now, sleep=sleep)
         planned.report.dry_run = dry_run
         if dry_run or not planned.changes_anything:
@@ -280,6 +285,8 @@ class KnowledgeBase:
     def plan_sync(self, *, now: datetime | None = None, sleep: Sleep = time.sleep) -> PlannedSync:
         """Fetch and compare; a synced file an unfinished sync wrote counts as not synced yet
         (hashed only when the trail has unfinished changes at all)."""
+        from bot.sync.job import plan_sync
+
         ledger = Ledger.of(self._stores().audit.rows())
         knowledge = self.settings.knowledge_dir
 

@@ -34,15 +34,15 @@ from bot.indexing.loaded import LoadedIndex
 from bot.knowledge_base import KbChange, KnowledgeBase, chunker_config
 from bot.models import Answer, Problem, record
 from bot.ranking.ranker import Ranker
-from bot.records.questions import QuestionRecords
-from bot.records.stores import Stores, open_stores
 from bot.retrieval.expansion import Query, expand
 from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import Pool, SearchOptions, SearchResult, candidate_pool, hybrid_search
 from bot.settings import Settings
 from bot.text import normalise_text, not_text
 
-if TYPE_CHECKING:  # reporting (scikit-learn) and sync (trafilatura) load only when used
+if TYPE_CHECKING:  # stores (SQLAlchemy), reporting (scikit-learn), sync (trafilatura): loaded when used
+    from bot.records.questions import QuestionRecords
+    from bot.records.stores import Stores
     from bot.reporting.model import CoverageReport
     from bot.sync.report import SyncReport
     from bot.sync.run import Sleep
@@ -266,6 +266,8 @@ class Basis:
     def stores(self) -> Stores:
         """Where feedback, the question log, the audit trail and the writer lock live (`data/`,
         or PostgreSQL with BASIS_DATABASE_URL), opened on first use."""
+        from bot.records.stores import open_stores
+
         with self._stores_lock:
             if self._stores is None:
                 self._stores = open_stores(self.settings)
