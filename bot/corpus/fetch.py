@@ -2,7 +2,9 @@
 
 Every hop of a redirect chain is resolved once, refused when any address is
 loopback, private, link-local, multicast, reserved or a cloud metadata
-address, and the connection goes to exactly the address that was checked (a
+address — also when written as an IPv6 address that carries one of those IPv4
+addresses inside it (`::127.0.0.1`, `::ffff:10.0.0.1`, NAT64 `64:ff9b::/96`,
+6to4 `2002::/16`, Teredo) — and the connection goes to exactly the address that was checked (a
 second lookup could answer differently: DNS rebinding). One deadline covers
 connecting, the headers and the body together, so a server trickling bytes
 cannot hold the import; bodies are capped in size.
@@ -18,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlparse
+from urllib.parse import quote, urljoin, urlparse, urlsplit, urlunsplit
 
 import httpcore
 
@@ -35,6 +37,10 @@ CONTENT_TYPES = {
     "application/pdf": ".pdf",
 }
 METADATA_HOSTS = {"metadata.google.internal", "metadata"}
+MAX_STEM_CHARS = 80  # of the saved file's name, taken from the host and path
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+URL_SAFE = "/%:@!$&'()*+,;=-._~?#[]"
 USER_AGENT = b"Basis knowledge-base import"
 
 
@@ -62,6 +68,39 @@ def check_scheme(url: str) -> None:
         )
 
 
+def ascii_url(url: str) -> str:
+    """`url` as it goes on the wire: an international host name in IDNA (`bücher.example` →
+    `xn--bcher-kva.example`; fullwidth dots are dots) and the rest percent-encoded; FetchError
+    when the host cannot be written that way."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    except UnicodeError:
+        raise FetchError(f"{host!r} is not a valid host name.") from None
+    try:
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        raise FetchError(f"{url!r} has an invalid port.") from None
+    user = parts.netloc.rpartition("@")[0]
+    netloc = (f"{user}@" if user else "") + (f"[{ascii_host}]" if ":" in ascii_host else ascii_host) + port
+    path, query = (quote(part, safe=URL_SAFE) for part in (parts.path, parts.query))
+    return urlunsplit((parts.scheme, quote(netloc, safe=URL_SAFE), path, query, ""))
+
+
+def embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address reaches through a transition mechanism, which a check
+    of the IPv6 address alone would miss."""
+    if address.version == 4:
+        return []
+    assert isinstance(address, ipaddress.IPv6Address)
+    found = [a for a in (address.ipv4_mapped, address.sixtofour) if a is not None]
+    found += list(address.teredo or ())
+    if any(address in net for net in NAT64) or (address in IPV4_COMPATIBLE and int(address) > 1):
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
 def check_address(host: str) -> str:
     """Resolve `host` once; refuse it unless every address is public unicast, and return one to connect to."""
     if host.lower() in METADATA_HOSTS:
@@ -72,11 +111,13 @@ def check_address(host: str) -> str:
         raise FetchError(f"Could not resolve {host}.") from exc
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     for address in addresses:
-        if not address.is_global or address.is_multicast:
-            raise FetchError(
-                f"Refused {host}: it resolves to {address}, a private, loopback, link-local "
-                "or reserved address."
-            )
+        for reached in (address, *embedded_ipv4(address)):
+            if not reached.is_global or reached.is_multicast:
+                via = f" (which reaches {reached})" if reached != address else ""
+                raise FetchError(
+                    f"Refused {host}: it resolves to {address}{via}, a private, loopback, link-local "
+                    "or reserved address."
+                )
     if not addresses:
         raise FetchError(f"Could not resolve {host}.")
     return str(addresses[0])
@@ -161,6 +202,7 @@ def fetch_url(url: str, max_bytes: int, timeout: float) -> Fetched:
     try:
         for _ in range(MAX_REDIRECTS + 1):
             check_scheme(url)
+            url = ascii_url(url)
             # A new pool per hop: no connection is reused, so every hop is resolved and checked.
             backend = _PinnedBackend(deadline, check_address)
             with httpcore.ConnectionPool(network_backend=backend, retries=0) as pool:
@@ -204,5 +246,5 @@ def _get(
             deadline.left(None)
     parsed = urlparse(url)
     host = parsed.hostname or "page"
-    stem = (host + parsed.path).strip("/").replace("/", "-") or host
+    stem = (host + parsed.path).strip("/").replace("/", "-")[:MAX_STEM_CHARS] or host
     return Fetched(url, f"{stem.removesuffix(suffix)}{suffix}", bytes(body)), ""

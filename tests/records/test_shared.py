@@ -145,6 +145,17 @@ def test_a_retried_question_row_lands_once(db: Store) -> None:
     assert _count(db, "questions") == 1
 
 
+def test_a_nul_in_a_question_keeps_its_row(db: Store) -> None:
+    """Issue 23 item 11: PostgreSQL refuses NUL in text, so such a row used to be lost."""
+    spool = ManualSpool()
+    log = QuestionLog.shared(db, spool, 90, Clock())
+    log.log(answer("What is a deemed\x00 export?\x1b[2J"), origin="discord")
+    spool.run()
+    with db.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT question FROM questions").fetchall()
+    assert [tuple(row) for row in rows] == [("What is a deemed export?[2J",)]
+
+
 def test_old_rows_are_pruned(db: Store) -> None:
     spool, clock = ManualSpool(), Clock()
     log = QuestionLog.shared(db, spool, 90, clock)
