@@ -43,6 +43,15 @@ ZH: dict[str, str] = {
     "Remove a document and rebuild the index.": "删除一个文档并重建索引。",
     "doc_id": "文档编号",
     "The document id, as shown by /kb list.": "文档编号，见 /kb list。",
+    "accept": "放行",
+    "Show a quarantined document's flagged sentences; with confirm, serve it anyway.": (
+        "显示被隔离文档中被标记的句子；加上 confirm 则仍然启用它。"
+    ),
+    "The quarantined document's id.": "被隔离文档的编号。",
+    "confirm": "确认",
+    "True once you have read the flagged sentences: the document is then served.": (
+        "读完被标记的句子后设为 True：文档随即启用。"
+    ),
     "reload": "重新载入",
     "Re-scan the knowledge directory and rebuild the index.": "重新扫描知识库目录并重建索引。",
     "sync": "同步",

@@ -47,6 +47,7 @@ async def test_login_sync_and_no_token_in_logs(emulator: DiscordEmulator, run_bo
     assert {o["name"] for o in commands["kb"]["options"]} == {
         "add",
         "remove",
+        "accept",
         "list",
         "status",
         "reload",
