@@ -48,11 +48,6 @@ QUESTIONS = [
 ]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def child_env(runtime: str, **extra: str) -> dict[str, str]:
     return {**os.environ, "BASIS_RUNTIME": runtime, "PYTHONPATH": str(ROOT), **extra}
 
@@ -81,6 +76,7 @@ def cold_ask(runtime: str, runs: int) -> dict[str, float]:
 
 def warm(questions: int) -> dict[str, float]:
     """In this process: model loaded, then search and ask timed per question."""
+    from bench.retrieval_bench import percentile
     from bot.service import Basis
     from bot.settings import load_settings
 
@@ -98,9 +94,9 @@ def warm(questions: int) -> dict[str, float]:
         ask_ms.append((time.perf_counter() - started) * 1000)
     return {
         "search_p50_ms": statistics.median(search_ms),
-        "search_p95_ms": percentile(search_ms, 0.95),
+        "search_p95_ms": percentile(search_ms, 95),
         "ask_p50_ms": statistics.median(ask_ms),
-        "ask_p95_ms": percentile(ask_ms, 0.95),
+        "ask_p95_ms": percentile(ask_ms, 95),
     }
 
 

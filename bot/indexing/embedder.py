@@ -165,15 +165,18 @@ def model_shape(model_dir: Path) -> tuple[int, int]:
 GRAPH_VERSION = "1"  # bump when bert_onnx builds a different graph, so cached models are rebuilt
 
 
-def onnx_model(model_dir: Path, delta: Path | None, cache_dir: Path | None) -> bytes | Path:
+def onnx_model(
+    model_dir: Path, delta: Path | None, cache_dir: Path | None, delta_sha256: str = ""
+) -> bytes | Path:
     """The serialized ONNX model for these weights: from `cache_dir` when built before, else built
     now (and cached there). Building imports `onnx`, whose start-up alone costs seconds; a
-    cached file lets a one-off `basis ask` skip it."""
+    cached file lets a one-off `basis ask` skip it. `delta_sha256` is the delta's verified hash
+    (its manifest's), so the file is not hashed a second time."""
     safetensors = model_dir / "model.safetensors"
     stat = safetensors.stat()
     key = hashlib.sha256(
         f"{GRAPH_VERSION}|{safetensors.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
-        f"{file_sha256(delta) if delta else ''}".encode()
+        f"{delta_sha256 if delta else ''}".encode()
     ).hexdigest()[:16]
     cached = cache_dir / f"bert-{key}.onnx" if cache_dir else None
     if cached is not None and cached.is_file():
@@ -339,7 +342,8 @@ def load_tuned(threads: int = 1, cache_dir: Path | None = None) -> OnnxEmbedder:
     manifest = read_tuned_manifest(TUNED_MANIFEST)
     delta = verified_delta_file(manifest)
     model_dir = resolve_model_path(manifest.base)
-    return OnnxEmbedder(manifest.name, model_dir, onnx_model(model_dir, delta, cache_dir), threads)
+    model = onnx_model(model_dir, delta, cache_dir, manifest.sha256)
+    return OnnxEmbedder(manifest.name, model_dir, model, threads)
 
 
 def load_embedder(

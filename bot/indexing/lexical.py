@@ -197,6 +197,9 @@ class Tokenizer:
         self._segmenter: jieba.Tokenizer | None = None
         self._lock = threading.Lock()
         self._cuts: dict[str, list[str]] = {}
+        # A build's tokenizer (no `known`) keeps every cut, to save them; a serving one only reads
+        # the build's, so the Chinese of every question it is asked never piles up in memory.
+        self._records = known is None
         if known is not None and known.terms == tuple(sorted(set(self.terms))):
             self._cuts.update(known.cuts)
 
@@ -230,7 +233,9 @@ class Tokenizer:
     def _cut(self, run: str) -> list[str]:
         cut = self._cuts.get(run)
         if cut is None:
-            cut = self._cuts[run] = self._jieba.lcut_for_search(run)
+            cut = self._jieba.lcut_for_search(run)
+            if self._records:
+                self._cuts[run] = cut
         return cut
 
     def tokenize(self, text: str) -> list[str]:
