@@ -27,6 +27,7 @@ def test_loads_every_entry(glossary: Glossary) -> None:
         "foreign person",
         "Entity List",
         "license requirement",
+        "export control directive",
     ]
     entry = glossary.entries[0]
     assert entry.zh == ("视同出口", "视为出口")
@@ -127,7 +128,7 @@ def test_autocomplete_never_exceeds_25(tmp_path: Path) -> None:
 
 def test_chinese_terms_longest_first(glossary: Glossary) -> None:
     terms = list(glossary.chinese_terms())
-    assert terms[0] == "许可证要求"
+    assert terms[0] == "出口管制指令"
     assert {"视同出口", "视为出口", "出口"} <= set(terms)
     assert glossary.chinese_terms()["视为出口"].term == "deemed export"
 
@@ -136,7 +137,7 @@ def test_glossary_as_a_document(knowledge_dir: Path) -> None:
     doc = read_glossary(knowledge_dir).as_document()
     assert doc is not None
     assert doc.id == "glossary" and doc.source_type == "glossary"
-    assert doc.text.count("\n## ") + doc.text.startswith("## ") == 6
+    assert doc.text.count("\n## ") + doc.text.startswith("## ") == 7
     assert "## deemed export (视同出口 / 视为出口)" in doc.text
     assert "Citation: 15 CFR 734.13(b)." in doc.text
     assert GlossaryFile().as_document() is None

@@ -98,15 +98,16 @@ def compose_answer(
     passages = (*result.passages, *entries)
     asked = f"{query.original} {query.dense}"
     lead = lead_quotes(analysis, picks, passages, glossary, lang, today, result.scoring.defined, asked)
-    text, citations = number_citations(lead.quotes)
+    quotes: Sequence[Quote] = lead.quotes
     if llm is not None:
         generated = _generate(llm, query.original, result.passages, embedder, tokenizer)
-        if generated is not None:
-            text, citations = generated
+        if generated:
+            quotes = generated
             mode = "llm"
+    text, citations = number_citations(quotes)
     warnings = warnings_for(
         analysis,
-        text,
+        quotes,
         citations,
         result.passages,
         lang,
@@ -138,10 +139,12 @@ def _generate(
     passages: tuple[Passage, ...],
     embedder: Embedder,
     tokenizer: Tokenizer,
-) -> tuple[str, tuple[Citation, ...]] | None:
+) -> list[Quote]:
+    """The generated sentences each supported by the passage it cites; none when the model gave no
+    reply or none of its sentences is supported."""
     reply = llm.complete(llm.prompt(question, passages))
     if reply is None:
-        return None
+        return []
     kept: list[Quote] = []
     for item in parse_generated(reply):
         if not 1 <= item.passage <= len(passages):
@@ -149,9 +152,7 @@ def _generate(
         passage = passages[item.passage - 1]
         if supported(item.sentence, passage, embedder, tokenizer):
             kept.append(Quote(passage, item.sentence))
-    if not kept:
-        return None
-    return number_citations(kept)
+    return kept
 
 
 SEE_ALSO = 3

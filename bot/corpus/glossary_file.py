@@ -20,7 +20,7 @@ from bot.corpus.schema import TimelineFields
 from bot.corpus.validation import FileModel, RequiredText, Text, TextList, validated
 from bot.corpus.yaml_text import load_yaml
 from bot.errors import DocumentError
-from bot.models import Document, Problem, Timeline
+from bot.models import Document, LegalBasis, Problem, Timeline
 
 FILE_NAME = "glossary.yaml"
 DOC_ID = "glossary"
@@ -39,6 +39,9 @@ class GlossaryEntry:
     # Chinese words that should find this entry (a misspelling in common use, a name for
     # one of its English aliases) but are not renderings of the term: matched, never shown.
     search_aliases_zh: tuple[str, ...] = ()
+    # `not_public` marks an action whose legal basis the government has not published (the 2026
+    # directive): an answer that talks about it, or about what its entries name, carries the warning.
+    legal_basis: LegalBasis | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -71,6 +74,7 @@ class EntryFields(FileModel):
     definition_zh: Text | None = None
     status_timeline: TimelineFields | None = None
     search_aliases_zh: TextList = Field(default_factory=list)
+    legal_basis: LegalBasis | None = None
 
     @model_validator(mode="after")
     def _renderings_are_not_search_aliases(self) -> EntryFields:
@@ -90,6 +94,7 @@ class EntryFields(FileModel):
             definition_zh=self.definition_zh or "",
             timeline=self.status_timeline.timeline() if self.status_timeline else None,
             search_aliases_zh=tuple(self.search_aliases_zh),
+            legal_basis=self.legal_basis,
         )
 
 

@@ -329,7 +329,7 @@ def test_load_knowledge_fixture(knowledge_dir: Path) -> None:
     assert loaded.skipped == []
     assert [p for p in loaded.problems if p.severity == "error"] == []
     assert {d.id for d in loaded.documents} == FIXTURE_IDS
-    assert len(loaded.glossary.entries) == 6
+    assert len(loaded.glossary.entries) == 7
 
 
 def test_bad_files_are_skipped_with_reasons_and_the_rest_load(knowledge_dir: Path) -> None:
