@@ -10,6 +10,7 @@ import pytest
 from bot.answering.citations import path_at, pinpoint
 from bot.answering.labels import source_label
 from bot.corpus.loaders import load_document
+from bot.corpus.references import with_refs
 from bot.indexing.chunking import chunk_document
 from bot.models import Chunk, Document
 from tests.helpers import default_chunker
@@ -53,14 +54,16 @@ def test_path_at_reads_the_paragraph_path(regulation: tuple[Document, list[Chunk
 
 
 def test_pinpoint_for_a_statute() -> None:
-    doc = Document(
-        id="ecra",
-        title="50 U.S.C. ch. 58",
-        text="§ 4817 Emerging technologies\n\n(b) Review.\n\n(1) The Secretary shall act.\n",
-        path="ecra.md",
-        sha256="0" * 64,
-        source_type="statute",
-        citation="50 U.S.C. ch. 58",
+    doc = with_refs(
+        Document(
+            id="ecra",
+            title="50 U.S.C. ch. 58",
+            text="§ 4817 Emerging technologies\n\n(b) Review.\n\n(1) The Secretary shall act.\n",
+            path="ecra.md",
+            sha256="0" * 64,
+            source_type="statute",
+            citation="50 U.S.C. ch. 58",
+        )
     )
     chunk = chunk_document(doc, default_chunker())[0]
     assert pinpoint(doc, chunk, chunk.text.index("(1) The Secretary")) == "50 U.S.C. 4817(b)(1)"

@@ -20,6 +20,7 @@ from bot.answering.timeline import (
     where_to_check,
 )
 from bot.corpus.glossary_file import GlossaryEntry
+from bot.corpus.references import parse_refs, with_refs
 from bot.glossary import Glossary
 from bot.models import Chunk, Citation, Document, Passage, Status, StatusPeriod, Timeline
 from bot.ranking.question import analyse
@@ -33,14 +34,14 @@ SUSPENSION = Timeline(
     subject="The affiliates rule",
     subject_zh="关联方规则",
 )
-RULE = Tracked(SUSPENSION, "ignored", "90 FR 47201; 15 CFR 744.11(a)(1)")
+RULE = Tracked(SUSPENSION, "ignored", parse_refs("90 FR 47201; 15 CFR 744.11(a)(1)"))
 KB_AS_OF = date(2026, 11, 27)
 LAST_DAY, FIRST_DAY_AFTER = date(2026, 11, 9), date(2026, 11, 10)
 
 
 def _doc(**fields: object) -> Document:
     base = {"id": "d", "title": "A document", "text": "Text.", "path": "d.md", "sha256": "0"}
-    return Document(**{**base, **fields})  # type: ignore[arg-type]
+    return with_refs(Document(**{**base, **fields}))  # type: ignore[arg-type]
 
 
 def _bill(congress: int = 119, **fields: object) -> Document:
@@ -148,7 +149,7 @@ def test_a_sunset_in_force_period_turns_past_after_its_until() -> None:
 
 def test_a_period_not_yet_started() -> None:
     timeline = Timeline(periods=(StatusPeriod("in_force", date(2027, 1, 1)),), subject="The rule")
-    assert describe(Tracked(timeline, "", ""), date(2026, 12, 1), None) == (
+    assert describe(Tracked(timeline, "", ()), date(2026, 12, 1), None) == (
         "The rule is set to be in force from 2027-01-01."
     )
 
@@ -185,8 +186,8 @@ def test_an_enacted_bill_never_lapses_and_a_bill_without_a_congress_is_not_guess
     ],
 )
 def test_where_to_check_names_the_official_place(citation: str, en: str | None, zh: str | None) -> None:
-    assert where_to_check(citation) == en
-    assert where_to_check(citation, "zh") == zh
+    assert where_to_check(parse_refs(citation)) == en
+    assert where_to_check(parse_refs(citation), "zh") == zh
 
 
 def test_citations_show_the_date_their_text_is_current_as_of() -> None:
@@ -246,6 +247,7 @@ def _entry_glossary() -> Glossary:
         definition="A list.",
         citation="15 CFR 744.21; 90 FR 50857",
         related=(),
+        refs=parse_refs("15 CFR 744.21; 90 FR 50857"),
         timeline=Timeline(SUSPENSION.periods, subject="The MEU extension", as_of=KB_AS_OF),
     )
     return Glossary((entry,))
@@ -276,6 +278,7 @@ def test_one_history_recorded_by_an_entry_and_a_document_is_stated_once_in_the_d
         definition="A rule.",
         citation="90 FR 47201",
         related=(),
+        refs=parse_refs("90 FR 47201"),
         timeline=SUSPENSION,
     )
     glossary = Glossary((entry,))
