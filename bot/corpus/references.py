@@ -34,7 +34,7 @@ PARAS = r"(?:\([A-Za-z0-9]{1,4}\))*"
 CITED = re.compile(
     rf"(?<![\w.])(?:"
     rf"(?P<cfr_title>\d+)\s*{CFR}(?:\s*(?:§+\s*)?(?P<cfr_part>\d+)\.(?P<cfr_section>\d+)(?P<cfr_paras>{PARAS})"
-    rf"|\s*(?:[Pp]art|pt\.)\s*(?P<cfr_whole_part>\d+))?"
+    rf"|\s*(?:[Pp]art\s*|pt\.\s*|\s)(?P<cfr_whole_part>\d+)(?![.\d])|(?![A-Za-z]))"
     rf"|(?P<usc_title>\d+)\s+U\.S\.C\.(?:\s+(?:§+\s*)?(?P<usc_section>\d+[a-z]?)(?P<usc_paras>{PARAS}))?"
     rf"|(?P<fr_volume>\d+)\s+FR\s+(?P<fr_page>\d+)(?:\s*\(FR\s+Doc\.\s*(?P<fr_doc>[\w-]+)\))?"
     rf"|FR\s+Doc\.\s*(?P<fr_number>\d{{4}}-\d{{4,6}})"

@@ -11,6 +11,7 @@ from bot.answering.timeline import (
     Tracked,
     bill_status,
     congress_end,
+    congress_of,
     currency_notices,
     define_status,
     describe,
@@ -22,7 +23,20 @@ from bot.answering.timeline import (
 from bot.corpus.glossary_file import GlossaryEntry
 from bot.corpus.references import parse_refs, with_refs
 from bot.glossary import Glossary
-from bot.models import Chunk, Citation, Document, Passage, Status, StatusPeriod, Timeline
+from bot.models import (
+    BillRef,
+    CfrRef,
+    Chunk,
+    Citation,
+    Document,
+    FrRef,
+    OfficialRef,
+    Passage,
+    Status,
+    StatusPeriod,
+    Timeline,
+    UscRef,
+)
 from bot.ranking.question import analyse
 
 SUSPENSION = Timeline(
@@ -376,3 +390,30 @@ def test_bill_shapes_in_both_languages() -> None:
     assert document_status(_bill(), date(2027, 1, 3), "zh").startswith(
         "H.R. 3447 (119th Congress)已随第 119 届国会"
     )
+
+
+@pytest.mark.parametrize(
+    ("refs", "en"),
+    [
+        # The CFR first, wherever it is named; its paragraph is dropped, a part keeps its number.
+        ((FrRef(90, 47201), BillRef("s", 1705), CfrRef(15, 744, "11", ("a", "1"))), "15 CFR 744.11 on eCFR"),
+        ((CfrRef(15), CfrRef(15, 774)), "15 CFR 774 on eCFR"),
+        ((UscRef(50, "4817"), FrRef(90, 4544), BillRef("hjres", 12)), "H.J.Res. 12 on Congress.gov"),
+        ((UscRef(50), FrRef(90, 4544)), "the Federal Register"),
+        ((FrRef(number="2025-19846"), UscRef(50)), "the U.S. Code"),
+        ((CfrRef(15), FrRef(number="2025-19846")), None),  # a whole title, a number: no place to check
+    ],
+)
+def test_where_to_check_reads_typed_references(refs: tuple[OfficialRef, ...], en: str | None) -> None:
+    place = where_to_check(refs)
+    assert place.startswith(en) if en else place is None
+
+
+def test_a_bills_congress_comes_from_its_typed_references() -> None:
+    # The citation names no Congress; the congress.gov URL read at load does.
+    doc = _bill(citation="H.R. 3447", url="https://www.congress.gov/bill/118th-congress/house-bill/3447")
+    assert doc.official == BillRef("hr", 3447, 118)
+    assert congress_of(doc) == 118
+    assert "lapsed when the 118th Congress ended on 2025-01-03" in document_status(doc, date(2026, 1, 1))
+    assert congress_of(_bill(citation="H.R. 3447", url="")) is None
+    assert congress_of(_bill(citation="H.R. 2683, S. 3519 (120th Congress); 50 U.S.C. 4801")) == 120
