@@ -20,11 +20,13 @@ ORDINAL = r"(?:st|nd|rd|th)"
 PARAGRAPHS = re.compile(r"\(([A-Za-z0-9]{1,4})\)")
 BILL_PAGES = {page: code for code, (_, page) in BILL_TYPES.items()}
 
+NUM = r"\d{1,9}"  # every number read is at most nine digits, so int() takes any text it is in
+
 # In citation text.
 CFR = r"C\.?\s?F\.?\s?R\.?"
-CFR_SECTION = re.compile(rf"(\d+)\s*{CFR}\s*(?:§+\s*)?(\d+)\.(\d+)", re.I)
-CFR_PART = re.compile(rf"(\d+)\s*{CFR}\s*(?:Part|pt\.)\s*(\d+)", re.I)
-FR_CITATION = re.compile(r"(?:Document\s+)?Citation:\s*(\d+)\s+FR\s+(\d+)", re.I)
+CFR_SECTION = re.compile(rf"({NUM})\s*{CFR}\s*(?:§+\s*)?({NUM})\.({NUM})", re.I)
+CFR_PART = re.compile(rf"({NUM})\s*{CFR}\s*(?:Part|pt\.)\s*({NUM})", re.I)
+FR_CITATION = re.compile(r"(?:Document\s+)?Citation:\s*(\d{1,9})\s+FR\s+(\d{1,9})", re.I)
 FR_NUMBER = re.compile(r"(?:FR\s+Doc\.|Document\s+Number:?)\s*(\d{4}-\d{4,6})", re.I)
 LABEL = (
     r"H\.?\s?J\.?\s?Res\.?|S\.?\s?J\.?\s?Res\.?|H\.?\s?Con\.?\s?Res\.?|S\.?\s?Con\.?\s?Res\.?"
@@ -33,29 +35,33 @@ LABEL = (
 PARAS = r"(?:\([A-Za-z0-9]{1,4}\))*"
 CITED = re.compile(
     rf"(?<![\w.])(?:"
-    rf"(?P<cfr_title>\d+)\s*{CFR}(?:\s*(?:§+\s*)?(?P<cfr_part>\d+)\.(?P<cfr_section>\d+)(?P<cfr_paras>{PARAS})"
-    rf"|\s*(?:[Pp]art\s*|pt\.\s*|\s)(?P<cfr_whole_part>\d+)(?![.\d])|(?![A-Za-z]))"
-    rf"|(?P<usc_title>\d+)\s+U\.S\.C\.(?:\s+(?:§+\s*)?(?P<usc_section>\d+[a-z]?)(?P<usc_paras>{PARAS}))?"
-    rf"|(?P<fr_volume>\d+)\s+FR\s+(?P<fr_page>\d+)(?:\s*\(FR\s+Doc\.\s*(?P<fr_doc>[\w-]+)\))?"
+    rf"(?P<cfr_title>{NUM})\s*{CFR}"
+    rf"(?:\s*(?:§+\s*)?(?P<cfr_part>{NUM})\.(?P<cfr_section>{NUM})(?P<cfr_paras>{PARAS})"
+    rf"|\s*(?:[Pp]art\s*|pt\.\s*|\s)(?P<cfr_whole_part>{NUM})(?![.\d])|(?![A-Za-z]))"
+    rf"|(?P<usc_title>{NUM})\s+U\.S\.C\."
+    rf"(?:\s+(?:§+\s*)?(?P<usc_section>{NUM}[a-z]?)(?P<usc_paras>{PARAS}))?"
+    rf"|(?P<fr_volume>{NUM})\s+FR\s+(?P<fr_page>{NUM})(?:\s*\(FR\s+Doc\.\s*(?P<fr_doc>[\w-]+)\))?"
     rf"|FR\s+Doc\.\s*(?P<fr_number>\d{{4}}-\d{{4,6}})"
-    rf"|(?P<bill_label>{LABEL})\s?(?P<bill_number>\d+)"
-    rf"(?:\s*\((?P<bill_congress>\d+){ORDINAL}(?:\s+Congress)?\)|,\s*(?P<bill_cong>\d+){ORDINAL}\s+Cong\b)?"
+    rf"|(?P<bill_label>{LABEL})\s?(?P<bill_number>{NUM})"
+    rf"(?:\s*\((?P<bill_congress>{NUM}){ORDINAL}(?:\s+Congress)?\)"
+    rf"|,\s*(?P<bill_cong>{NUM}){ORDINAL}\s+Cong\b)?"
     rf")"
 )
 
 # In URLs (also a saved file name, where `/` became `-`).
 CONGRESS_GOV_BILL = re.compile(
-    rf"congress\.gov{SEP}bill{SEP}(\d+){ORDINAL}{SEP}congress{SEP}({'|'.join(BILL_PAGES)}){SEP}(\d+)", re.I
+    rf"congress\.gov{SEP}bill{SEP}({NUM}){ORDINAL}{SEP}congress{SEP}({'|'.join(BILL_PAGES)}){SEP}({NUM})",
+    re.I,
 )
 GOVINFO_BILL = re.compile(
-    rf"BILLS{DASH}(\d+)({'|'.join(sorted(BILL_TYPES, key=len, reverse=True))})(\d+)[a-z]*", re.I
+    rf"BILLS{DASH}({NUM})({'|'.join(sorted(BILL_TYPES, key=len, reverse=True))})({NUM})[a-z]*", re.I
 )
 ECFR_SECTION = re.compile(
-    rf"ecfr\.gov{SEP}.*?title{DASH}(\d+){SEP}(?:.*?{SEP})?section{DASH}(\d+)\.(\d+)", re.I
+    rf"ecfr\.gov{SEP}.*?title{DASH}({NUM}){SEP}(?:.*?{SEP})?section{DASH}({NUM})\.({NUM})", re.I
 )
-ECFR_PART = re.compile(rf"ecfr\.gov{SEP}.*?title{DASH}(\d+){SEP}(?:.*?{SEP})?part{DASH}(\d+)", re.I)
-GOVINFO_CFR = re.compile(r"CFR-\d{4}-title(\d+)-vol\d+-(?:sec(\d+)-(\d+)|part(\d+))", re.I)
-LII_CFR = re.compile(rf"law\.cornell\.edu{SEP}cfr{SEP}text{SEP}(\d+){SEP}(\d+)(?:\.(\d+))?", re.I)
+ECFR_PART = re.compile(rf"ecfr\.gov{SEP}.*?title{DASH}({NUM}){SEP}(?:.*?{SEP})?part{DASH}({NUM})", re.I)
+GOVINFO_CFR = re.compile(r"CFR-\d{4}-title(\d{1,9})-vol\d+-(?:sec(\d{1,9})-(\d{1,9})|part(\d{1,9}))", re.I)
+LII_CFR = re.compile(rf"law\.cornell\.edu{SEP}cfr{SEP}text{SEP}({NUM}){SEP}({NUM})(?:\.({NUM}))?", re.I)
 FR_SITE = re.compile(
     rf"federalregister\.gov{SEP}(?:documents{SEP}\d{{4}}{SEP}\d{{2}}{SEP}\d{{2}}|d){SEP}(\d{{4}}-\d{{4,6}})",
     re.I,

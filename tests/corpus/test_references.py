@@ -61,6 +61,7 @@ def test_a_citation_names_its_references_in_order(citation: str, refs: tuple[obj
         "ECCN 3A090; NIST SP 800-145",
         "CFR 734.13",  # no title
         "15CFRS 734",
+        "1" * 5000 + " CFR 734.13",  # a number no int() of a citation should be asked to read
     ],
 )
 def test_text_that_names_no_reference_gives_none(citation: str) -> None:
@@ -131,6 +132,8 @@ def test_the_code_a_citation_opens_with(citation: str, code: object) -> None:
             BillRef("hr", 2683, 119),
         ),
         ("https://www.reuters.com/some-story", None),
+        ("https://www.ecfr.gov/current/title-15/section-" + "7" * 5000 + ".1", None),
+        ("https://www.congress.gov/bill/" + "1" * 5000 + "th-congress/house-bill/5", None),  # raised before
         ("", None),
     ],
 )
