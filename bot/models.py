@@ -215,7 +215,7 @@ class Document:
     twins: tuple[tuple[str, str], ...] = ()
     # Read once from `citation` and `url` when the document is loaded (`bot.corpus.references`):
     refs: tuple[OfficialRef, ...] = ()  # every official reference the citation names, in order
-    code: CfrRef | UscRef | None = None  # the CFR or U.S.C. title the citation opens with
+    code: CfrRef | UscRef | None = None  # the CFR or U.S.C. reference it opens with (for pinpoints)
     official: OfficialRef | None = None  # the official text its URL is the page of
 
     def twin(self, sentence: str) -> str | None:
