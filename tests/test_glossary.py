@@ -8,9 +8,11 @@ import pytest
 import yaml
 
 from bot.corpus.glossary_file import FILE_NAME, GlossaryFile, parse_glossary, read_glossary
+from bot.corpus.references import parse_refs
 from bot.errors import DocumentError
 from bot.glossary import Glossary
 from bot.indexing.lexical import Tokenizer
+from bot.models import CfrRef, UscRef
 from bot.retrieval.expansion import translate
 
 
@@ -226,3 +228,11 @@ def test_a_word_cannot_be_both_a_rendering_and_a_search_alias() -> None:
     both = {**SEARCH_ALIAS_ENTRY, "search_aliases_zh": ["国际紧急经济权力法"]}
     _, problems = parse_glossary(yaml.safe_dump([both], allow_unicode=True).encode(), FILE_NAME)
     assert [(p.field, p.severity) for p in problems] == [("entry 1 (IEEPA)", "error")]
+
+
+def test_an_entry_reads_its_citations_references_once_and_never_shows_them(glossary: Glossary) -> None:
+    entry = glossary.get("deemed export")
+    assert entry is not None
+    assert entry.refs == parse_refs(entry.citation) != ()
+    assert all(isinstance(ref, CfrRef | UscRef) for ref in entry.refs)
+    assert "refs" not in entry.shown()  # `define --json` shows the citation as written
