@@ -2,7 +2,8 @@
 
 Every hop of a redirect chain is resolved once, refused when any address is
 loopback, private, link-local, multicast, reserved or a cloud metadata
-address, and the connection goes to exactly the address that was checked (a
+address (private ranges are allowed only for the moderators' own hosts,
+BASIS_URL_ALLOW_HOSTS), and the connection goes to exactly the address that was checked (a
 second lookup could answer differently: DNS rebinding). One deadline covers
 connecting, the headers and the body together, so a server trickling bytes
 cannot hold the import; bodies are capped in size.
@@ -15,14 +16,17 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
 import httpcore
 
 from bot.errors import FetchError
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 MAX_REDIRECTS = 5
 SCHEMES = ("http", "https")
@@ -35,6 +39,13 @@ CONTENT_TYPES = {
     "application/pdf": ".pdf",
 }
 METADATA_HOSTS = {"metadata.google.internal", "metadata"}
+METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+# What an allow-listed host may resolve to besides public addresses: RFC 1918, shared address
+# space (RFC 6598) and IPv6 unique local addresses.
+PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+)
 USER_AGENT = b"Basis knowledge-base import"
 
 
@@ -62,8 +73,25 @@ def check_scheme(url: str) -> None:
         )
 
 
-def check_address(host: str) -> str:
-    """Resolve `host` once; refuse it unless every address is public unicast, and return one to connect to."""
+def address_allowed(address: IPAddress, host: str, allow_hosts: Collection[str] = ()) -> bool:
+    """Whether a URL import of `host` may connect to `address`, one of its resolved addresses.
+
+    Public unicast always. A host the moderators listed (BASIS_URL_ALLOW_HOSTS, e.g. their
+    intranet wiki) may also resolve to a private range, but never to a cloud metadata or
+    link-local address (the metadata service lives there, whoever names the host) nor to
+    loopback (the bot's own machine).
+    """
+    if address in METADATA_ADDRESSES or address.is_link_local or address.is_multicast:
+        return False
+    if address.is_global:
+        return True
+    listed = host.lower().rstrip(".") in allow_hosts
+    return listed and any(address in network for network in PRIVATE_NETWORKS)
+
+
+def check_address(host: str, allow_hosts: Collection[str] = ()) -> str:
+    """Resolve `host` once; refuse it unless every address is allowed (`address_allowed`), and
+    return one to connect to."""
     if host.lower() in METADATA_HOSTS:
         raise FetchError(f"Refused {host}: cloud metadata addresses cannot be imported.")
     try:
@@ -72,10 +100,10 @@ def check_address(host: str) -> str:
         raise FetchError(f"Could not resolve {host}.") from exc
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     for address in addresses:
-        if not address.is_global or address.is_multicast:
+        if not address_allowed(address, host, allow_hosts):
             raise FetchError(
                 f"Refused {host}: it resolves to {address}, a private, loopback, link-local "
-                "or reserved address."
+                "or reserved address (private addresses only for hosts in BASIS_URL_ALLOW_HOSTS)."
             )
     if not addresses:
         raise FetchError(f"Could not resolve {host}.")
@@ -155,14 +183,16 @@ class _PinnedBackend(httpcore.NetworkBackend):
         time.sleep(min(seconds, self._deadline.left(seconds)))
 
 
-def fetch_url(url: str, max_bytes: int, timeout: float) -> Fetched:
-    """GET `url` (following at most MAX_REDIRECTS redirects) within `timeout` seconds in all."""
+def fetch_url(url: str, max_bytes: int, timeout: float, allow_hosts: Collection[str] = ()) -> Fetched:
+    """GET `url` (following at most MAX_REDIRECTS redirects) within `timeout` seconds in all;
+    hosts in `allow_hosts` may resolve to private addresses (see `address_allowed`)."""
     deadline = Deadline(timeout)
+    check = partial(check_address, allow_hosts=frozenset(allow_hosts)) if allow_hosts else check_address
     try:
         for _ in range(MAX_REDIRECTS + 1):
             check_scheme(url)
             # A new pool per hop: no connection is reused, so every hop is resolved and checked.
-            backend = _PinnedBackend(deadline, check_address)
+            backend = _PinnedBackend(deadline, check)
             with httpcore.ConnectionPool(network_backend=backend, retries=0) as pool:
                 fetched, location = _get(pool, url, max_bytes, deadline)
             if fetched is not None:

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_app.checks import answer_channels_only
 from bot.discord_app.host import BasisHost
 from bot.discord_app.render import definition_embeds, paginate
 from bot.discord_app.replies import send_pages, send_text
@@ -21,6 +22,7 @@ class DefineCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="define")
+    @answer_channels_only
     @app_commands.describe(term="An export-control term, in English or Chinese.")
     async def define(self, interaction: discord.Interaction, term: str) -> None:
         """Define an export-control term, with its Chinese rendering and citation."""
