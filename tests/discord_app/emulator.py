@@ -429,7 +429,8 @@ class DiscordEmulator:
         if forum:
             channel.update(type=15, name="questions", available_tags=[], flags=0)
         self.channels[channel_id] = channel
-        await self.dispatch("CHANNEL_CREATE", channel)
+        if self._sessions:  # else the guild's GUILD_CREATE lists it
+            await self.dispatch("CHANNEL_CREATE", channel)
         return channel_id
 
     async def forum_post(self, forum_id: int, title: str, content: str, *, user: Json) -> int:
@@ -529,7 +530,7 @@ class DiscordEmulator:
             await ws.close(code=4010, message=b"Invalid shard.")
             return
         session = self._sessions[shard_id] = _Session(
-            secrets.token_hex(8), (shard_id, count), ws, intents=data.get("intents", 0)
+            secrets.token_hex(8), (shard_id, count), live=ws, intents=data.get("intents", 0)
         )
         guild_ids = [g for g in self.guild_channels if session.owns(g)]
         ready = {
@@ -827,7 +828,9 @@ class DiscordEmulator:
             "unavailable": False,
             "member_count": 2,
             "roles": roles,
-            "channels": [self.channels[self.guild_channels[guild_id]]],
+            "channels": [
+                c for c in self.channels.values() if c["guild_id"] == str(guild_id) and c["type"] in (0, 15)
+            ],
             "threads": [],
             "members": [bot_member],
             "emojis": [],
