@@ -48,13 +48,16 @@ QUESTIONS = [
 ]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def child_env(runtime: str, **extra: str) -> dict[str, str]:
     return {**os.environ, "BASIS_RUNTIME": runtime, "PYTHONPATH": str(ROOT), **extra}
+
+
+def run(command: list[str], env: dict[str, str]) -> str:
+    """Run a child; its stderr becomes the error when it fails."""
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+    return done.stdout
 
 
 def cold_ask(runtime: str, runs: int) -> dict[str, float]:
@@ -63,7 +66,7 @@ def cold_ask(runtime: str, runs: int) -> dict[str, float]:
 
     def once() -> float:
         started = time.perf_counter()
-        subprocess.run(command, env=child_env(runtime), cwd=ROOT, check=True, capture_output=True)
+        run(command, child_env(runtime))
         return time.perf_counter() - started
 
     first = once()  # fills the onnx model cache when it is empty
@@ -73,6 +76,7 @@ def cold_ask(runtime: str, runs: int) -> dict[str, float]:
 
 def warm(questions: int) -> dict[str, float]:
     """In this process: model loaded, then search and ask timed per question."""
+    from bench.retrieval_bench import percentile
     from bot.service import Basis
     from bot.settings import load_settings
 
@@ -90,9 +94,9 @@ def warm(questions: int) -> dict[str, float]:
         ask_ms.append((time.perf_counter() - started) * 1000)
     return {
         "search_p50_ms": statistics.median(search_ms),
-        "search_p95_ms": percentile(search_ms, 0.95),
+        "search_p95_ms": percentile(search_ms, 95),
         "ask_p50_ms": statistics.median(ask_ms),
-        "ask_p95_ms": percentile(ask_ms, 0.95),
+        "ask_p95_ms": percentile(ask_ms, 95),
     }
 
 
@@ -118,22 +122,13 @@ def corpus_build(runtime: str) -> dict[str, float]:
             runtime, BASIS_KNOWLEDGE_DIR=str(ROOT.parent / "shared" / "corpus"), BASIS_INDEX_DIR=index
         )
         started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "bot", "index", "build"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        run([sys.executable, "-m", "bot", "index", "build"], env)
         return {"corpus_build_s": time.perf_counter() - started}
 
 
 def in_child(step: str, runtime: str, questions: int) -> dict[str, float]:
     command = [sys.executable, __file__, "--child", step, "--questions", str(questions)]
-    done = subprocess.run(
-        command, env=child_env(runtime), cwd=ROOT, check=True, capture_output=True, text=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(run(command, child_env(runtime)).strip().splitlines()[-1])
 
 
 def main() -> None:

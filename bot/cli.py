@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -491,6 +492,36 @@ def kb_remove(doc_id: str, index: IndexOpt = None, knowledge: KnowledgeOpt = Non
     console.print(escape(change.summary), highlight=False)
 
 
+@kb_app.command("accept")
+def kb_accept(
+    doc_id: Annotated[str | None, typer.Argument(help="The quarantined document's id.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    index: IndexOpt = None,
+    knowledge: KnowledgeOpt = None,
+) -> None:
+    """Serve a quarantined document after reading its flagged sentences; without an id, list them all."""
+    from bot.errors import KnowledgeBaseError
+
+    kb = _knowledge_base(_settings(index, knowledge))
+    held = kb.quarantined()
+    shown = [h for h in held if doc_id in (None, h.doc.id)]
+    if doc_id is not None and not shown:
+        ids = ", ".join(h.doc.id for h in held) or "none"
+        raise KnowledgeBaseError(f"{doc_id!r} is not quarantined (quarantined now: {ids}).")
+    for h in shown:
+        console.print(f"{h.doc.id}  {h.doc.path}: {len(h.sentences)} flagged sentence(s)", markup=False)
+        for sentence in h.sentences:
+            console.print(f"  “{' '.join(sentence.split())}”", markup=False, highlight=False)
+    if doc_id is None:
+        console.print(f"{len(held)} quarantined.", highlight=False)
+        return
+    if not yes:
+        typer.confirm("Serve this document, these sentences included?", abort=True)
+    with _progress() as progress:
+        change = kb.accept(doc_id, actor="cli", progress=progress)
+    console.print(escape(change.summary), highlight=False)
+
+
 @kb_app.command("list")
 def kb_list(index: IndexOpt = None) -> None:
     """List the indexed documents."""
@@ -617,7 +648,9 @@ def package_version() -> str:
 
 
 def main() -> None:
-    """Entry point: turns every BasisError into one readable line and exit code 1."""
+    """Entry point: turns every BasisError and every settings error into one readable line and exit
+    code 1; so too an operating-system or database failure no module foresaw (a full disk), named
+    with its file."""
     try:
         app()
     except BasisError as exc:
@@ -628,3 +661,18 @@ def main() -> None:
             raise
         errors.print(f"[red]Error:[/] {escape(setting_problems(exc))}", highlight=False)
         sys.exit(1)
+    except (OSError, *_database_errors()) as exc:
+        cause = getattr(exc, "orig", None) or exc  # the driver's error, not SQLAlchemy's wrapper
+        where = f" ({cause.filename})" if isinstance(cause, OSError) and cause.filename else ""
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else str(cause)
+        line = reason.splitlines()[0] if reason else type(cause).__name__
+        errors.print(f"[red]Error:[/] {escape(line + where)}", highlight=False)
+        sys.exit(1)
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    """The store layer's errors, imported only once an error reaches `main` (an `except` clause is
+    evaluated only then), so a command that never opens a database never loads SQLAlchemy."""
+    from sqlalchemy.exc import DBAPIError
+
+    return (sqlite3.Error, DBAPIError)

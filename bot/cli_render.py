@@ -7,6 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from bot.answering.citations import citation_link, link_text
 from bot.answering.labels import citation_dates, message, source_label, summary_lines, terms_line
 from bot.models import Answer
 from bot.retrieval.search import SearchResult
@@ -45,6 +46,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "title": c.passage.document.title,
                 "citation": c.pinpoint,
                 "url": c.passage.document.url,
+                "link": citation_link(c),
                 "source_type": c.passage.document.source_type,
                 "source_label": source_label(c.passage.document.source_type, answer.lang),
                 "date": c.passage.document.published.isoformat() if c.passage.document.published else None,
@@ -74,6 +76,21 @@ def error_json(line: int, question: str, error: Exception) -> dict[str, Any]:
     return {"line": line, "question": shown, "error": str(error)}
 
 
+MAX_TITLE = 90  # a source line's title is cut here; the link and pinpoint say the rest
+
+
+def short(title: str) -> str:
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
+
+
+def hyperlink(text: str, url: str) -> str:
+    """Rich markup for `text` linking to `url` (a terminal hyperlink: short text, the address
+    behind it); the text alone when there is no http(s) address. Both are escaped."""
+    if not url.startswith(("https://", "http://")) or any(ch in url for ch in " []"):
+        return escape(text)
+    return f"[link={url}]{escape(text)}[/link]"
+
+
 def print_answer(console: Console, answer: Answer) -> None:
     """Rich text for people; every text from a document or the asker is escaped, never markup."""
     for warning in answer.warnings:
@@ -88,10 +105,10 @@ def print_answer(console: Console, answer: Answer) -> None:
         doc = c.passage.document
         date = "".join(f", {d}" for d in citation_dates(c, answer.lang))
         label = source_label(doc.source_type, answer.lang)
+        title = f"{doc.title}: {c.passage.chunk.term}" if c.passage.chunk.term else doc.title
         console.print(
-            f"  [{c.n}] {escape(c.pinpoint)} — {escape(doc.title)} [dim]({label}{date})[/]"
-            + (f"\n      {escape(doc.url)}" if doc.url else "")
-            + (f"\n      {escape(summaries[c.n])}" if c.n in summaries else ""),
+            f"  \\[{c.n}] {hyperlink(link_text(c), citation_link(c))} — {escape(short(title))} "
+            f"[dim]({label}{date})[/]" + (f"\n      {escape(summaries[c.n])}" if c.n in summaries else ""),
             highlight=False,
         )
     console.print(f"[dim]{escape(answer.footer)}[/]", highlight=False)

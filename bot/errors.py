@@ -59,3 +59,7 @@ class SharedStoreError(BasisError):
 
 class LockStoreUnreachableError(SharedStoreError):
     """The shared writer lock could not be taken because its database is unreachable."""
+
+
+class RecordWriteError(BasisError):
+    """A local record (the audit trail, the question log) could not be written: a full disk, permissions."""

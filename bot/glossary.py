@@ -17,6 +17,21 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.corpus.glossary_file import GlossaryEntry, read_glossary
+from bot.text import simplified
+
+FUZZY_CUTOFF = 60  # rapidfuzz WRatio below which a name is no match at all
+
+
+def _match_quality(text: str, name: str) -> float:
+    """How well a folded name matches folded typed text: 5 equal, 4 begins with it, 3 has a word
+    beginning with it, 2 contains it, 0 none (fuzzy matches then score below 1)."""
+    if name == text:
+        return 5.0
+    if name.startswith(text):
+        return 4.0
+    if any(word.startswith(text) for word in name.split()):
+        return 3.0
+    return 2.0 if text in name else 0.0
 
 
 @dataclass(frozen=True)
@@ -27,7 +42,9 @@ class DefineResult:
 
 
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
+    """A name as lookups compare it: NFKC, case-folded, hyphens as spaces, Traditional Chinese
+    as Simplified (實體清單 finds 实体清单)."""
+    return " ".join(simplified(unicodedata.normalize("NFKC", text)).casefold().replace("-", " ").split())
 
 
 @dataclass
@@ -59,20 +76,25 @@ class Glossary:
         return DefineResult(best, tuple(s for s in suggestions if not best or s != best.term))
 
     def complete(self, text: str, limit: int = 25) -> list[str]:
-        """Terms for autocomplete: prefix matches first, then fuzzy ones, each term once."""
+        """Terms for autocomplete, best match first, each term once: a name equal to the text,
+        then names it begins, names with a word it begins, names containing it, then fuzzy
+        matches by similarity; ties keep the glossary's order."""
         folded = _fold(text)
         if not folded:
             return [e.term for e in self.entries[:limit]]
-        hits: list[str] = []
+        order = {e.term: i for i, e in enumerate(self.entries)}
+        best: dict[str, float] = {}
         for name, entry in self._names.items():
-            if name.startswith(folded) and entry.term not in hits:
-                hits.append(entry.term)
-        scored = process.extract(folded, list(self._names), scorer=fuzz.WRatio, limit=limit * 3)
-        for name, score, _ in scored:
+            quality = _match_quality(folded, name)
+            if quality > best.get(entry.term, 0.0):
+                best[entry.term] = quality
+        fuzzy = process.extract(folded, list(self._names), scorer=fuzz.WRatio, limit=limit * 3)
+        for name, score, _ in fuzzy:
             term = self._names[name].term
-            if score >= 60 and term not in hits:
-                hits.append(term)
-        return hits[:limit]
+            if score >= FUZZY_CUTOFF and term not in best:
+                best[term] = score / 100
+        ranked = sorted(best, key=lambda term: (-best[term], order[term]))
+        return ranked[:limit]
 
     def _best(self, text: str) -> GlossaryEntry | None:
         folded = _fold(text)

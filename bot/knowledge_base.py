@@ -1,6 +1,6 @@
 """`KnowledgeBase.change`: the one path by which anything changes what the index serves.
 
-`/kb add|remove|reload|sync`, `basis kb add|remove`, `basis sync` (and the daily sync) and
+`/kb add|remove|accept|reload|sync`, `basis kb add|remove|accept`, `basis sync` (and the daily sync) and
 `basis index build` all go through it, with the same guarantees:
 
 1. the writer lock (`bot.records.writer_lock`; across processes) is held for the whole change,
@@ -24,24 +24,36 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.corpus import knowledge_store
+from bot.corpus.knowledge import load_knowledge
 from bot.corpus.knowledge_store import Edit, Upload
 from bot.corpus.ledger import Ledger, unaudited, unvouched_curated
+from bot.corpus.quarantine import Held
 from bot.errors import BasisError
 from bot.indexing.build import BuildReport, Progress, build_index
 from bot.indexing.chunking import ChunkerConfig
 from bot.indexing.embedder import Embedder
 from bot.models import INTENT, AuditRecord, Document, Problem, record
 from bot.records.audit import refused
-from bot.records.stores import Stores
 from bot.settings import Settings
-from bot.sync.job import PlannedSync, plan_sync, sync_edit
-from bot.sync.report import SyncReport
-from bot.sync.run import Sleep
+
+if TYPE_CHECKING:  # the stores (SQLAlchemy) and sync (trafilatura) load only when a change needs them
+    from bot.records.stores import Stores
+    from bot.sync.job import PlannedSync
+    from bot.sync.report import SyncReport
+    from bot.sync.run import Sleep
 
 log = logging.getLogger(__name__)
-DONE = {"add": "Added", "import": "Imported", "remove": "Removed", "reload": "Reloaded", "build": "Built"}
+DONE = {
+    "add": "Added",
+    "import": "Imported",
+    "remove": "Removed",
+    "reload": "Reloaded",
+    "build": "Built",
+    "accept": "Accepted",
+}
 
 
 @dataclass(frozen=True)
@@ -221,6 +233,25 @@ class KnowledgeBase:
             progress,
         )
 
+    def quarantined(self) -> list[Held]:
+        """Documents held out of the index for sentences that instruct an AI, with those sentences."""
+        return load_knowledge(self.settings.knowledge_dir, self.settings.max_document_bytes).quarantined
+
+    def accept(self, doc_id: str, *, actor: str, progress: Progress | None = None) -> KbChange:
+        """Serve a quarantined document as it is now (`basis kb accept`, `/kb accept`): audited like
+        any change, and the summary lists every flagged sentence the moderator accepted. The
+        quarantine is read again under the writer lock, so what is accepted is what is on disk."""
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        return self._change(
+            "accept",
+            doc_id,
+            actor,
+            lambda: knowledge_store.accept_flagged(
+                self.settings.knowledge_dir, doc_id, self.quarantined(), actor, at
+            ),
+            progress,
+        )
+
     def build(
         self, *, actor: str, action: str = "build", progress: Progress | None = None, strict: bool = False
     ) -> KbChange:
@@ -246,6 +277,8 @@ class KnowledgeBase:
     ) -> SyncReport:
         """`basis sync`, /kb sync and the daily sync: fetch with no lock held, then write what
         changed and rebuild through `change`; a failed source changes nothing of itself."""
+        from bot.sync.job import sync_edit
+
         planned = self.plan_sync(now=now, sleep=sleep)
         planned.report.dry_run = dry_run
         if dry_run or not planned.changes_anything:
@@ -257,6 +290,8 @@ class KnowledgeBase:
     def plan_sync(self, *, now: datetime | None = None, sleep: Sleep = time.sleep) -> PlannedSync:
         """Fetch and compare; a synced file an unfinished sync wrote counts as not synced yet
         (hashed only when the trail has unfinished changes at all)."""
+        from bot.sync.job import plan_sync
+
         ledger = Ledger.of(self._stores().audit.rows())
         knowledge = self.settings.knowledge_dir
 

@@ -171,6 +171,9 @@ class Citation:
     passage: Passage
     pinpoint: str
     quote: str
+    # Other passages quoted under the same number (another chunk of the same section), with
+    # their quotes, so "Show passages" shows every passage the number stands for.
+    more: tuple[tuple[Passage, str], ...] = ()
 
     @property
     def as_of(self) -> date | None:

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.answering.answer import compose_answer
+from bot.answering.labels import message
 from bot.answering.llm import LlmClient
 from bot.answering.notices import source_changed
 from bot.answering.timeline import define_status
 from bot.clock import Clock, system_today
+from bot.corpus.quarantine import Held
 from bot.corpus.source_changes import SourceChange, changed_sources
 from bot.errors import QuestionError
 from bot.glossary import DefineResult, Glossary
@@ -31,17 +33,17 @@ from bot.indexing.embedder import Embedder, lazy_embedder
 from bot.indexing.lexical import Tokenizer
 from bot.indexing.loaded import LoadedIndex
 from bot.knowledge_base import KbChange, KnowledgeBase, chunker_config
-from bot.models import Answer, Problem, record
+from bot.models import Answer, Passage, Problem, record
 from bot.ranking.ranker import Ranker
-from bot.records.questions import QuestionRecords
-from bot.records.stores import Stores, open_stores
 from bot.retrieval.expansion import Query, expand
 from bot.retrieval.instructions import strip_instructions
 from bot.retrieval.search import Pool, SearchOptions, SearchResult, candidate_pool, hybrid_search
 from bot.settings import Settings
-from bot.text import not_text
+from bot.text import detect_language, normalise_text, not_text
 
-if TYPE_CHECKING:  # reporting (scikit-learn) and sync (trafilatura) load only when used
+if TYPE_CHECKING:  # stores (SQLAlchemy), reporting (scikit-learn), sync (trafilatura): loaded when used
+    from bot.records.questions import QuestionRecords
+    from bot.records.stores import Stores
     from bot.reporting.model import CoverageReport
     from bot.sync.report import SyncReport
     from bot.sync.run import Sleep
@@ -62,7 +64,7 @@ class _Live(NamedTuple):
     def of(cls, index: LoadedIndex, glossary: Glossary) -> _Live:
         """The snapshot for an index and glossary, with a tokenizer taught that glossary's terms."""
         changes = changed_sources(index.documents.values())
-        return cls(index, glossary, Tokenizer.for_glossary(glossary.entries), changes)
+        return cls(index, glossary, Tokenizer.for_glossary(glossary.entries, index.segments), changes)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class KbStatus:
     as_of: str | None
     folder: str
     unaudited: tuple[str, ...] = ()
+    quarantined: tuple[str, ...] = ()  # ids held out of this build until a moderator accepts them
 
 
 def search_options(settings: Settings, k: int | None = None) -> SearchOptions:
@@ -102,17 +105,32 @@ def _english(live: _Live, question: str) -> str:
     return query.dense if query.lang == "zh" else question
 
 
+def _entries(index: LoadedIndex, terms: tuple[str, ...]) -> tuple[Passage, ...]:
+    """The glossary passages of `terms` (the terms a definition question asks about)."""
+    if not terms:
+        return ()
+    wanted = set(terms)
+    return tuple(
+        Passage(chunk=chunk, document=index.documents[chunk.doc_id], rank=len(index.chunks), score=0.0)
+        for chunk in index.chunks
+        if chunk.term in wanted and chunk.doc_id in index.documents
+    )
+
+
 def check_question(question: str, max_chars: int) -> str:
-    """The question with whitespace folded; QuestionError when empty, too long or not text."""
-    question = " ".join(question.split())
+    """The question as it is searched, answered and logged: normalised (`normalise_text`: no
+    control characters for a moderator's terminal, no NUL for PostgreSQL, no zero-width or
+    fullwidth spellings that would make it decline) and its whitespace folded; QuestionError, in
+    the question's language, when empty, too long or not text."""
     if bad := not_text(question):
         raise QuestionError(bad)
+    question = " ".join(normalise_text(question).split())
+    lang = detect_language(question)
     if not question:
-        raise QuestionError("Please ask a question — the message was empty.")
+        raise QuestionError(message("question_empty", lang))
     if len(question) > max_chars:
         raise QuestionError(
-            f"That question is {len(question)} characters long; please keep it under "
-            f"{max_chars} and ask one thing at a time."
+            message("question_too_long", lang, chars=str(len(question)), limit=str(max_chars))
         )
     return question
 
@@ -232,6 +250,7 @@ class Basis:
             self._llm,
             today=self.clock(),
             stale_after_days=self.settings.stale_after_days,
+            entries=_entries(live.index, result.scoring.defined),
         )
         timings = {
             "search": round((searched - started) * 1000, 2),
@@ -261,6 +280,8 @@ class Basis:
     def stores(self) -> Stores:
         """Where feedback, the question log, the audit trail and the writer lock live (`data/`,
         or PostgreSQL with BASIS_DATABASE_URL), opened on first use."""
+        from bot.records.stores import open_stores
+
         with self._stores_lock:
             if self._stores is None:
                 self._stores = open_stores(self.settings)
@@ -375,6 +396,14 @@ class Basis:
     def kb_remove(self, doc_id: str, *, actor: str) -> KbChange:
         return self.kb.remove(doc_id, actor=actor)
 
+    def quarantined(self) -> list[Held]:
+        """Documents held out of the index for sentences that instruct an AI, with those sentences."""
+        return self.kb.quarantined()
+
+    def kb_accept(self, doc_id: str, *, actor: str) -> KbChange:
+        """Serve a quarantined document as it is now (`basis kb accept`, `/kb accept`)."""
+        return self.kb.accept(doc_id, actor=actor)
+
     def kb_reload(self, *, actor: str) -> KbChange:
         return self.kb.build(actor=actor, action="reload")
 
@@ -401,4 +430,5 @@ class Basis:
             as_of=manifest.get("knowledge_as_of"),
             folder=str(Path(self.index.folder)),
             unaudited=tuple(str(p) for p in self.unaudited()),
+            quarantined=tuple(str(held["id"]) for held in manifest.get("quarantined", [])),
         )

@@ -12,6 +12,7 @@ quotes stay exact substrings of their passage.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 ABBREVIATIONS = frozenset(
@@ -226,3 +227,40 @@ def not_text(text: str) -> str | None:
             "surrogate); please retype it."
         )
     return None
+
+
+# Characters of Chinese and Japanese text that NFKC would turn into ASCII punctuation (`，` into
+# `,`): kept, so a Chinese sentence reads as written and its quote stays its own words.
+_CJK_PUNCTUATION = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+_NOT_CJK_PUNCTUATION = re.compile(f"[^{_CJK_PUNCTUATION}]+")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\u2028\u2029\x85]")
+
+
+def _invisible(ch: str) -> bool:
+    """A format character (zero-width space and joiners, soft hyphen, bidi overrides, tag
+    characters, BOM): it changes how a word is spelled in memory, not how it looks."""
+    return unicodedata.category(ch) == "Cf"
+
+
+def normalise_text(text: str) -> str:
+    """Text as it is indexed, screened and quoted: NFKC (fullwidth and mathematical letters become
+    plain letters, ligatures and odd spaces plain), format characters dropped, control characters
+    other than tab and newline dropped, line breaks as `\\n`.
+
+    Why: `Ig\\u200bnore` and `Ｉｇｎｏｒｅ` must be the same word to the injection screen, the
+    tokenizer and the asker alike, and an escape sequence in stored text must never reach a
+    terminal. Fullwidth CJK punctuation is left alone (see `_CJK_PUNCTUATION`).
+    """
+    text = _LINE_BREAKS.sub("\n", text)
+    if text.isascii():
+        return _CONTROLS.sub("", text)
+    text = "".join(ch for ch in text if not _invisible(ch))
+    text = _NOT_CJK_PUNCTUATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return _CONTROLS.sub("", text)
+
+
+def strip_controls(text: str) -> str:
+    """`text` without C0/C1 control characters (tab and newline kept): an escape sequence in a
+    question would otherwise reach the moderator's terminal through `basis report`."""
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))

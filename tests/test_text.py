@@ -153,6 +153,20 @@ def test_the_margin_between_chinese_and_latin() -> None:
     assert detect_language("a b c d e f g h 视") == "zh"  # single letters are not words
 
 
+def test_normalise_text_spells_every_drawing_of_a_word_one_way() -> None:
+    from bot.text import normalise_text
+
+    drawn = "Ig\u200bno\u00adre ｐｒｅｖｉｏｕｓ \U0001d408\U0001d420 ﬁle\u2060s"
+    assert normalise_text(drawn) == "Ignore previous Ig files"
+    assert normalise_text("red \x1b[31mtext\x07\r\nnext\x0cpage\x00") == "red [31mtext\nnext\npage"
+
+
+def test_normalise_text_keeps_chinese_punctuation() -> None:
+    from bot.text import normalise_text
+
+    assert normalise_text("出口管理条例（EAR）规定：许可证，") == "出口管理条例（EAR）规定：许可证，"
+
+
 def test_size_cuts_never_fall_after_an_abbreviation() -> None:
     """A seam after `U.S.C.`, `Reps.` or `Corp. v.` would leave two unquotable fragments."""
     from bot.text import clause_cuts

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
 
-from bot.answering.citations import number_citations
+from bot.answering.citations import Quote, number_citations
 from bot.answering.extractive import choose_sentences
 from bot.answering.labels import message
+from bot.answering.lead import lead_quotes
 from bot.answering.llm import LlmClient, parse_generated, supported
 from bot.answering.notices import warnings_for
 from bot.glossary import Glossary
@@ -66,13 +68,16 @@ def compose_answer(
     *,
     today: date,
     stale_after_days: int = 30,
+    entries: Sequence[Passage] = (),
 ) -> Answer:
     """The answer to a search result, or a decline: for a request that is not Basis's job, for a
     question naming something no retrieved passage mentions, or below the relevance threshold
     (`decline_reason`).
     Otherwise the best sentences are quoted (scored by `ranker`), replaced by LLM prose when
     `llm` is set and its sentences are supported by the passages they cite (checked with `embedder`).
-    Statuses and dates are described as they stand on `today`."""
+    Statuses and dates are described as they stand on `today`. `entries` are the glossary
+    passages of the terms a definition question names, so its answer can lead with the definition
+    even when the search ranked other passages higher."""
     query = result.query
     lang = query.lang
     answer_id = uuid.uuid4().hex[:12]
@@ -89,22 +94,30 @@ def compose_answer(
     if not picks:
         return _abstain(answer_id, query.original, lang, result, glossary)
     mode = "extractive"
-    text, citations = number_citations((p.passage, p.text, p.start) for p in picks)
+    analysis = result.scoring.analysis
+    passages = (*result.passages, *entries)
+    asked = f"{query.original} {query.dense}"
+    lead = lead_quotes(analysis, picks, passages, glossary, lang, today, result.scoring.defined, asked)
+    text, citations = number_citations(lead.quotes)
     if llm is not None:
         generated = _generate(llm, query.original, result.passages, embedder, tokenizer)
         if generated is not None:
             text, citations = generated
             mode = "llm"
     warnings = warnings_for(
-        query.original,
+        analysis,
+        text,
         citations,
         result.passages,
         lang,
         today=today,
         glossary=glossary,
         stale_after_days=stale_after_days,
+        stated=lead.stated if mode == "extractive" else (),
     )
-    terms_shown = tuple((e.term, e.zh[0]) for e in glossary.mentioned(text) if e.zh and e.zh[0] != e.term)
+    terms_shown = tuple(
+        (e.term, e.zh[0]) for e in glossary.mentioned(lead.english(text)) if e.zh and e.zh[0] != e.term
+    )
     return Answer(
         id=answer_id,
         question=query.original,
@@ -114,7 +127,7 @@ def compose_answer(
         citations=citations,
         warnings=warnings,
         footer=message("footer", lang),
-        suggestions=_defined_terms(citations, glossary),
+        suggestions=_see_also(citations, glossary),
         terms=terms_shown,
     )
 
@@ -129,38 +142,41 @@ def _generate(
     reply = llm.complete(llm.prompt(question, passages))
     if reply is None:
         return None
-    kept: list[tuple[Passage, str, int]] = []
+    kept: list[Quote] = []
     for item in parse_generated(reply):
         if not 1 <= item.passage <= len(passages):
             continue
         passage = passages[item.passage - 1]
         if supported(item.sentence, passage, embedder, tokenizer):
-            kept.append((passage, item.sentence, 0))
+            kept.append(Quote(passage, item.sentence))
     if not kept:
         return None
     return number_citations(kept)
 
 
-def _defined_terms(citations: tuple[Citation, ...], glossary: Glossary) -> tuple[str, ...]:
-    """Glossary terms that the cited passages are about, for "see also" and Chinese labels."""
-    terms: list[str] = []
-    for citation in citations:
-        if citation.passage.chunk.term:
-            entry = glossary.get(citation.passage.chunk.term)
-            if entry and entry.term not in terms:
-                terms.append(entry.term)
-    return tuple(terms)
+SEE_ALSO = 3
+
+
+def _see_also(citations: tuple[Citation, ...], glossary: Glossary) -> tuple[str, ...]:
+    """Terms for "see also (/define)": a cited glossary entry's definition is already shown in
+    full, so its related terms (not the entry itself), at most `SEE_ALSO`."""
+    cited = [glossary.get(c.passage.chunk.term) for c in citations if c.passage.chunk.term]
+    entries = [e for e in cited if e is not None]
+    shown = {e.term for e in entries}
+    related = (glossary.get(name) for e in entries for name in e.related)
+    terms = dict.fromkeys(r.term for r in related if r is not None and r.term not in shown)
+    return tuple(terms)[:SEE_ALSO]
 
 
 def _decline(answer_id: str, question: str, lang: str, reason: str, kind: str) -> Answer:
-    """A short, polite decline that says what Basis does instead."""
+    """A short, polite decline that says what Basis does instead; it cites nothing, so it has
+    no "read the cited sources" footer."""
     return Answer(
         id=answer_id,
         question=question,
         text=f"{reason} {message('covers', lang)}",
         mode="abstained",
         lang=lang,
-        footer=message("footer", lang),
         decline=kind,
     )
 
@@ -182,6 +198,5 @@ def _abstain(answer_id: str, question: str, lang: str, result: SearchResult, glo
         lang=lang,
         suggestions=suggestions,
         warnings=(),
-        footer=message("footer", lang),
         decline="scope",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from bot.indexing.chunking import SEP
 from bot.models import Chunk, Citation, Document, Passage
@@ -47,26 +48,106 @@ def pinpoint(document: Document, chunk: Chunk, offset: int = 0) -> str:
     return f"{prefix.group(1)} {section}{''.join(markers)}"
 
 
-def number_citations(quotes: Iterable[tuple[Passage, str, int]]) -> tuple[str, tuple[Citation, ...]]:
-    """Answer text and its citations from (passage, quote, offset of the quote in the passage).
+@dataclass(frozen=True)
+class Quote:
+    """One sentence of an answer: the exact words of its passage that are its evidence (`quote`, at
+    `offset` in the chunk), and what the answer shows for it (`shown`): the quote itself, its
+    reviewed Chinese twin, or a fixed template filled from a typed record (a glossary definition,
+    a status timeline). `framing` is a line of our own words put before it (a Chinese reader's
+    note that an official text stays in English); `new_line` starts it on a line of its own."""
 
-    Each quote is followed by `[n]`; a passage gets one number, in the order it is
-    first cited, and its pinpoint is that of the paragraph its first quote sits in.
+    passage: Passage
+    quote: str
+    offset: int = 0
+    shown: str = ""
+    framing: str = ""
+    new_line: bool = False
+
+
+def citation_key(passage: Passage, offset: int = 0) -> tuple[str, str]:
+    """What one number stands for: a document and the pinpoint a sentence sits at, so sentences
+    from the same section share one `[n]` even when they come from different chunks."""
+    return passage.document.id, pinpoint(passage.document, passage.chunk, offset)
+
+
+def number_citations(quotes: Iterable[Quote]) -> tuple[str, tuple[Citation, ...]]:
+    """Answer text and its citations.
+
+    Each shown sentence is followed by `[n]`; one number per (document, pinpoint), in the order
+    first cited; the citation keeps the first quote and passage, and the passages of later quotes
+    under the same number (from another chunk of that section) in `more`.
     """
-    numbers: dict[str, int] = {}
-    citations: list[Citation] = []
+    numbers: dict[tuple[str, str], int] = {}
+    firsts: dict[int, Quote] = {}
+    more: dict[int, list[tuple[Passage, str]]] = {}
     parts: list[str] = []
-    for passage, quote, offset in quotes:
-        chunk_id = passage.chunk.id
-        if chunk_id not in numbers:
-            numbers[chunk_id] = len(numbers) + 1
-            citations.append(
-                Citation(
-                    n=numbers[chunk_id],
-                    passage=passage,
-                    pinpoint=pinpoint(passage.document, passage.chunk, offset),
-                    quote=quote,
-                )
-            )
-        parts.append(f"{' '.join(quote.split())} [{numbers[chunk_id]}]")
-    return " ".join(parts), tuple(citations)
+    for item in quotes:
+        key = citation_key(item.passage, item.offset)
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            firsts[numbers[key]] = item
+            more[numbers[key]] = []
+        n = numbers[key]
+        first = firsts[n]
+        if item.passage.chunk.id != first.passage.chunk.id and all(
+            p.chunk.id != item.passage.chunk.id for p, _ in more[n]
+        ):
+            more[n].append((item.passage, item.quote))
+        shown = " ".join((item.shown or item.quote).split())
+        framing = f"\n{item.framing}\n" if item.framing else ("\n" if item.new_line else "")
+        parts.append(f"{framing}{shown} [{n}]")
+    citations = tuple(
+        Citation(
+            n=n,
+            passage=first.passage,
+            pinpoint=key[1],
+            quote=first.quote,
+            more=tuple(more[n]),
+        )
+        for key, n in numbers.items()
+        for first in (firsts[n],)
+    )
+    text = " ".join(parts).replace(" \n", "\n").strip()
+    return text, citations
+
+
+ECFR_SECTION = re.compile(r"\b(\d+)\s+CFR\s+(?:§\s*)?(\d+)\.(\d+)")
+ECFR_PART = re.compile(r"\b(\d+)\s+CFR\s+[Pp]art\s+(\d+)")
+USC_SECTION = re.compile(r"\b(\d+)\s+U\.S\.C\.\s+(?:§\s*)?(\d+[a-z]?)")
+FR_PAGE = re.compile(r"\b(\d+)\s+FR\s+(\d+)")
+
+
+def official_link(citation: str) -> str:
+    """The official page of the first section a citation names (eCFR, the U.S. Code, the Federal
+    Register), built from its numbers by a fixed pattern; "" when it names none."""
+    if found := ECFR_SECTION.search(citation):
+        title, part, section = found.groups()
+        return f"https://www.ecfr.gov/current/title-{title}/section-{part}.{section}"
+    if found := ECFR_PART.search(citation):
+        return f"https://www.ecfr.gov/current/title-{found.group(1)}/part-{found.group(2)}"
+    if found := USC_SECTION.search(citation):
+        title, section = found.groups()
+        return f"https://uscode.house.gov/view.xhtml?req=granuleid:USC-prelim-title{title}-section{section}"
+    if found := FR_PAGE.search(citation):
+        return f"https://www.federalregister.gov/citation/{found.group(1)}-FR-{found.group(2)}"
+    return ""
+
+
+def citation_link(citation: Citation) -> str:
+    """Where a citation links: a glossary entry to the official text its own citation names, any
+    other source to its document's own http(s) URL; "" when there is none. No link in an answer
+    comes from anywhere else (never from a document's text)."""
+    chunk = citation.passage.chunk
+    if chunk.term:
+        return official_link(chunk.source)
+    url = citation.passage.document.url
+    return url if url.startswith(("https://", "http://")) else ""
+
+
+def link_text(citation: Citation) -> str:
+    """The short text a citation's link shows: a glossary entry's official source (else its
+    term), otherwise the pinpoint."""
+    chunk = citation.passage.chunk
+    if chunk.term:
+        return chunk.source or chunk.term
+    return citation.pinpoint or citation.passage.document.citation or citation.passage.document.title

@@ -52,6 +52,27 @@ MESSAGES = {
         "{subject} is set to be {state} from {start}{source}",
         "{subject}定于 {start} 起{state}{source}",
     ),
+    # The same, for a status recorded in a document whose title cannot be a sentence's subject.
+    "period_present_until_label": (
+        "Status recorded in “{subject}”: {state} since {start}, set to end {until}{source}",
+        "“{subject}”记录的状态：自 {start} 起{state}，定于 {until} 结束{source}",
+    ),
+    "period_present_label": (
+        "Status recorded in “{subject}”: {state} since {start}{source}",
+        "“{subject}”记录的状态：自 {start} 起{state}{source}",
+    ),
+    "period_past_label": (
+        "Status recorded in “{subject}”: {state} from {start} until {until}{source}",
+        "“{subject}”记录的状态：{start} 至 {until} {state}{source}",
+    ),
+    "period_event_label": (
+        "Status recorded in “{subject}”: {state} on {start}{source}",
+        "“{subject}”记录的状态：已于 {start} {state}{source}",
+    ),
+    "period_future_label": (
+        "Status recorded in “{subject}”: to be {state} from {start}{source}",
+        "“{subject}”记录的状态：定于 {start} 起{state}{source}",
+    ),
     "scheduled": (
         "{source} provides for it to be {state}{again} from {start} unless {condition}",
         "{source}规定自 {start} 起{again}{state}，除非{condition}",
@@ -125,6 +146,17 @@ MESSAGES = {
         "这不是法律意见——请先阅读所引来源再作判断。",
     ),
     "summary_zh": ("", "中文摘要"),
+    "question_empty": ("Please ask a question — the message was empty.", "请提出一个问题——消息是空的。"),
+    "question_too_long": (
+        "That question is {chars} characters long; please keep it under {limit} and ask one thing at a time.",
+        "这个问题有 {chars} 个字符；请控制在 {limit} 个以内，一次只问一件事。",
+    ),
+    # Before an official text that stays in English for a Chinese reader (bot/answering/lead.py).
+    "framing": ("The English text of {source}:", "以下为{source}的英文原文："),
+    "framing_terms": (
+        "The English text of {source}, on {terms}:",
+        "以下为{source}的英文原文，涉及“{terms}”：",
+    ),
     "sources": ("Sources", "来源"),
 }
 

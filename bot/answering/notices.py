@@ -14,16 +14,14 @@ from bot.answering.timeline import currency_notices, status_notices
 from bot.corpus.source_changes import SourceChange
 from bot.glossary import Glossary
 from bot.models import Citation, Document, Notice, Passage
+from bot.ranking.question import QuestionAnalysis
 
-ASKS_FOR_BASIS = re.compile(
-    r"legal (?:basis|authority|grounds?)|what (?:law|statute|authority)|which (?:law|statute|authority)|"
-    r"authorit(?:y|ies)\b.*\b(?:use|cite|rel(?:y|ied)|rest)|statutory|依据|授权|哪条法律|什么法律",
-    re.IGNORECASE,
-)
+BASIS_REACH = 3  # a basis question is about a not-public action when one is among the top passages
 
 
 def warnings_for(
-    question: str,
+    analysis: QuestionAnalysis,
+    text: str,
     citations: tuple[Citation, ...],
     passages: tuple[Passage, ...],
     lang: str,
@@ -31,16 +29,15 @@ def warnings_for(
     today: date,
     glossary: Glossary | None = None,
     stale_after_days: int = 30,
+    stated: tuple[str, ...] = (),
 ) -> tuple[Notice, ...]:
-    """The notices for an answer; statuses and "as of" dates are worded against `today`."""
+    """The notices for an answer with `text`; statuses and "as of" dates are worded against
+    `today`. Every notice names only sources the answer cites; a status sentence the answer
+    already states (`stated`) is not repeated."""
     glossary = glossary or Glossary()
     cited = _unique(c.passage.document for c in citations)
     notices: list[Notice] = []
-    not_public = any(d.legal_basis == "not_public" for d in cited) or (
-        ASKS_FOR_BASIS.search(question) is not None
-        and any(p.document.legal_basis == "not_public" for p in passages)
-    )
-    if not_public:
+    if rests_on_not_public(analysis, text, citations, passages):
         notices.append(Notice("legal_basis_not_public", message("legal_basis_not_public", lang)))
     bills = [d for d in cited if d.source_type == "bill" or (d.status and d.status.state == "proposed")]
     if bills:
@@ -59,11 +56,31 @@ def warnings_for(
                 ),
             )
         )
-    notices.extend(status_notices(citations, glossary, today, lang))
+    notices.extend(n for n in status_notices(citations, glossary, today, lang) if n.message not in stated)
     if cited and all(d.source_type in ("reporting", "commentary") for d in cited):
         notices.append(Notice("reporting_only", message("reporting_only", lang)))
-    notices.extend(currency_notices(question, citations, glossary, today, lang, stale_after_days))
+    notices.extend(currency_notices(analysis, citations, glossary, today, lang, stale_after_days))
     return tuple(notices)
+
+
+def rests_on_not_public(
+    analysis: QuestionAnalysis, text: str, citations: tuple[Citation, ...], passages: tuple[Passage, ...]
+) -> bool:
+    """Whether the answer's claims rest on an action whose legal basis is not public: its lead
+    sentence or at least half of its sentences cite a source about that action, or the question
+    asks what an action rests on in law and such a source is among the top passages. An
+    explainer about that action cited for one supporting sentence does not make a definition or
+    a rule's text rest on it."""
+    if not citations:
+        return False
+    hidden = {c.n for c in citations if c.passage.document.legal_basis == "not_public"}
+    marks = [int(n) for n in MARK.findall(text)]
+    if marks and (marks[0] in hidden or 2 * sum(m in hidden for m in marks) >= len(marks)):
+        return True
+    return analysis.basis and any(p.document.legal_basis == "not_public" for p in passages[:BASIS_REACH])
+
+
+MARK = re.compile(r"\[(\d+)\]")
 
 
 def _unique(docs: object) -> list[Document]:

@@ -18,7 +18,7 @@ from datetime import date
 from bot.answering.labels import message, state_label
 from bot.glossary import Glossary
 from bot.models import Citation, Document, Notice, Status, StatusPeriod, Timeline
-from bot.ranking.question import asks_about_present
+from bot.ranking.question import QuestionAnalysis
 
 EVENT_STATES = ("rescinded", "superseded")  # happen on a day; never "since"
 CONGRESS = re.compile(r"\b(\d{2,3})(?:st|nd|rd|th)\b(?:[ -][Cc]ongress)?")
@@ -36,6 +36,14 @@ class Tracked:
     timeline: Timeline
     name: str
     citation: str
+    titled: bool = False  # `name` is a document's title, which cannot be a sentence's subject
+
+    @property
+    def labelled(self) -> bool:
+        """Whether the status reads as a label ("Status in “title”: rescinded on …") rather than
+        a sentence about a subject: a title such as "The 2025 rule and its rescission" would
+        make "… and its rescission was rescinded on …"."""
+        return self.titled and not self.timeline.subject
 
     def subject(self, lang: str) -> str:
         """What the status is of, in the asker's language when the timeline says it in Chinese."""
@@ -105,7 +113,8 @@ def document_status(document: Document, today: date, lang: str = "en") -> str | 
     timeline = timeline_of(document)
     if timeline is None or not noteworthy(timeline):
         return None
-    return describe(Tracked(timeline, document.title, document.citation), today, document.as_of, lang)
+    tracked = Tracked(timeline, document.title, document.citation, titled=True)
+    return describe(tracked, today, document.as_of, lang)
 
 
 def entry_status(tracked: Tracked | None, today: date, lang: str = "en") -> str | None:
@@ -143,18 +152,19 @@ def describe(tracked: Tracked, today: date, default_as_of: date | None, lang: st
     periods = timeline.periods
     recorded = [p for p in periods if not p.scheduled]
     current = next((p for p in reversed(recorded) if p.start is None or p.start <= today), None)
+    form = "_label" if tracked.labelled else ""
     if current is None:  # nothing recorded has started yet
         first = periods[0]
-        return _sentence([_period("period_future", first, tracked.subject(lang), lang)], lang)
+        return _sentence([_period(f"period_future{form}", first, tracked.subject(lang), lang)], lang)
     following = [p for p in periods[periods.index(current) + 1 :] if p.scheduled]
     ongoing = current.until is None or today <= current.until
     if current.state in EVENT_STATES:
-        parts = [_period("period_event", current, tracked.subject(lang), lang)]
+        parts = [_period(f"period_event{form}", current, tracked.subject(lang), lang)]
     elif ongoing:
         key = "period_present_until" if current.until else "period_present"
-        parts = [_period(key, current, tracked.subject(lang), lang)]
+        parts = [_period(f"{key}{form}", current, tracked.subject(lang), lang)]
     else:
-        parts = [_period("period_past", current, tracked.subject(lang), lang)]
+        parts = [_period(f"period_past{form}", current, tracked.subject(lang), lang)]
     if following:
         parts.append(_scheduled(following[0], current, periods, lang))
     if not ongoing:
@@ -215,7 +225,7 @@ def _history(timeline: Timeline, name: str) -> tuple[object, ...]:
 
 
 def currency_notices(
-    question: str,
+    analysis: QuestionAnalysis,
     citations: tuple[Citation, ...],
     glossary: Glossary,
     today: date,
@@ -224,7 +234,7 @@ def currency_notices(
 ) -> list[Notice]:
     """For a question about the present: the newest date of the cited facts, and a stale notice
     naming the official places to check when that date is more than `stale_after_days` old."""
-    if not citations or not asks_about_present(question):
+    if not citations or not analysis.present:
         return []
     dates = [c.as_of for c in citations if c.as_of]
     dates += [t.timeline.as_of for t in _entries(citations, glossary) if t.timeline.as_of]

@@ -2,8 +2,11 @@
 
 Every hop of a redirect chain is resolved once, refused when any address is
 loopback, private, link-local, multicast, reserved or a cloud metadata
-address (private ranges are allowed only for the moderators' own hosts,
-BASIS_URL_ALLOW_HOSTS), and the connection goes to exactly the address that was checked (a
+address — also when written as an IPv6 address that carries one of those IPv4
+addresses inside it (`::127.0.0.1`, `::ffff:10.0.0.1`, NAT64 `64:ff9b::/96`,
+6to4 `2002::/16`, Teredo); only hosts the moderators listed (BASIS_URL_ALLOW_HOSTS) may resolve
+to a private range, never to metadata, link-local or loopback. The connection goes to exactly the
+address that was checked (a
 second lookup could answer differently: DNS rebinding). One deadline covers
 connecting, the headers and the body together, so a server trickling bytes
 cannot hold the import; bodies are capped in size.
@@ -20,7 +23,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
-from urllib.parse import urljoin, urlparse
+from urllib.parse import quote, urljoin, urlparse, urlsplit, urlunsplit
 
 import httpcore
 
@@ -39,6 +42,10 @@ CONTENT_TYPES = {
     "application/pdf": ".pdf",
 }
 METADATA_HOSTS = {"metadata.google.internal", "metadata"}
+MAX_STEM_CHARS = 80  # of the saved file's name, taken from the host and path
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+URL_SAFE = "/%:@!$&'()*+,;=-._~?#[]"
 METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 # What an allow-listed host may resolve to besides public addresses: RFC 1918, shared address
 # space (RFC 6598) and IPv6 unique local addresses.
@@ -73,20 +80,57 @@ def check_scheme(url: str) -> None:
         )
 
 
+def ascii_url(url: str) -> str:
+    """`url` as it goes on the wire: an international host name in IDNA (`bücher.example` →
+    `xn--bcher-kva.example`; fullwidth dots are dots) and the rest percent-encoded; FetchError
+    when the host cannot be written that way."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    except UnicodeError:
+        raise FetchError(f"{host!r} is not a valid host name.") from None
+    try:
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:
+        raise FetchError(f"{url!r} has an invalid port.") from None
+    user = parts.netloc.rpartition("@")[0]
+    netloc = (f"{user}@" if user else "") + (f"[{ascii_host}]" if ":" in ascii_host else ascii_host) + port
+    path, query = (quote(part, safe=URL_SAFE) for part in (parts.path, parts.query))
+    return urlunsplit((parts.scheme, quote(netloc, safe=URL_SAFE), path, query, ""))
+
+
+def embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address reaches through a transition mechanism, which a check
+    of the IPv6 address alone would miss."""
+    if address.version == 4:
+        return []
+    assert isinstance(address, ipaddress.IPv6Address)
+    found = [a for a in (address.ipv4_mapped, address.sixtofour) if a is not None]
+    found += list(address.teredo or ())
+    if any(address in net for net in NAT64) or (address in IPV4_COMPATIBLE and int(address) > 1):
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
 def address_allowed(address: IPAddress, host: str, allow_hosts: Collection[str] = ()) -> bool:
     """Whether a URL import of `host` may connect to `address`, one of its resolved addresses.
 
     Public unicast always. A host the moderators listed (BASIS_URL_ALLOW_HOSTS, e.g. their
-    intranet wiki) may also resolve to a private range, but never to a cloud metadata or
-    link-local address (the metadata service lives there, whoever names the host) nor to
-    loopback (the bot's own machine).
+    intranet wiki) may also resolve to a private range written plainly, but never to a cloud
+    metadata or link-local address (the metadata service lives there, whoever names the host)
+    nor to loopback (the bot's own machine). An IPv6 address that carries an IPv4 address
+    (`embedded_ipv4`) is allowed only when it and every address it reaches are public: such
+    forms are how a check is dodged, never how an intranet host is reached.
     """
-    if address in METADATA_ADDRESSES or address.is_link_local or address.is_multicast:
+    embedded = embedded_ipv4(address)
+    reached = (address, *embedded)
+    if any(a in METADATA_ADDRESSES or a.is_link_local or a.is_loopback or a.is_multicast for a in reached):
         return False
-    if address.is_global:
+    if all(a.is_global for a in reached):
         return True
     listed = host.lower().rstrip(".") in allow_hosts
-    return listed and any(address in network for network in PRIVATE_NETWORKS)
+    return listed and not embedded and any(address in network for network in PRIVATE_NETWORKS)
 
 
 def check_address(host: str, allow_hosts: Collection[str] = ()) -> str:
@@ -101,8 +145,10 @@ def check_address(host: str, allow_hosts: Collection[str] = ()) -> str:
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     for address in addresses:
         if not address_allowed(address, host, allow_hosts):
+            reached = [a for a in embedded_ipv4(address) if a != address]
+            via = f" (which reaches {', '.join(map(str, reached))})" if reached else ""
             raise FetchError(
-                f"Refused {host}: it resolves to {address}, a private, loopback, link-local "
+                f"Refused {host}: it resolves to {address}{via}, a private, loopback, link-local "
                 "or reserved address (private addresses only for hosts in BASIS_URL_ALLOW_HOSTS)."
             )
     if not addresses:
@@ -191,6 +237,7 @@ def fetch_url(url: str, max_bytes: int, timeout: float, allow_hosts: Collection[
     try:
         for _ in range(MAX_REDIRECTS + 1):
             check_scheme(url)
+            url = ascii_url(url)
             # A new pool per hop: no connection is reused, so every hop is resolved and checked.
             backend = _PinnedBackend(deadline, check)
             with httpcore.ConnectionPool(network_backend=backend, retries=0) as pool:
@@ -234,5 +281,5 @@ def _get(
             deadline.left(None)
     parsed = urlparse(url)
     host = parsed.hostname or "page"
-    stem = (host + parsed.path).strip("/").replace("/", "-") or host
+    stem = (host + parsed.path).strip("/").replace("/", "-")[:MAX_STEM_CHARS] or host
     return Fetched(url, f"{stem.removesuffix(suffix)}{suffix}", bytes(body)), ""

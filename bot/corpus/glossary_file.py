@@ -18,14 +18,12 @@ from pydantic import Field, model_validator
 
 from bot.corpus.schema import TimelineFields
 from bot.corpus.validation import FileModel, RequiredText, Text, TextList, validated
+from bot.corpus.yaml_text import load_yaml
 from bot.errors import DocumentError
 from bot.models import Document, Problem, Timeline
 
 FILE_NAME = "glossary.yaml"
 DOC_ID = "glossary"
-# A glossary is a list of flat entries; PyYAML builds nested values recursively, so a file
-# nested thousands of levels deep would exhaust the stack instead of being reported.
-MAX_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -142,25 +140,10 @@ def read_glossary(knowledge_dir: Path) -> GlossaryFile:
     return GlossaryFile(tuple(entries), hashlib.sha256(data).hexdigest())
 
 
-def _check_depth(text: str) -> None:
-    """Refuse YAML nested deeper than MAX_DEPTH, reading its events (which never recurse)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep at line {mark.line + 1}")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
 def parse_glossary(data: bytes, name: str) -> tuple[list[GlossaryEntry], list[Problem]]:
     """Parse and check the glossary; every problem is reported as `file: field: reason`."""
     try:
-        text = data.decode("utf-8")
-        _check_depth(text)
-        raw = yaml.safe_load(text)
+        raw = load_yaml(data.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return [], [Problem(name, "yaml", f"malformed: {exc}".splitlines()[0])]
     if not isinstance(raw, list):

@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.corpus.glossary_file import FILE_NAME as GLOSSARY_FILE
 from bot.corpus.glossary_file import GlossaryFile, read_glossary
 from bot.corpus.loaders import SUFFIXES, load_document
+from bot.corpus.quarantine import Held, screen
 from bot.corpus.twins import FOLDER as TWINS_FOLDER
 from bot.corpus.twins import read_twins
 from bot.errors import DocumentError
@@ -28,6 +29,7 @@ class LoadedKnowledge:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     glossary: GlossaryFile = field(default_factory=GlossaryFile)
+    quarantined: list[Held] = field(default_factory=list)  # flagged, not accepted: never indexed
 
 
 def document_files(knowledge_dir: Path) -> Iterator[Path]:
@@ -49,6 +51,7 @@ def load_knowledge(knowledge_dir: Path, max_bytes: int | None = None) -> LoadedK
     """Load every document and the glossary, collecting problems instead of stopping.
 
     Files over `max_bytes` are skipped unread: one huge file must not hold a build for hours.
+    Documents whose sentences instruct an AI are held back until accepted (`bot.corpus.quarantine`).
     """
     result = LoadedKnowledge()
     if not knowledge_dir.is_dir():
@@ -75,6 +78,8 @@ def load_knowledge(knowledge_dir: Path, max_bytes: int | None = None) -> LoadedK
             continue
         seen[doc.id] = name
         result.documents.append(doc)
+    result.documents, result.quarantined = screen(knowledge_dir, result.documents)
+    result.problems.extend(held.problem() for held in result.quarantined)
     try:
         result.glossary = read_glossary(knowledge_dir)
     except DocumentError as exc:
@@ -88,10 +93,11 @@ def load_knowledge(knowledge_dir: Path, max_bytes: int | None = None) -> LoadedK
 
 
 def _attach_twins(knowledge_dir: Path, result: LoadedKnowledge) -> None:
-    """Give each document its reviewed Chinese twins from `zh/<id>.yaml`, so they reach the index."""
+    """Give each document its reviewed Chinese twins from `zh/<id>.yaml`, so they reach the index.
+    A quarantined document's twins wait with it: they name a document, just not a served one."""
     files, problems = read_twins(knowledge_dir)
     result.problems.extend(problems)
-    ids = {doc.id for doc in result.documents}
+    ids = {doc.id for doc in result.documents} | {held.doc.id for held in result.quarantined}
     for doc_id in sorted(set(files) - ids):
         name = f"{TWINS_FOLDER}/{doc_id}.yaml"
         result.problems.append(Problem(name, "document", f"no document has the id {doc_id!r}"))

@@ -10,6 +10,7 @@ leaves a file whose record says so. Refused attempts are logged too.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Mapping
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from bot.corpus.knowledge import IMPORTED
 from bot.corpus.loaders import SUFFIXES, document_from_bytes, slugify
-from bot.corpus.screening import injection_problem
+from bot.corpus.quarantine import ACCEPTED_FILE, Held, accept
 from bot.errors import KnowledgeBaseError
 from bot.models import AuditRecord, Document, record
 
@@ -90,9 +91,7 @@ def parse_upload(
     doc, problems = document_from_bytes(data, name)
     target = knowledge_dir / IMPORTED / f"{slugify(doc.id)}{suffix}"
     relative = str(target.relative_to(knowledge_dir))
-    problem = injection_problem(replace(doc, path=relative))
-    notes = tuple(str(p) for p in problems if p.severity == "warning")
-    notes += (f"warning: {problem}",) if problem else ()
+    notes = tuple(str(replace(p, file=relative)) for p in problems if p.severity == "warning")
     return Upload(name, data, doc, target, relative, notes, source_url)
 
 
@@ -103,10 +102,15 @@ def add_upload(upload: Upload, actor: str, documents: Mapping[str, Document]) ->
     target = upload.target
 
     def save() -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(upload.data)
-        os.replace(tmp, target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(upload.data)
+            os.replace(tmp, target)
+        except OSError as exc:  # a full disk, a read-only folder: one line, and no half-written file
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            raise KnowledgeBaseError(f"Could not save {upload.relative}: {exc.strerror or exc}.") from exc
 
     entry = record("add", upload.relative, actor, upload.doc.sha256, upload.source_url)
     return Edit(entry, save, _restorer(target), upload.notes)
@@ -138,3 +142,19 @@ def remove(knowledge_dir: Path, doc_id: str, documents: Mapping[str, Document], 
         raise KnowledgeBaseError(f"{doc_id!r} cannot be removed from here (its file is {doc.path}).")
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     return Edit(record("remove", doc.path, actor, sha), path.unlink, _restorer(path))
+
+
+def accept_flagged(knowledge_dir: Path, doc_id: str, held: list[Held], actor: str, at: str) -> Edit:
+    """Plan serving a quarantined document as it is now; the notes list every flagged sentence,
+    so the moderator's reply says exactly what they accepted."""
+    found = next((h for h in held if h.doc.id == doc_id), None)
+    if found is None:
+        ids = ", ".join(h.doc.id for h in held) or "none"
+        raise KnowledgeBaseError(f"{doc_id!r} is not quarantined (quarantined now: {ids}).")
+    shown = tuple(f"flagged: “{sentence}”" for sentence in found.sentences)
+    return Edit(
+        record("accept", found.doc.path, actor, found.doc.sha256),
+        lambda: accept(knowledge_dir, found.doc, actor, at),
+        _restorer(knowledge_dir / ACCEPTED_FILE),
+        shown,
+    )

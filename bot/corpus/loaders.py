@@ -5,6 +5,12 @@ all, as official texts do: then the title comes from the first heading, the id
 from the file name, and leading HTML comments are kept as provenance (they say
 where the text came from) but are not indexed. HTML keeps only the main text;
 PDF uses its text layer.
+
+Every loader's result is finished the same way (`_finish`): text and title normalised
+(`bot.text.normalise_text`: NFKC, no zero-width or control characters), so what is indexed,
+screened for injection and quoted is one spelling; and the title and every heading capped in
+length, with a warning, so one giant heading cannot turn each answer citing it into hundreds of
+Discord messages.
 """
 
 from __future__ import annotations
@@ -15,23 +21,29 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-import frontmatter
 import yaml
 
 from bot.corpus.encoding import UTF8, decode_text
 from bot.corpus.inference import infer_metadata
-from bot.corpus.schema import validate_front_matter
+from bot.corpus.schema import MAX_ID_CHARS, validate_front_matter
+from bot.corpus.yaml_text import load_front_matter
 from bot.errors import DocumentError
 from bot.models import Document, Problem
+from bot.text import normalise_text
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 LEADING_COMMENTS = re.compile(r"\A(?:\s*<!--.*?-->)+\s*", re.DOTALL)
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+MAX_TITLE_CHARS = 200
+MAX_HEADING_CHARS = 300
+LONG_HEADING = re.compile(rf"^(#{{1,6}}[ \t]+[^\n]{{{MAX_HEADING_CHARS}}})[^\n]+", re.MULTILINE)
 
 
 def slugify(text: str) -> str:
+    """A document id from a file name: lowercase words joined by `-`, at most MAX_ID_CHARS long, so
+    the file saved under it (with a suffix and a temporary prefix) stays a legal file name."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "document"
+    return slug[:MAX_ID_CHARS].rstrip("-") or "document"
 
 
 def sha256(data: bytes) -> str:
@@ -47,7 +59,7 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, list[
     data = _read(path, name)
     if not data.strip():
         raise DocumentError(f"{name}: file: is empty")
-    return loader(data, path, name)
+    return _finish(*loader(data, path, name))
 
 
 def read_upload(path: Path) -> bytes:
@@ -69,7 +81,34 @@ def document_from_bytes(data: bytes, filename: str) -> tuple[Document, list[Prob
         raise DocumentError(f"{filename}: file: unsupported type; use one of {', '.join(SUFFIXES)}")
     if not data.strip():
         raise DocumentError(f"{filename}: file: is empty")
-    return loader(data, Path(filename), filename)
+    return _finish(*loader(data, Path(filename), filename))
+
+
+def _finish(doc: Document, problems: list[Problem]) -> tuple[Document, list[Problem]]:
+    """The document as it is indexed: normalised text and title; title, citation and headings capped."""
+    notes = list(problems)
+    text = normalise_text(doc.text)
+    if not text.strip():
+        raise DocumentError(f"{doc.path}: body: has no text once control and format characters are dropped")
+    title, citation = (_capped(doc, field, getattr(doc, field), notes) for field in ("title", "citation"))
+    title = title or "Untitled"
+    long_headings = len(LONG_HEADING.findall(text))
+    if long_headings:
+        text = LONG_HEADING.sub(lambda m: m.group(1).rstrip() + "…", text)
+        message = f"{long_headings} heading(s) longer than {MAX_HEADING_CHARS} characters, cut to that length"
+        notes.append(Problem(doc.path, "heading", message, "warning"))
+    if (text, title, citation) == (doc.text, doc.title, doc.citation):
+        return doc, notes
+    return replace(doc, text=text, title=title, citation=citation), notes
+
+
+def _capped(doc: Document, field: str, value: str, notes: list[Problem]) -> str:
+    """One line of at most MAX_TITLE_CHARS characters; a note says when it was cut."""
+    value = " ".join(normalise_text(value).split())
+    if len(value) <= MAX_TITLE_CHARS:
+        return value
+    notes.append(Problem(doc.path, field, f"{len(value):,} characters, cut to {MAX_TITLE_CHARS}", "warning"))
+    return value[: MAX_TITLE_CHARS - 1].rstrip() + "…"
 
 
 def _decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
@@ -91,10 +130,10 @@ def _load_markdown(data: bytes, path: Path, name: str) -> tuple[Document, list[P
 
 def _with_front_matter(raw: str, data: bytes, path: Path, name: str) -> tuple[Document, list[Problem]]:
     try:
-        post = frontmatter.loads(raw)
+        post = load_front_matter(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
+        where = f" at line {mark.line + 1}" if mark else f": {exc}"
         problem = Problem(name, "front matter", f"malformed YAML{where}")
         raise DocumentError(str(problem), (problem,)) from exc
     if not isinstance(post.metadata, dict) or not post.metadata:

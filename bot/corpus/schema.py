@@ -45,13 +45,18 @@ __all__ = ["REQUIRED", "FrontMatter", "parse_date", "recorded_status", "validate
 
 UNDATED = "undated"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_ID_CHARS = 120  # an id names a file; with a suffix and a temporary prefix it must stay under 255 bytes
 Lang = Literal["en", "zh"]
 Reliability = Literal["high", "medium", "low"]
 
 
 def _slug(value: str) -> str:
+    """A document id: a lowercase slug short enough to name its file (the value shown is cut, so a
+    hostile id of thousands of characters is still one readable line)."""
     if not ID_PATTERN.match(value):
-        raise ValueError(f"must be a lowercase slug (a-z, 0-9, -), got {value!r}")
+        raise ValueError(f"must be a lowercase slug (a-z, 0-9, -), got {value[:80]!r}")
+    if len(value) > MAX_ID_CHARS:
+        raise ValueError(f"is {len(value)} characters long; the limit is {MAX_ID_CHARS}")
     return value
 
 

@@ -5,9 +5,10 @@ reworded sentence loses its twin instead of keeping a stale translation. The fil
 English (`en`) so a reviewer reads both side by side; a key that no longer matches its `en` is
 an error, and a twin whose `zh` is still empty is not a twin yet (it counts as missing).
 
-The files are plain data written by people: YAML anchors and aliases are refused (they let a
-small file expand into a huge one and hide what a twin says), and the shape is checked by
-pydantic so every problem names its file and sentence.
+The files are plain data written by people, read like every YAML file by `bot.corpus.yaml_text`:
+anchors and aliases are refused outright (they let a small file expand into a huge one and hide
+what a twin says), and the shape is checked by pydantic so every problem names its file and
+sentence.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.corpus.yaml_text import load_yaml
 from bot.models import Problem, twin_key
 
 FOLDER = "zh"  # knowledge/zh/: twins, never documents
@@ -47,28 +49,11 @@ class TwinFile(BaseModel):
         return tuple((s.key, s.zh.strip()) for s in self.sentences if s.zh.strip())
 
 
-def _check_events(text: str) -> None:
-    """Refuse anchors, aliases and deep nesting, reading YAML events (which never recurse)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        line = event.start_mark.line + 1
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.YAMLError(f"anchors and aliases are not allowed (line {line})")
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise yaml.YAMLError(f"nested more than {MAX_DEPTH} levels deep at line {line}")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
 def parse_twins(data: bytes, name: str) -> tuple[TwinFile | None, list[Problem]]:
     """The twin file in `data` and its problems (`name` is the file as reported); None when it
     cannot be used at all."""
     try:
-        text = data.decode("utf-8")
-        _check_events(text)
-        raw = yaml.safe_load(text)
+        raw = load_yaml(data.decode("utf-8"), max_depth=MAX_DEPTH, aliases=False)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return None, [Problem(name, "yaml", f"malformed: {exc}".splitlines()[0])]
     try:

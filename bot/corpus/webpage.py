@@ -7,6 +7,11 @@ text with Markdown headings, so the chunker can split on them and quotes stay th
 page's own words (no Markdown escapes or emphasis marks). The `<title>` and the
 page's own address (canonical link or og:url) are read with selectolax. Named
 `webpage` so it never shadows the standard `html` module.
+
+Text a reader cannot see is dropped before any of that (`drop_hidden`): a page can hide a planted
+instruction from the moderator who imports it with `display:none`, the `hidden` attribute,
+`aria-hidden`, a zero font size, white-on-white text or off-screen positioning, in a `style`
+attribute or a stylesheet rule, and none of it may reach the index.
 """
 
 from __future__ import annotations
@@ -17,8 +22,21 @@ from typing import NamedTuple
 import trafilatura
 from lxml.etree import _Element as Element
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode, SelectolaxError
 
 HEADER_CHARS = 3000
+# A declaration that makes an element's text invisible; `_white_on_white` covers colours.
+_HIDING = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|font-size\s*:\s*0(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:;|$|!)"
+    r"|opacity\s*:\s*0(?:\.0*)?\s*(?:;|$|!)|(?:left|top|right|text-indent)\s*:\s*-\d{3,}"
+    r"|clip\s*:\s*rect\(\s*0[a-z]*[\s,]+0|transform\s*:\s*scale\(\s*0\s*\)"
+    r"|(?:width|height)\s*:\s*0(?:px)?\s*;[^}]*overflow\s*:\s*hidden",
+    re.IGNORECASE,
+)
+_WHITE = r"(?:white|#fff(?:fff)?|rgba?\(\s*255\s*,\s*255\s*,\s*255\s*(?:,\s*1(?:\.0*)?\s*)?\))"
+_COLOUR = re.compile(rf"(?:^|;|\s)color\s*:\s*{_WHITE}\s*(?:;|$|!)", re.IGNORECASE)
+_DARK_BACKGROUND = re.compile(r"background(?:-color)?\s*:\s*(?!\s*(?:white|#fff|transparent|none))", re.I)
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 
 
 class Page(NamedTuple):
@@ -34,15 +52,50 @@ def html_to_text(html: str) -> Page:
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node else ""
     url = _own_url(tree)
+    drop_hidden(tree)
+    shown = tree.html or ""
     for node in tree.css("script, style, noscript, template"):
         node.decompose()
     visible = tree.body.text(separator="\n") if tree.body else ""
     header = re.sub(r"\s*\n\s*", "\n", visible)[:HEADER_CHARS]
-    text = _main_text(html)
+    text = _main_text(shown)
     if not title:
         heading = re.search(r"^#+ (.+)$", text, re.M)
         title = heading.group(1).strip() if heading else ""
     return Page(title, text, url, header)
+
+
+def drop_hidden(tree: HTMLParser) -> None:
+    """Remove every element a browser would not show, by attribute, inline style or stylesheet rule."""
+    hidden = list(tree.css('[hidden], [aria-hidden="true" i], input[type="hidden" i]'))
+    hidden += [node for node in tree.css("[style]") if _hides(node.attributes.get("style") or "")]
+    for sheet in tree.css("style"):
+        for selectors, declarations in _RULE.findall(sheet.text() or ""):
+            if _hides(declarations):
+                hidden += _matching(tree, selectors)
+    for node in hidden:
+        if node.parent is not None:  # not already gone with an ancestor
+            node.decompose()
+
+
+def _hides(declarations: str) -> bool:
+    if _HIDING.search(declarations):
+        return True
+    return bool(_COLOUR.search(declarations)) and not _DARK_BACKGROUND.search(declarations)
+
+
+def _matching(tree: HTMLParser, selectors: str) -> list[LexborNode]:
+    """Elements matched by a stylesheet rule's selectors; a selector the parser rejects matches none."""
+    found: list[LexborNode] = []
+    for selector in selectors.split(","):
+        selector = selector.strip()
+        if not selector or selector.startswith("@") or ":" in selector:
+            continue  # at-rules and pseudo-classes (:hover, ::before) hide nothing on their own
+        try:
+            found += tree.css(selector)
+        except SelectolaxError:  # a selector the parser cannot read
+            continue
+    return found
 
 
 def _main_text(html: str) -> str:

@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_app.strings import text
 from bot.settings import Settings
 
 
@@ -30,8 +31,12 @@ class OutsideAnswerChannels(app_commands.CheckFailure):
     """Raised for /ask and /define outside BASIS_CHANNELS; the reply names where Basis answers."""
 
     def __init__(self, channel_ids: Iterable[int]) -> None:
-        places = ", ".join(f"<#{channel_id}>" for channel_id in sorted(channel_ids))
-        super().__init__(f"Basis answers only in {places}.")
+        self.places = ", ".join(f"<#{channel_id}>" for channel_id in sorted(channel_ids))
+        super().__init__(self.message())
+
+    def message(self, lang: str = "en") -> str:
+        """The refusal in the asker's language, naming the channels as Discord links."""
+        return text("outside_channels", lang, places=self.places)
 
 
 def answer_channels(settings: Settings) -> frozenset[int]:
@@ -93,19 +98,17 @@ def _user_key(user_id: int) -> int:
 
 
 def rate_refusal(
-    cooldown: commands.CooldownMapping[int], user_id: int, now: float | None = None
+    cooldown: commands.CooldownMapping[int], user_id: int, now: float | None = None, lang: str = "en"
 ) -> str | None:
     """A polite refusal when `user_id` is over the budget; None means go ahead (and the question counts)."""
     bucket = cooldown.get_bucket(user_id, now)
     wait = bucket.update_rate_limit(now) if bucket else None
     if wait is None:
         return None
-    return refusal_message(bucket.rate, bucket.per, wait)
+    return refusal_message(bucket.rate, bucket.per, wait, lang)
 
 
-def refusal_message(count: int, seconds: float, wait: float) -> str:
-    """The one wording of a rate-limit refusal, whichever limiter counted the questions."""
-    return (
-        f"You have asked {count} questions in the last {seconds:g} seconds. "
-        f"Please wait {math.ceil(wait)} s and ask again."
-    )
+def refusal_message(count: int, seconds: float, wait: float, lang: str = "en") -> str:
+    """The one wording of a rate-limit refusal, whichever limiter counted the questions, in the
+    asker's language."""
+    return text("rate_limited", lang, count=str(count), seconds=f"{seconds:g}", wait=str(math.ceil(wait)))

@@ -29,12 +29,13 @@ from discord.http import Route
 from bot.discord_app.error_handler import BasisTree, ErrorCounts
 from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.host import BasisHost
+from bot.discord_app.localization import BasisTranslator
 from bot.discord_app.modes import INTENTS, check_mode
 from bot.discord_app.rate_limit import make_limiter
 from bot.discord_app.replies import NO_MENTIONS
 from bot.discord_app.sharding import IdentifyGate, launch_in_waves, shard_plan
 from bot.discord_app.shared_identify import Gate, identify_gate
-from bot.discord_app.views import PassagesButton, VoteButton
+from bot.discord_app.views import PassagesButton, ReasonButton, VoteButton
 from bot.errors import ConfigError
 from bot.indexing.embedder import Embedder
 from bot.service import Basis
@@ -95,7 +96,8 @@ class BasisBot(BasisHost):
         self.basis = await asyncio.to_thread(Basis.open, self.settings, self._embedder)
         await asyncio.to_thread(self.basis.warm)
         self.feedback = FeedbackStore(await asyncio.to_thread(self.basis.stores.feedback))
-        self.add_dynamic_items(PassagesButton, VoteButton)
+        self.add_dynamic_items(PassagesButton, VoteButton, ReasonButton)
+        await self.tree.set_translator(BasisTranslator())
         for name in extensions(self.settings):
             await self.load_extension(name)
         await self.sync_commands()

@@ -16,12 +16,10 @@ from discord import app_commands
 
 from bot.discord_app.checks import NotModerator, OutsideAnswerChannels
 from bot.discord_app.replies import send_text
+from bot.discord_app.strings import asker_lang, text
 from bot.errors import BasisError
 
 log = logging.getLogger(__name__)
-
-APOLOGY = "Sorry — something went wrong on our side. It has been logged; please try again later."
-CHECK_FAILED = "You can't use this command here."
 
 
 class ErrorCounts:
@@ -57,9 +55,9 @@ def error_kind(error: BaseException) -> str:
     return f"unexpected ({type(error).__name__})"
 
 
-def user_message(error: BaseException, counts: ErrorCounts | None = None) -> str:
-    """What the person should read about `error`; logs it when it is not their doing, and counts
-    it in `counts` (the bot's) when given."""
+def user_message(error: BaseException, counts: ErrorCounts | None = None, lang: str = "en") -> str:
+    """What the person should read about `error`, in their language (`lang`) where the words are
+    ours; logs it when it is not their doing, and counts it in `counts` (the bot's) when given."""
     if counts is not None:
         counts.add(error)
     if isinstance(error, app_commands.CommandInvokeError):
@@ -67,19 +65,21 @@ def user_message(error: BaseException, counts: ErrorCounts | None = None) -> str
     if isinstance(error, BasisError):
         log.info("refused: %s", error)
         return str(error)
-    if isinstance(error, NotModerator | OutsideAnswerChannels):
+    if isinstance(error, NotModerator):
         return str(error)
+    if isinstance(error, OutsideAnswerChannels):
+        return error.message(lang)
     if isinstance(error, app_commands.CheckFailure):
-        return CHECK_FAILED
+        return text("check_failed", lang)
     log.error("unhandled error", exc_info=error)
-    return APOLOGY
+    return text("apology", lang)
 
 
 async def reply_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Tell the user ephemerally, whether or not the interaction was already answered."""
     counts = getattr(interaction.client, "errors", None)  # a BasisBot's; absent on a bare client
     try:
-        await send_text(interaction, user_message(error, counts), ephemeral=True)
+        await send_text(interaction, user_message(error, counts, asker_lang(interaction)), ephemeral=True)
     except discord.HTTPException:
         log.warning("could not deliver an error reply", exc_info=True)
 

@@ -40,5 +40,9 @@ class FeedbackStore:
         """Record (or change) one user's vote; False when the answer is unknown or too old."""
         return self.backend.vote(answer_id, user_id, up)
 
+    def reason(self, answer_id: str, user_id: int, reason: str) -> bool:
+        """Store why the user voted 👎; False when they have no 👎 on that answer."""
+        return self.backend.reason(answer_id, user_id, reason)
+
     def user_hash(self, user_id: int) -> str:
         return self.backend.user_hash(user_id)

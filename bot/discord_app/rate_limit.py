@@ -65,7 +65,7 @@ def redis_client(url: str) -> redis.Redis:
 class RateLimiter(Protocol):
     """Counts a question against its asker's budget; a refusal text means it was over."""
 
-    async def refusal(self, user_id: int) -> str | None: ...
+    async def refusal(self, user_id: int, lang: str = "en") -> str | None: ...
 
     async def aclose(self) -> None: ...
 
@@ -77,8 +77,8 @@ class InProcessLimiter:
         self.cooldown = question_cooldown(count, seconds)
         self._clock = clock
 
-    async def refusal(self, user_id: int) -> str | None:
-        return rate_refusal(self.cooldown, user_id, self._clock() if self._clock else None)
+    async def refusal(self, user_id: int, lang: str = "en") -> str | None:
+        return rate_refusal(self.cooldown, user_id, self._clock() if self._clock else None, lang)
 
     async def aclose(self) -> None:
         """Nothing to release."""
@@ -106,7 +106,7 @@ class RedisLimiter:
     ) -> RedisLimiter:
         return cls(redis_client(url), count, seconds, clock=clock)
 
-    async def refusal(self, user_id: int) -> str | None:
+    async def refusal(self, user_id: int, lang: str = "en") -> str | None:
         args = [self.count, round(self.seconds * 1_000_000)]
         if self._clock is not None:
             args.append(round(self._clock() * 1_000_000))
@@ -122,7 +122,7 @@ class RedisLimiter:
             self._down = False
         if wait_us < 0:
             return None
-        return refusal_message(self.count, self.seconds, wait_us / 1_000_000)
+        return refusal_message(self.count, self.seconds, wait_us / 1_000_000, lang)
 
     async def aclose(self) -> None:
         await self.client.aclose()

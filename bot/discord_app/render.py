@@ -3,15 +3,24 @@
 Long text is split at paragraph, line, sentence or word boundaries and continued in the next
 embed; embeds are packed into as many messages as needed. Nothing is cut off: every citation
 and every sentence of an answer reaches the reader.
+
+Every string that comes from a document (quotes, titles, pinpoints, passages, glossary entries)
+goes through `safe` first: Markdown, mention markup and bare links in a source render as plain
+text, so a document cannot put a clickable link or a role pill under Basis's name. The only
+links are the masked links built here from a citation's own URL.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote as url_quote
 
 import discord
+from discord.utils import escape_markdown, escape_mentions
 
+from bot.answering.citations import citation_link, link_text, official_link
 from bot.answering.labels import citation_dates, summary_lines, terms_line
 from bot.corpus.glossary_file import GlossaryEntry
 from bot.models import Answer, Citation
@@ -27,6 +36,12 @@ WARNING_COLOUR = discord.Colour.orange()
 ANSWER_COLOUR = discord.Colour.blurple()
 ABSTAIN_COLOUR = discord.Colour.light_grey()
 SOURCES_COLOUR = discord.Colour.dark_grey()
+MAX_SOURCE_TITLE = 90  # a source line's title is cut here; the link and pinpoint say the rest
+ZWSP = "\u200b"
+MENTION = re.compile(r"<(?=[@#]|/|t:|a?:\w+:)")  # <@user>, <@&role>, <#channel>, </cmd:1>, <t:…>, <:emoji:1>
+HEADING = re.compile(r"^(\s*)(#{1,3}\s|-#\s)", re.MULTILINE)
+BARE_LINK = re.compile(r"\b(https?|discord|steam)://", re.IGNORECASE)
+URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"  # everything else in a URL is percent-encoded (spaces, <, >, parentheses)
 
 Labeler = Callable[[str, str], str]  # (source_type, lang) -> "regulation", "bill — not law", …
 
@@ -58,6 +73,25 @@ class ShownPassage:
     heading: str
     label: str
     text: str
+
+
+def safe(text: str) -> str:
+    """Document-derived text as plain text in Discord: Markdown escaped (so a masked link or a
+    heading in a source is shown, not rendered), mentions and @everyone broken with a zero-width
+    space, and bare URLs made unclickable."""
+    text = escape_mentions(escape_markdown(text))
+    text = MENTION.sub(f"<{ZWSP}", text)
+    text = HEADING.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+    return BARE_LINK.sub(lambda m: f"{m.group(1)}:{ZWSP}//", text)
+
+
+def masked_link(text: str, url: str) -> str:
+    """`[text](<url>)`: the safe text, linking to `url` without an embed preview; the text alone
+    when `url` is not an http(s) address."""
+    shown = safe(text).replace("[", "\\[").replace("]", "\\]")
+    if not url.lower().startswith(("https://", "http://")):
+        return shown
+    return f"[{shown}](<{url_quote(url, safe=URL_SAFE)}>)"
 
 
 def words(lang: str) -> dict[str, str]:
@@ -120,14 +154,16 @@ def _titled(title: str, texts: list[str], colour: discord.Colour, lang: str) -> 
 
 
 def citation_block(citation: Citation, label: Labeler, lang: str, summary: str = "") -> str:
-    """`[n]` pinpoint, title, source type, date and an unfurl-free link."""
+    """One short source line: `[n]`, the pinpoint as a masked link to the citation's own URL
+    (a glossary entry's: the official text it cites), the title cut short, source type and date."""
     doc = citation.passage.document
-    pinpoint = citation.pinpoint or doc.citation
+    title = doc.title if len(doc.title) <= MAX_SOURCE_TITLE else doc.title[: MAX_SOURCE_TITLE - 1] + "…"
+    if citation.passage.chunk.term:
+        title = f"{doc.title}: {citation.passage.chunk.term}"
     details = [label(doc.source_type, lang), *citation_dates(citation, lang)]
-    if doc.url:
-        details.append(f"<{doc.url}>")
-    block = f"**[{citation.n}]** {pinpoint} — {doc.title}\n{' · '.join(details)}"
-    return f"{block}\n{summary}" if summary else block
+    link = masked_link(link_text(citation), citation_link(citation))
+    block = f"**[{citation.n}]** {link} — {safe(title)} · {' · '.join(details)}"
+    return f"{block}\n{safe(summary)}" if summary else block
 
 
 def answer_embeds(answer: Answer, label: Labeler) -> list[discord.Embed]:
@@ -135,13 +171,13 @@ def answer_embeds(answer: Answer, label: Labeler) -> list[discord.Embed]:
     w = words(answer.lang)
     embeds: list[discord.Embed] = []
     if answer.warnings:
-        warning_text = "\n\n".join(f"**{notice.message}**" for notice in answer.warnings)
+        warning_text = "\n\n".join(f"**{safe(notice.message)}**" for notice in answer.warnings)
         embeds += text_embeds(w["warning"], warning_text, WARNING_COLOUR, answer.lang)
-    body = answer.text
+    body = safe(answer.text)
     if terms := terms_line(answer.terms, answer.lang):
-        body += f"\n\n{terms}"
+        body += f"\n\n{safe(terms)}"
     if answer.suggestions and not answer.abstained:  # an abstention already names them
-        body += f"\n\n{w['see_also']} " + ", ".join(answer.suggestions)
+        body += f"\n\n{w['see_also']} " + safe(", ".join(answer.suggestions))
     colour = ABSTAIN_COLOUR if answer.abstained else ANSWER_COLOUR
     embeds += text_embeds(w["answer"], body, colour, answer.lang)
     summaries = summary_lines(answer)
@@ -162,15 +198,20 @@ def with_footer(embeds: list[discord.Embed], footer: str) -> list[discord.Embed]
 
 
 def passage_records(answer: Answer, label: Labeler) -> list[ShownPassage]:
-    """The cited passages, with the quoted sentence in bold when it appears verbatim."""
+    """Every passage each citation stands for, made safe, with the quoted sentence in bold when
+    it appears verbatim."""
     records = []
     for c in answer.citations:
-        text = c.passage.chunk.text
-        if c.quote and c.quote in text:
-            text = text.replace(c.quote, f"**{c.quote}**", 1)
         doc = c.passage.document
-        heading = f"[{c.n}] {c.pinpoint or doc.citation}"
-        records.append(ShownPassage(c.n, heading, label(doc.source_type, answer.lang), text))
+        heading = f"[{c.n}] {safe(c.pinpoint or doc.citation)}"
+        for passage, quote in ((c.passage, c.quote), *c.more):
+            text = passage.chunk.text
+            if quote and quote in text:
+                before, after = text.split(quote, 1)
+                shown = f"{safe(before)}**{safe(quote)}**{safe(after)}"
+            else:
+                shown = safe(text)
+            records.append(ShownPassage(c.n, heading, label(doc.source_type, answer.lang), shown))
     return records
 
 
@@ -186,18 +227,18 @@ def _quoted(text: str) -> str:
 def definition_embeds(entry: GlossaryEntry, status: Sequence[str] = ()) -> list[discord.Embed]:
     """The English term with its Chinese renderings beside it, both definitions, its status on
     today's date (English, then Chinese) and the citation."""
-    text = entry.definition
+    text = safe(entry.definition)
     if entry.definition_zh:
-        text += f"\n\n{entry.definition_zh}"
+        text += f"\n\n{safe(entry.definition_zh)}"
     if status:
-        text += "\n\n" + "\n".join(f"**{line}**" for line in status)
+        text += "\n\n" + "\n".join(f"**{safe(line)}**" for line in status)
     if entry.aliases:
-        text += f"\n\n*Also called:* {', '.join(entry.aliases)}"
+        text += f"\n\n*Also called:* {safe(', '.join(entry.aliases))}"
     if entry.citation:
-        text += f"\n\n**Citation:** {entry.citation}"
+        text += f"\n\n**Citation:** {masked_link(entry.citation, official_link(entry.citation))}"
     if entry.related:
-        text += f"\n**Related:** {', '.join(entry.related)}"
-    return text_embeds(entry.heading()[:MAX_TITLE], text, ANSWER_COLOUR, "en")
+        text += f"\n**Related:** {safe(', '.join(entry.related))}"
+    return text_embeds(safe(entry.heading())[:MAX_TITLE], text, ANSWER_COLOUR, "en")
 
 
 def paginate(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:

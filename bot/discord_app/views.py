@@ -1,8 +1,9 @@
-"""The buttons under an answer: "Show passages" and 👍 / 👎.
+"""The buttons under an answer: "Show passages" and 👍 / 👎, and the short choice 👎 opens.
 
 They are dynamic items: the answer id lives in the button's custom id and the state lives in
 the feedback store, so the buttons keep working after a restart and nothing is held in memory
-per message.
+per message. 👎 replies with four reason buttons (wrong, didn't answer, outdated, other); the one
+pressed is stored with the vote. Replies speak the answer's language.
 """
 
 from __future__ import annotations
@@ -16,11 +17,9 @@ import discord
 from bot.discord_app.error_handler import reply_error
 from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.render import paginate, passage_embeds
-from bot.discord_app.replies import send_pages, send_text
-
-STALE = "That answer is too old to look up now; please ask the question again."
-THANKS = {True: "Thanks — glad it helped. 👍", False: "Thanks — noted, we'll look into it. 👎"}
-LABELS = {"en": "Show passages", "zh": "显示原文段落"}
+from bot.discord_app.replies import NO_MENTIONS, send_pages, send_text
+from bot.discord_app.strings import asker_lang, text
+from bot.records.feedback import REASONS
 
 
 def _store(interaction: discord.Interaction) -> FeedbackStore:
@@ -35,7 +34,7 @@ class PassagesButton(
     def __init__(self, answer_id: str, lang: str = "en") -> None:
         super().__init__(
             discord.ui.Button(
-                label=LABELS.get(lang, LABELS["en"]),
+                label=text("show_passages", lang),
                 emoji="📄",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"basis:passages:{answer_id}",
@@ -53,7 +52,7 @@ class PassagesButton(
         try:
             found = await asyncio.to_thread(_store(interaction).passages, self.answer_id)
             if found is None:
-                await send_text(interaction, STALE, ephemeral=True)
+                await send_text(interaction, text("stale", asker_lang(interaction)), ephemeral=True)
                 return
             lang, passages = found
             await send_pages(interaction, paginate(passage_embeds(passages, lang)), ephemeral=True)
@@ -88,9 +87,69 @@ class VoteButton(
         try:
             store = _store(interaction)
             recorded = await asyncio.to_thread(store.vote, self.answer_id, interaction.user.id, self.up)
-            await send_text(interaction, THANKS[self.up] if recorded else STALE, ephemeral=True)
+            lang = await _answer_lang(interaction, self.answer_id)
+            if not recorded:
+                await send_text(interaction, text("stale", lang), ephemeral=True)
+            elif self.up:
+                await send_text(interaction, text("thanks_up", lang), ephemeral=True)
+            else:
+                await interaction.response.send_message(
+                    text("thanks_down", lang),
+                    ephemeral=True,
+                    view=reason_view(self.answer_id, lang),
+                    allowed_mentions=NO_MENTIONS,
+                )
         except Exception as exc:  # every failure becomes a reply
             await reply_error(interaction, exc)
+
+
+class ReasonButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"basis:reason:(?P<reason>[a-z]+):(?P<answer_id>[\w-]+)",
+):
+    """One answer to "what was wrong?" after a 👎, stored with that vote."""
+
+    def __init__(self, answer_id: str, reason: str, lang: str = "en") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=text(f"reason_{reason}", lang),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"basis:reason:{reason}:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+        self.reason = reason
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> ReasonButton:
+        return cls(match["answer_id"], match["reason"])
+
+    async def callback(self, interaction: discord.Interaction) -> Any:
+        try:
+            if self.reason not in REASONS:
+                raise ValueError(f"unknown reason {self.reason!r}")
+            store = _store(interaction)
+            stored = await asyncio.to_thread(store.reason, self.answer_id, interaction.user.id, self.reason)
+            lang = await _answer_lang(interaction, self.answer_id)
+            await send_text(interaction, text("thanks_reason" if stored else "no_vote", lang), ephemeral=True)
+        except Exception as exc:  # every failure becomes a reply
+            await reply_error(interaction, exc)
+
+
+async def _answer_lang(interaction: discord.Interaction, answer_id: str) -> str:
+    """The language the answer was given in (it is the asker's), else the presser's client's."""
+    found = await asyncio.to_thread(_store(interaction).passages, answer_id)
+    return found[0] if found is not None else asker_lang(interaction)
+
+
+def reason_view(answer_id: str, lang: str) -> discord.ui.View:
+    """The short choice a 👎 opens."""
+    view = discord.ui.View(timeout=None)
+    for reason in REASONS:
+        view.add_item(ReasonButton(answer_id, reason, lang))
+    return view
 
 
 def answer_view(answer_id: str, lang: str, has_passages: bool) -> discord.ui.View:

@@ -2,8 +2,9 @@
 
 The graph is built here from the model's `config.json` and a dict of numpy weights (the
 packaged safetensors, plus the committed fine-tuned deltas), instead of being exported
-from torch: a fresh install then needs neither torch nor a generated model file, and the
-weights that run are exactly the ones whose hashes the manifests record. The graph
+from torch: a fresh install needs no torch and no committed model file (the embedder caches
+the model it builds, as derived data), and the weights that run are exactly the ones whose
+hashes the manifests record. The graph
 returns the last hidden state; the embedder pools it in numpy.
 """
 

@@ -22,6 +22,7 @@ import numpy as np
 from bot.corpus.glossary_file import DOC_ID as GLOSSARY_ID
 from bot.corpus.glossary_file import GlossaryEntry
 from bot.corpus.knowledge import load_knowledge
+from bot.corpus.quarantine import Held
 from bot.errors import BuildInProgressError, IndexMissingError, IndexWriteError, KnowledgeBaseError
 from bot.indexing import builds, store
 from bot.indexing.chunking import ChunkerConfig, chunk_document, embed_text
@@ -42,6 +43,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    quarantined: list[Held] = field(default_factory=list)
     documents: int = 0
     chunks: int = 0
     embedded: int = 0
@@ -56,9 +58,14 @@ class BuildReport:
             f"{len(self.unchanged)} unchanged",
             f"{len(self.skipped)} skipped",
         ]
-        return (
-            f"Documents: {', '.join(parts)}. {self.documents} documents, {self.chunks} chunks "
-            f"({self.embedded} embedded) in {self.seconds:.1f} s."
+        if self.quarantined:
+            parts.append(f"{len(self.quarantined)} quarantined")
+        return "\n".join(
+            [
+                f"Documents: {', '.join(parts)}. {self.documents} documents, {self.chunks} chunks "
+                f"({self.embedded} embedded) in {self.seconds:.1f} s.",
+                *(f"warning: {held.problem()}" for held in self.quarantined),
+            ]
         )
 
 
@@ -115,12 +122,16 @@ def build_index(
         builds.remove_debris(index_dir)
         report_progress("reading", 0, 0)
         loaded = load_knowledge(knowledge_dir, max_document_bytes)
-        if strict and loaded.skipped:
+        if strict and (loaded.skipped or loaded.quarantined):
+            reasons = [reason for _, reason in loaded.skipped] + [
+                str(h.problem()) for h in loaded.quarantined
+            ]
+            held = f" and {len(loaded.quarantined)} quarantined" if loaded.quarantined else ""
             raise KnowledgeBaseError(
-                f"--strict: {len(loaded.skipped)} file(s) skipped, so nothing was published and the live "
-                f"index is unchanged: {'; '.join(reason for _, reason in loaded.skipped)}"
+                f"--strict: {len(loaded.skipped)} file(s) skipped{held}, so nothing was published and "
+                f"the live index is unchanged: {'; '.join(reasons)}"
             )
-        report = BuildReport(skipped=loaded.skipped)
+        report = BuildReport(skipped=loaded.skipped, quarantined=loaded.quarantined)
         previous = _previous(index_dir, manifest_settings(embedder, config))
         docs = loaded.documents
         if not docs:
@@ -140,6 +151,7 @@ def build_index(
             by_id = {d.id: d for d in docs}
             tokenizer = Tokenizer.for_glossary(loaded.glossary.entries)
             LexicalIndex.build([_lexical_text(by_id[c.doc_id], c) for c in chunks], tokenizer).save(folder)
+            tokenizer.segments().save(folder)
             report.documents, report.chunks = len(docs), len(chunks)
             report.seconds = time.perf_counter() - started
             store.write_manifest(folder, _manifest(docs, chunks, embedder, config, ann_threshold, report))
@@ -267,4 +279,7 @@ def _manifest(
             for d in docs
         },
         "skipped": [{"file": f, "reason": r} for f, r in report.skipped],
+        "quarantined": [
+            {"file": h.doc.path, "id": h.doc.id, "sentences": len(h.sentences)} for h in report.quarantined
+        ],
     }

@@ -151,18 +151,32 @@ def mean_pooled(hidden: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
     return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
+def model_shape(model_dir: Path) -> tuple[int, int]:
+    """(vector dimension, word pieces read) of a sentence-transformers folder, from its small JSON
+    files: known without loading the weights."""
+    try:
+        config = json.loads((model_dir / "config.json").read_text("utf-8"))
+        sentence = json.loads((model_dir / "sentence_bert_config.json").read_text("utf-8"))
+        return int(config["hidden_size"]), int(sentence.get("max_seq_length", 256))
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelLoadError(f"The embedding model in {model_dir} could not be read: {exc}") from exc
+
+
 GRAPH_VERSION = "1"  # bump when bert_onnx builds a different graph, so cached models are rebuilt
 
 
-def onnx_model(model_dir: Path, delta: Path | None, cache_dir: Path | None) -> bytes | Path:
+def onnx_model(
+    model_dir: Path, delta: Path | None, cache_dir: Path | None, delta_sha256: str = ""
+) -> bytes | Path:
     """The serialized ONNX model for these weights: from `cache_dir` when built before, else built
     now (and cached there). Building imports `onnx`, whose start-up alone costs seconds; a
-    cached file lets a one-off `basis ask` skip it."""
+    cached file lets a one-off `basis ask` skip it. `delta_sha256` is the delta's verified hash
+    (its manifest's), so the file is not hashed a second time."""
     safetensors = model_dir / "model.safetensors"
     stat = safetensors.stat()
     key = hashlib.sha256(
         f"{GRAPH_VERSION}|{safetensors.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
-        f"{file_sha256(delta) if delta else ''}".encode()
+        f"{delta_sha256 if delta else ''}".encode()
     ).hexdigest()[:16]
     cached = cache_dir / f"bert-{key}.onnx" if cache_dir else None
     if cached is not None and cached.is_file():
@@ -193,16 +207,13 @@ class OnnxEmbedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        self.name = name
+        self.dimension, self.max_seq_length = model_shape(model_dir)
         try:
-            config = json.loads((model_dir / "config.json").read_text("utf-8"))
-            sentence = json.loads((model_dir / "sentence_bert_config.json").read_text("utf-8"))
             self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
             self._counter = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        except (OSError, ValueError) as exc:
-            raise ModelLoadError(f"The embedding model in {model_dir} could not be read: {exc}") from exc
-        self.name = name
-        self.dimension = int(config["hidden_size"])
-        self.max_seq_length = int(sentence.get("max_seq_length", 256))
+        except Exception as exc:  # tokenizers raises its own error type for a bad file
+            raise ModelLoadError(f"The tokenizer in {model_dir} could not be read: {exc}") from exc
         self._counter.no_truncation()
         self._counter.no_padding()
         self._tokenizer.enable_truncation(max_length=self.max_seq_length)
@@ -320,12 +331,7 @@ def lazy_embedder(
         name, model_dir = manifest.name, resolve_model_path(manifest.base)
     else:
         name, model_dir = model, resolve_model_path(model)
-    try:
-        config = json.loads((model_dir / "config.json").read_text("utf-8"))
-        sentence = json.loads((model_dir / "sentence_bert_config.json").read_text("utf-8"))
-        dimension, length = int(config["hidden_size"]), int(sentence.get("max_seq_length", 256))
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelLoadError(f"The embedding model in {model_dir} could not be read: {exc}") from exc
+    dimension, length = model_shape(model_dir)
     return LazyEmbedder(
         name, dimension, length, lambda: load_embedder(model, threads, runtime, device, cache_dir)
     )
@@ -336,7 +342,8 @@ def load_tuned(threads: int = 1, cache_dir: Path | None = None) -> OnnxEmbedder:
     manifest = read_tuned_manifest(TUNED_MANIFEST)
     delta = verified_delta_file(manifest)
     model_dir = resolve_model_path(manifest.base)
-    return OnnxEmbedder(manifest.name, model_dir, onnx_model(model_dir, delta, cache_dir), threads)
+    model = onnx_model(model_dir, delta, cache_dir, manifest.sha256)
+    return OnnxEmbedder(manifest.name, model_dir, model, threads)
 
 
 def load_embedder(

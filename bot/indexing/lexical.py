@@ -8,15 +8,21 @@ registered so `视同出口` stays one word.
 The tokenizer is an object with its own jieba dictionary, built from one
 glossary and kept beside the index and glossary it belongs to, so what
 `tokenize` returns never depends on what else the process has loaded.
+A build saves how it cut every Chinese run of the chunks (`segments.json`, with the
+glossary terms it knew); a tokenizer given those cuts reuses them, so answering
+from the index loads jieba's dictionary (about a second) only for new Chinese text.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import threading
 import unicodedata
 from collections import ChainMap
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +35,7 @@ from bot.corpus.glossary_file import GlossaryEntry
 from bot.text import CJK_RUN
 
 FOLDER = "lexical"
+SEGMENTS = "segments.json"
 TERM_FREQUENCY = 200_000  # high enough that jieba never cuts a glossary term
 WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 STOPWORDS = frozenset(
@@ -161,23 +168,75 @@ def _base_dictionary() -> tuple[dict[str, int], int]:
     return base.FREQ, base.total
 
 
+@dataclass(frozen=True)
+class Segments:
+    """How Chinese runs were cut (run → jieba's search-mode words), and the glossary terms known then."""
+
+    terms: tuple[str, ...]
+    cuts: dict[str, list[str]]
+
+    def save(self, folder: Path) -> None:
+        data = {"terms": list(self.terms), "cuts": self.cuts}
+        (folder / SEGMENTS).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> Segments | None:
+        """None for an index built before segments were saved."""
+        try:
+            data = json.loads((folder / SEGMENTS).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        return cls(tuple(data["terms"]), {run: list(words) for run, words in data["cuts"].items()})
+
+
 class Tokenizer:
     """bm25 tokens and Chinese word boundaries, with one glossary's Chinese terms kept whole."""
 
-    def __init__(self, terms: Iterable[str] = ()) -> None:
-        freq, total = _base_dictionary()
-        self._jieba = jieba.Tokenizer()
-        self._jieba.FREQ = ChainMap({}, freq)  # jieba writes added words (and prefixes) to the overlay
-        self._jieba.total = total
-        self._jieba.initialized = True
+    def __init__(self, terms: Iterable[str] = (), known: Segments | None = None) -> None:
         self.terms = tuple(t for t in terms if CJK_RUN.fullmatch(t))
-        for term in self.terms:
-            self._jieba.add_word(term, freq=TERM_FREQUENCY)
+        self._segmenter: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+        self._cuts: dict[str, list[str]] = {}
+        # A build's tokenizer (no `known`) keeps every cut, to save them; a serving one only reads
+        # the build's, so the Chinese of every question it is asked never piles up in memory.
+        self._records = known is None
+        if known is not None and known.terms == tuple(sorted(set(self.terms))):
+            self._cuts.update(known.cuts)
+
+    @property
+    def _jieba(self) -> jieba.Tokenizer:
+        """jieba with this glossary's terms, made on the first Chinese text: loading its dictionary
+        costs about a second, which an English question in a one-off `basis ask` never pays."""
+        if self._segmenter is None:
+            with self._lock:
+                if self._segmenter is None:
+                    freq, total = _base_dictionary()
+                    segmenter = jieba.Tokenizer()
+                    segmenter.FREQ = ChainMap({}, freq)  # added words (and prefixes) go to the overlay
+                    segmenter.total = total
+                    segmenter.initialized = True
+                    for term in self.terms:
+                        segmenter.add_word(term, freq=TERM_FREQUENCY)
+                    self._segmenter = segmenter
+        return self._segmenter
 
     @classmethod
-    def for_glossary(cls, entries: Iterable[GlossaryEntry]) -> Tokenizer:
-        """A tokenizer taught every Chinese word of the glossary's entries, search aliases too."""
-        return cls(z for e in entries for z in e.chinese_names)
+    def for_glossary(cls, entries: Iterable[GlossaryEntry], known: Segments | None = None) -> Tokenizer:
+        """A tokenizer taught every Chinese word of the glossary's entries, search aliases too;
+        `known` cuts are reused when they were made with the same terms."""
+        return cls((z for e in entries for z in e.chinese_names), known)
+
+    def segments(self) -> Segments:
+        """Every Chinese run this tokenizer has cut, with the terms it knew: what a build saves."""
+        return Segments(tuple(sorted(set(self.terms))), dict(self._cuts))
+
+    def _cut(self, run: str) -> list[str]:
+        cut = self._cuts.get(run)
+        if cut is None:
+            cut = self._jieba.lcut_for_search(run)
+            if self._records:
+                self._cuts[run] = cut
+        return cut
 
     def tokenize(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text).lower()
@@ -185,7 +244,7 @@ class Tokenizer:
         position = 0
         for match in CJK_RUN.finditer(text):
             tokens.extend(_english(text[position : match.start()]))
-            tokens.extend(w for w in self._jieba.lcut_for_search(match.group(0)) if w not in STOPWORDS)
+            tokens.extend(w for w in self._cut(match.group(0)) if w not in STOPWORDS)
             position = match.end()
         tokens.extend(_english(text[position:]))
         return tokens

@@ -13,7 +13,7 @@ from typing import Any
 from bot.errors import IndexMismatchError
 from bot.indexing import builds, store
 from bot.indexing.dense import DenseIndex
-from bot.indexing.lexical import LexicalIndex
+from bot.indexing.lexical import LexicalIndex, Segments
 from bot.models import Chunk, Document
 
 
@@ -25,6 +25,7 @@ class LoadedIndex:
     chunks: list[Chunk]
     dense: DenseIndex
     lexical: LexicalIndex
+    segments: Segments | None = None  # how the build cut the chunks' Chinese runs
 
     @classmethod
     def open(cls, index_dir: Path, expected: dict[str, object]) -> LoadedIndex:
@@ -58,4 +59,5 @@ class LoadedIndex:
                 chunks=store.read_chunks(folder),
                 dense=DenseIndex.load(folder),
                 lexical=LexicalIndex.load(folder),
+                segments=Segments.load(folder),
             )

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.text import CJK, detect_language, is_common_word
+from bot.text import CJK, detect_language, is_common_word, simplified
 
 AnswerType = Literal["number", "date", "who", "yesno", "definition", "citation", "reason", "other"]
 ANSWER_TYPES: tuple[str, ...] = AnswerType.__args__  # type: ignore[attr-defined]
@@ -95,22 +95,152 @@ _ZH_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"谁|哪个(?:机构|部门|公司|国家|人|官员|法院|委员会)|哪些(?:机构|部门|公司|国家|人|官员)|由哪"
         ),
     ),
-    ("definition", re.compile(r"什么是|是什么意思|什么意思|指什么|是指|定义|含义|算不算|算是")),
+    (
+        "definition",
+        re.compile(r"什么是|是什么意思|什么意思|是什么[？?。\s]*$|指什么|是指|定义|含义|算不算|算是"),
+    ),
     ("reason", re.compile(r"为什么|为何|原因|怎么会")),
 )
 _ZH_YESNO = re.compile(
     r"吗[？?。！!\s]*$|是否|是不是|能不能|可不可以|有没有|会不会|要不要|需不需要|算不算|还[能是有在]"
 )
 
-# Words that ask about the present state of things, so the answer must say how current its facts are.
-_EN_PRESENT = re.compile(
-    r"\b(?:now|nowadays|currently|current|presently|at present|still|today|yet|anymore|any longer|"
-    r"these days|in (?:force|effect)|as (?:of|it stands) (?:today|now))\b",
-    re.IGNORECASE,
-)
-_ZH_PRESENT = re.compile(
-    r"目前|现在|现时|当前|如今|现今|眼下|至今|迄今|今天|仍然|仍|依然|还(?!是|有(?!效)|原|款|给)|现行"
-)
+# Words that ask about the present state of things, so the answer must say how current its facts are
+# and a status question leads with the status. One table per language, read by one matcher: an
+# English cue is a whole word or phrase, a Chinese cue a run of characters (Chinese has no spaces).
+PRESENT_CUES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "now",
+        "nowadays",
+        "currently",
+        "current",
+        "presently",
+        "at present",
+        "still",
+        "today",
+        "yet",
+        "already",
+        "anymore",
+        "any longer",
+        "these days",
+        "in force",
+        "in effect",
+        "as of today",
+        "as of now",
+        "as it stands today",
+        "as it stands now",
+    ),
+    "zh": (
+        "目前",
+        "现在",
+        "现时",
+        "当前",
+        "如今",
+        "现今",
+        "眼下",
+        "至今",
+        "迄今",
+        "今天",
+        "仍然",
+        "依然",
+        "仍",
+        "已经",
+        "还在",
+        "还有效",
+        "还能",
+        "还要",
+        "还需",
+        "还是否",
+        "现行",
+        "生效",
+    ),
+}
+# Words that ask what state a rule, bill or action is in ("has it passed", "is it suspended").
+STATUS_CUES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "status",
+        "passed",
+        "enacted",
+        "signed into law",
+        "become law",
+        "became law",
+        "suspended",
+        "suspension",
+        "rescinded",
+        "revoked",
+        "lifted",
+        "in force",
+        "in effect",
+        "still apply",
+        "still applies",
+        "expire",
+        "expired",
+        "lapsed",
+    ),
+    "zh": (
+        "状态",
+        "通过了",
+        "通过没有",
+        "生效",
+        "暂停",
+        "撤销",
+        "废除",
+        "解除",
+        "取消了",
+        "失效",
+        "到期",
+        "成为法律",
+    ),
+}
+# Words that ask what an action rests on in law: its basis, its authority, whether it needed a law.
+BASIS_CUES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "legal basis",
+        "legal authority",
+        "legal grounds",
+        "legal ground",
+        "what law",
+        "which law",
+        "what statute",
+        "which statute",
+        "what authority",
+        "which authority",
+        "under what authority",
+        "statutory",
+        "authorized",
+        "authorised",
+        "authorize",
+        "authorise",
+        "without a new law",
+        "without a law",
+        "without congress",
+        "legally",
+        "lawful",
+        "legal to",
+    ),
+    "zh": ("依据", "授权", "哪条法律", "什么法律", "合法", "法律基础", "新法律", "立法"),
+}
+
+
+def _cue_pattern(cues: dict[str, tuple[str, ...]]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(English, Chinese) matchers for a cue table, longest cue first."""
+    en = sorted(cues["en"], key=len, reverse=True)
+    zh = sorted(cues["zh"], key=len, reverse=True)
+    english = r"\b(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in en) + r")\b"
+    return re.compile(english, re.IGNORECASE), re.compile("|".join(re.escape(c) for c in zh))
+
+
+_PRESENT = _cue_pattern(PRESENT_CUES)
+_STATUS = _cue_pattern(STATUS_CUES)
+_BASIS = _cue_pattern(BASIS_CUES)
+
+
+def has_cue(patterns: tuple[re.Pattern[str], re.Pattern[str]], question: str) -> bool:
+    """Whether the question holds one of a cue table's words, in either language (Traditional
+    characters read as Simplified)."""
+    question = simplified(question)
+    return any(p.search(question) is not None for p in patterns)
+
 
 SECTION_NUMBER = re.compile(r"\b(\d{3,4}\.\d{1,3}[a-z]?)\b|\b(\d[a-e]\d{3})\b", re.IGNORECASE)
 _NAME = re.compile(
@@ -131,15 +261,38 @@ _NOT_NAMES = frozenset(
 )
 
 
+Lead = Literal["definition", "status", "fact", "yesno", "other"]
+
+
 @dataclass(frozen=True)
 class QuestionAnalysis:
-    """The parts of a question that decide which passage and sentence answer it."""
+    """The parts of a question that decide which passage and sentence answer it, and what the
+    answer leads with; parsed once by the search and read by the ranker, the composer and the
+    notices alike."""
 
     lang: str
     answer_type: str
     yesno: bool
     names: tuple[str, ...]
     sections: tuple[str, ...]
+    present: bool = False  # asks how things stand now ("still", "yet", 目前, 已经 …)
+    status: bool = False  # asks what state something is in ("has it passed", 生效 …)
+    basis: bool = False  # asks what an action rests on in law ("legal basis", 依据 …)
+
+    @property
+    def lead(self) -> Lead:
+        """What the answer leads with: a definition question with the glossary definition, a
+        status question with the dated status, a who/when/how-much/which-section question with
+        the sentence holding that fact, a yes/no question with the sentence that decides it."""
+        if self.status:
+            return "status"
+        if self.answer_type == "definition":
+            return "definition"
+        if self.answer_type in ("number", "date", "who", "citation"):
+            return "fact"
+        if self.yesno:
+            return "yesno"
+        return "other"
 
 
 def answer_type(question: str) -> str:
@@ -160,9 +313,20 @@ def is_yesno(question: str) -> bool:
 
 
 def asks_about_present(question: str) -> bool:
-    """True when the question asks how things stand now ("still", "currently", 目前, 还 …), in either
+    """True when the question asks how things stand now ("still", "yet", 目前, 已经 …), in either
     language, so the answer says the date its facts are current as of."""
-    return _EN_PRESENT.search(question) is not None or _ZH_PRESENT.search(question) is not None
+    return has_cue(_PRESENT, question)
+
+
+def asks_status(question: str) -> bool:
+    """True when the question asks what state a rule, bill or action is in now: a present cue
+    with a yes/no or "what" question, or a status word ("passed", "suspended", 生效 …)."""
+    return has_cue(_STATUS, question) or (asks_about_present(question) and is_yesno(question))
+
+
+def asks_basis(question: str) -> bool:
+    """True when the question asks what an action rests on in law (its basis or authority)."""
+    return has_cue(_BASIS, question)
 
 
 def named_things(question: str) -> tuple[str, ...]:
@@ -191,7 +355,16 @@ def named_things(question: str) -> tuple[str, ...]:
 
 
 def analyse(question: str) -> QuestionAnalysis:
+    """The analysis of one question; Traditional characters are read as Simplified."""
+    question = simplified(question)
     sections = tuple(dict.fromkeys(a or b for a, b in SECTION_NUMBER.findall(question)))
     return QuestionAnalysis(
-        detect_language(question), answer_type(question), is_yesno(question), named_things(question), sections
+        detect_language(question),
+        answer_type(question),
+        is_yesno(question),
+        named_things(question),
+        sections,
+        present=asks_about_present(question),
+        status=asks_status(question),
+        basis=asks_basis(question),
     )

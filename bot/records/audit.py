@@ -18,6 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from bot.errors import RecordWriteError
 from bot.models import AuditRecord, record
 
 AUDIT_FILE = "audit.jsonl"
@@ -53,18 +54,26 @@ class FileAuditLog:
         return self.data_dir / AUDIT_FILE
 
     def append(self, entry: AuditRecord, outcome: str) -> None:
-        """Append one line and flush it to disk before returning; a failed write leaves no part of it."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        """Append one line and flush it to disk before returning; a failed write leaves no part of it
+        and raises RecordWriteError (one readable line, never a traceback): a full disk, a folder
+        that cannot be written."""
         line = (json.dumps({**asdict(entry), "outcome": outcome}, ensure_ascii=False) + "\n").encode()
-        with self.path.open("ab") as log:
-            start = _close_torn_line(log)
-            try:
-                log.write(line)
-                log.flush()
-                os.fsync(log.fileno())
-            except OSError:
-                _cut_back(log, start)
-                raise
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            with self.path.open("ab") as log:
+                start = _close_torn_line(log)
+                try:
+                    log.write(line)
+                    log.flush()
+                    os.fsync(log.fileno())
+                except OSError:
+                    _cut_back(log, start)
+                    raise
+        except OSError as exc:
+            raise RecordWriteError(
+                f"Could not write the audit trail {self.path}: {exc.strerror or exc}. "
+                "Free some disk space (or make it writable) and retry."
+            ) from exc
 
     append_now = append
 

@@ -22,11 +22,13 @@ from sqlalchemy import select
 
 from bot.records import schema
 from bot.records.store import Store, is_transient, prepare, salt
-from bot.records.writes import InlineWrites, Pending, Prune, Row, Spool, Vote, apply
+from bot.records.writes import InlineWrites, Pending, Prune, Reason, Row, Spool, Vote, apply
 
 KEEP_ANSWERS = timedelta(days=30)
 RECENT_ANSWERS = 2000  # answers a PostgreSQL process remembered, kept in memory for "Show passages"
 Passages = list[dict[str, Any]]
+# Why a 👎: the short choice it opens, stored with the vote ("" until one is chosen).
+REASONS: tuple[str, ...] = ("wrong", "unanswered", "outdated", "other")
 
 
 class Feedback(Protocol):
@@ -37,6 +39,9 @@ class Feedback(Protocol):
 
     def vote(self, answer_id: str, user_id: int, up: bool) -> bool:
         """Record (or change) one user's vote; False when the answer is unknown or too old."""
+
+    def reason(self, answer_id: str, user_id: int, reason: str) -> bool:
+        """Store why the user voted 👎 (one of `REASONS`); False when they have no 👎 on it."""
 
     def user_hash(self, user_id: int) -> str: ...
 
@@ -108,6 +113,24 @@ class FeedbackRecords:
             return False
         vote = Vote(answer_id, user_hash(self.store.known_salt, user_id), 1 if up else -1, _now())
         self._writes.submit("vote", Pending(self.store, vote))
+        return True
+
+    def reason(self, answer_id: str, user_id: int, reason: str) -> bool:
+        """Store the reason for the user's 👎. Writes made at once (the SQLite file) say whether
+        there was a 👎 to set it on; a spooled one (PostgreSQL) is queued behind their vote, which
+        may itself still be queued, so it is acknowledged and lands only if that vote is a 👎."""
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason {reason!r}")
+        if isinstance(self._writes, InlineWrites):
+            return apply(self.store, [Reason(answer_id, self.user_hash(user_id), reason)]) > 0
+        if not self.store.away():
+            try:
+                self.store.salt()
+            except sa_exc.SQLAlchemyError as exc:
+                if not is_transient(exc):
+                    raise
+        op = Reason(answer_id, user_hash(self.store.known_salt, user_id), reason)
+        self._writes.submit("vote reason", Pending(self.store, op))
         return True
 
     def user_hash(self, user_id: int) -> str:

@@ -22,6 +22,7 @@ from bot.models import Answer
 from bot.records import schema
 from bot.records.store import Store, prepare
 from bot.records.writes import InlineWrites, Pending, Prune, Row, Spool, apply
+from bot.text import strip_controls
 
 Clock = Callable[[], datetime]
 PRUNE_EVERY = timedelta(hours=1)
@@ -83,10 +84,12 @@ class QuestionRecords(Protocol):
 
 
 def logged_fields(answer: Answer) -> dict[str, object]:
-    """The columns of one logged question that come from the answer, in table order."""
+    """The columns of one logged question that come from the answer, in table order. Text carries
+    no NUL or other control character: PostgreSQL refuses a NUL (the row would be lost) and a
+    terminal obeys escape sequences when `basis report` prints the question."""
     return {
         "lang": answer.lang,
-        "question": answer.question,
+        "question": strip_controls(answer.question),
         "declined": answer.abstained,
         "decline_kind": answer.decline,
         "passages": [
@@ -95,7 +98,7 @@ def logged_fields(answer: Answer) -> dict[str, object]:
         ],
         "cited": sorted({c.passage.document.id for c in answer.citations}),
         "answer_id": answer.id,
-        "answer": answer.text,
+        "answer": strip_controls(answer.text),
         "latency_ms": latency_ms(answer),
         "index_build": answer.index_build,
     }

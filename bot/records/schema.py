@@ -94,6 +94,8 @@ feedback = Table(
     Column("vote", SmallInteger, CheckConstraint("vote IN (-1, 1)"), nullable=False),
     Column("question", Text, nullable=False),
     Column("created_at", Stamp, nullable=False),
+    # Why a 👎, one of `bot.records.feedback.REASONS`; "" until one is chosen (or for a 👍).
+    Column("reason", Text, nullable=False, server_default=""),
     Index("feedback_created_at", "created_at"),
 )
 

@@ -11,7 +11,8 @@ Migrations are rows in `schema_version`, as before SQLAlchemy: a new database is
 `schema` and stamped `LATEST`; an older one runs the steps it lacks, in one transaction, under
 SQLite's write lock or a PostgreSQL advisory lock, so processes starting together migrate one
 after the other. Versions 1-3 are the SQLite file's history and 1 PostgreSQL's; version 4 gave
-SQLite the `write_id` PostgreSQL had, and from then on one step serves both.
+SQLite the `write_id` PostgreSQL had, and from then on one step serves both (version 5: the
+reason a 👎 was given).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ CREATE INDEX questions_answer_id ON questions (answer_id);
 CREATE INDEX feedback_created_at ON feedback (created_at);
 """
 SQLITE_V3 = "ALTER TABLE questions ADD COLUMN index_build TEXT NOT NULL DEFAULT ''"
+FEEDBACK_REASON = "ALTER TABLE feedback ADD COLUMN reason TEXT NOT NULL DEFAULT ''"  # version 5, both
 
 
 def _sqlite_write_ids(db: Connection) -> None:
@@ -83,10 +85,10 @@ def _sqlite_write_ids(db: Connection) -> None:
 # before the version table already holds version 1's three tables). PostgreSQL's version 1 was
 # already what `schema` makes, so it has nothing to catch up on.
 STEPS: dict[str, tuple[Step, ...]] = {
-    "sqlite": ("", SQLITE_V2, SQLITE_V3, _sqlite_write_ids),
-    "postgresql": ("", "", "", ""),
+    "sqlite": ("", SQLITE_V2, SQLITE_V3, _sqlite_write_ids, FEEDBACK_REASON),
+    "postgresql": ("", "", "", "", FEEDBACK_REASON),
 }
-LATEST = 4
+LATEST = 5
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -171,7 +173,8 @@ class Store:
     @contextmanager
     def connect(self, *, exclusive: bool = False) -> Iterator[Connection]:
         """One connection in one transaction, committed when the block ends without an error;
-        `exclusive` takes SQLite's write lock at the start (one migrating process at a time)."""
+        `exclusive` takes SQLite's write lock at the start (one migrating process at a time,
+        a write that reads first waits for another writer instead of failing)."""
         try:
             with self.engine.connect() as db:
                 if exclusive and self.is_sqlite:

@@ -1,6 +1,6 @@
 """Writes as data: what the stores hand to the write spool, run in batches, and spill to a file.
 
-Every write is a row to upsert, a vote, or a prune, and each lands once however often it is
+Every write is a row to upsert, a vote, a vote's reason, or a prune, and each lands once however often it is
 run: a question or audit row carries a `write_id`, an answer and a vote are keyed by their
 primary key and replace the stored row only when they are not older. So the spool may retry a
 batch whose acknowledgement was lost, and a spill file replayed after a crash mid-replay
@@ -80,10 +80,29 @@ class Vote:
         if question is None:
             return 0
         values = {"answer_id": self.answer_id, "user_hash": self.user_hash, "vote": self.vote}
-        return put(db, "feedback", {**values, "question": question, "created_at": self.at})
+        # a changed vote starts without a reason
+        return put(db, "feedback", {**values, "question": question, "created_at": self.at, "reason": ""})
 
     def record(self) -> dict[str, Any]:
         return {"op": "vote", **_jsonable(asdict(self))}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a 👎 was given, set on that user's 👎 of the answer; it lands only on a 👎 (queued
+    after the vote, so in the PostgreSQL spool it lands on it), and setting it twice is one."""
+
+    answer_id: str
+    user_hash: str
+    reason: str
+
+    def apply(self, db: Connection) -> int:
+        f = schema.feedback
+        mine = (f.c.answer_id == self.answer_id) & (f.c.user_hash == self.user_hash) & (f.c.vote == -1)
+        return db.execute(f.update().where(mine).values(reason=self.reason)).rowcount
+
+    def record(self) -> dict[str, Any]:
+        return {"op": "reason", **asdict(self)}
 
 
 @dataclass(frozen=True)
@@ -108,6 +127,8 @@ def from_record(record: dict[str, Any]) -> Op:
         return Vote(
             record["answer_id"], record["user_hash"], record["vote"], datetime.fromisoformat(record["at"])
         )
+    if record["op"] == "reason":
+        return Reason(record["answer_id"], record["user_hash"], record["reason"])
     table = schema.TABLES[record["table"]]
     values = {
         name: datetime.fromisoformat(value) if isinstance(table.c[name].type, schema.Stamp) else value
@@ -133,8 +154,10 @@ class Pending:
 
 
 def apply(store: Store, ops: list[Op]) -> int:
-    """Run `ops` in one transaction; returns the rows they changed."""
-    with store.connect() as db:
+    """Run `ops` in one transaction; returns the rows they changed. In SQLite the transaction takes
+    the write lock at once: one that read first (a vote looks up its answer) and then wrote while
+    another connection was writing would fail at once ("database is locked") instead of waiting."""
+    with store.connect(exclusive=True) as db:
         return sum(op.apply(db) for op in ops)
 
 

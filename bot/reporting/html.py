@@ -32,6 +32,7 @@ figure svg { width: 100%; min-width: 32rem; height: auto; display: block; }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .5rem; border-bottom: 1px solid var(--line); }
+td { overflow-wrap: anywhere; }
 th { background: #f3f5f8; white-space: nowrap; }
 th[data-sortable] { cursor: pointer; } th[data-sortable]::after { content: " ⇅"; color: var(--muted); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }

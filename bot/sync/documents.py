@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from bot.corpus.loaders import document_from_bytes
+from bot.corpus.yaml_text import PlainDumper
 from bot.errors import DocumentError
 from bot.sync.http import SourceFailure
 
@@ -46,7 +47,7 @@ class SyncedDoc:
 
     def render(self, fetched_at: str) -> bytes:
         meta = {"id": self.doc_id, **self.meta, "fetched_at": fetched_at, "version": self.version}
-        head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+        head = yaml.dump(meta, Dumper=PlainDumper, allow_unicode=True, sort_keys=False, width=1000)
         data = f"---\n{head}---\n{self.body.strip()}\n".encode()
         try:
             document_from_bytes(data, f"{self.doc_id}.md")

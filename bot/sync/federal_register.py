@@ -35,6 +35,11 @@ DOC_NUMBER = re.compile(r"\b(\d{4}-\d{4,6})\b")
 TYPES = {"Rule": "rule", "Proposed Rule": "rule", "Notice": "guidance"}
 
 
+# What an FR document number looks like (2026-01001, E6-12345, C1-2026-01001, R1-…): it becomes a
+# file name and a URL path, so a newline, slash or 300 characters from the API is a failure.
+DOCUMENT_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}")
+
+
 def slices(since: date, until: date, days: int) -> Iterator[tuple[date, date]]:
     """[since, until] cut into windows of at most `days` days, oldest first."""
     start = since
@@ -84,6 +89,12 @@ def _results(page: Any) -> list[dict[str, Any]]:
     rows = page.get("results", []) if isinstance(page, dict) else None
     if not isinstance(rows, list) or not all(isinstance(r, dict) and r.get("document_number") for r in rows):
         raise SourceFailure(f"malformed body from /{SEARCH}: results is not a list of documents")
+    for row in rows:
+        number = str(row["document_number"])
+        if not DOCUMENT_NUMBER.fullmatch(number):
+            raise SourceFailure(
+                f"malformed body from /{SEARCH}: document number {number[:40]!r} is not like 2026-01001"
+            )
     return rows
 
 

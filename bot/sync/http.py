@@ -80,12 +80,17 @@ class ApiClient:
             return response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise SourceFailure(f"malformed body from {_where(response)}: not JSON") from None
+        except RecursionError:  # json recurses once per nesting level: 100k `[` would end the sync
+            raise SourceFailure(f"malformed body from {_where(response)}: JSON nested too deeply") from None
 
     def get_text(self, path: str, params: Any = None) -> str:
         return self.get(path, params).text
 
     def get(self, path: str, params: Any = None) -> httpx.Response:
-        url = self.url(path)
+        try:
+            url = self.url(path)
+        except httpx.InvalidURL as exc:  # a path from the API with a newline, a space, a bad host …
+            raise SourceFailure(f"the API gave a path that is not a URL ({exc})") from None
         for attempt in range(self.retries + 1):
             try:
                 response = self._fetch(url, params)

@@ -19,10 +19,10 @@ from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 
-import frontmatter
 from pydantic import SecretStr
 
 from bot.corpus.ledger import file_sha256
+from bot.corpus.yaml_text import load_front_matter
 from bot.errors import SyncError
 from bot.settings import Settings
 from bot.sync import congress, ecfr, federal_register
@@ -104,7 +104,7 @@ class _Source:
         if old is None:
             self.report.new.append(doc.key)
         else:
-            before = frontmatter.loads((self._plan.folder / old.path).read_text("utf-8")).content
+            before = load_front_matter((self._plan.folder / old.path).read_text("utf-8")).content
             self.report.changed.append(
                 Change(doc.key, doc.changed_on.isoformat(), short_diff(before, doc.body))
             )

@@ -9,6 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.corpus.yaml_text import load_yaml
 from bot.errors import SyncError
 
 CURATED_FOLDERS = ("event", "rules", "bills", "imported")
@@ -77,7 +78,7 @@ class TrackedSources(_Strict):
 def load_tracked(path: Path) -> TrackedSources:
     """Read and check the file; SyncError names the file, the field and what is wrong."""
     try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
+        raw = load_yaml(path.read_text("utf-8"))
     except FileNotFoundError:
         raise SyncError(f"{path}: not found; `basis sync` needs a tracked-sources file there.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

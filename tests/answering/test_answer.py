@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
-from bot.answering.citations import number_citations
-from bot.answering.extractive import Pick
-from bot.models import Answer
+from bot.answering.citations import Quote, number_citations
+from bot.models import Answer, Passage
 from bot.service import Basis
 from bot.settings import Settings
+from bot.text import split_sentences
 from tests.fakes import HashEmbedder
 
 MARKED = re.compile(r"(.+?) \[(\d+)\](?: |$)")
@@ -46,39 +47,60 @@ def test_extractive_answer_quotes_its_passages_exactly(basis: Basis, question: s
     assert answer.question == question
     assert 1 <= len(answer.citations) <= 4
     assert len(answer.text) <= 1000
-    # Numbered from 1, in order, one citation per passage.
+    # Numbered from 1, in order, one citation per (document, pinpoint).
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
-    chunk_ids = [c.passage.chunk.id for c in answer.citations]
-    assert len(chunk_ids) == len(set(chunk_ids))
+    keys = [(c.passage.document.id, c.pinpoint) for c in answer.citations]
+    assert len(keys) == len(set(keys))
     for citation in answer.citations:
         assert citation.quote and citation.quote in citation.passage.chunk.text
         assert citation.passage.chunk.text in citation.passage.document.text
         assert f"{_flat(citation.quote)} [{citation.n}]" in answer.text
-    # Every answer sentence is an exact substring of the passage its marker names.
+    # Every answer sentence is an exact substring of a passage its marker stands for.
     sentences = _sentences(answer)
     assert 1 <= len(sentences) <= 4
     for sentence, n in sentences:
         assert 1 <= n <= len(answer.citations)
-        assert sentence in _flat(answer.citations[n - 1].passage.chunk.text)
+        cited = answer.citations[n - 1]
+        texts = [_flat(p.chunk.text) for p in (cited.passage, *(p for p, _ in cited.more))]
+        assert any(sentence in text for text in texts)
     assert answer.footer == FOOTER
+
+
+def _quote(passage: Passage, sentence_index: int) -> Quote:
+    start, end = split_sentences(passage.chunk.text)[sentence_index]
+    return Quote(passage, passage.chunk.text[start:end], start)
 
 
 def test_citations_are_deduplicated_by_passage(basis: Basis) -> None:
     passages = basis.search("What is a deemed export?").passages
-    first, second = passages[0], passages[1]
-
-    def pick(passage, sentence_index: int) -> Pick:
-        from bot.text import split_sentences
-
-        start, end = split_sentences(passage.chunk.text)[sentence_index]
-        return Pick(passage, start, end, 1.0)
-
-    picks = [pick(first, 0), pick(second, 0), pick(first, 1)]
-    text, citations = number_citations((p.passage, p.text, p.start) for p in picks)
+    first, second = passages[0], next(p for p in passages if p.document.id != passages[0].document.id)
+    quotes = [_quote(first, 0), _quote(second, 0), _quote(first, 1)]
+    text, citations = number_citations(quotes)
     assert [(c.n, c.passage.chunk.id) for c in citations] == [(1, first.chunk.id), (2, second.chunk.id)]
     marks = [int(n) for n in re.findall(r"\[(\d+)\]", text)]
     assert marks == [1, 2, 1]
-    assert citations[0].quote == pick(first, 0).text
+    assert citations[0].quote == quotes[0].quote
+
+
+def test_two_chunks_of_one_section_share_one_number(basis: Basis) -> None:
+    """The same document and pinpoint never appear under two numbers: a second chunk of the same
+    explainer is cited with the first one's number and listed in its `more`."""
+    doc = basis.index.documents["affiliates-rule-suspension"]
+    chunks = [c for c in basis.index.chunks if c.doc_id == doc.id]
+    assert len(chunks) >= 2
+    one, two = (Passage(chunk=c, document=doc, rank=i, score=1.0) for i, c in enumerate(chunks[:2], 1))
+    text, citations = number_citations([_quote(one, 0), _quote(two, 0)])
+    (citation,) = citations
+    assert re.findall(r"\[(\d+)\]", text) == ["1", "1"]
+    assert citation.more == ((two, _quote(two, 0).quote),)
+
+
+def test_a_shown_twin_or_template_keeps_its_quote_as_evidence(basis: Basis) -> None:
+    passage = basis.search("What is a deemed export?").passages[0]
+    quote = _quote(passage, 0)
+    text, (citation,) = number_citations([replace(quote, shown="中文句子。", framing="")])
+    assert text == "中文句子。 [1]"
+    assert citation.quote == quote.quote and citation.quote in passage.chunk.text
 
 
 def test_pinpoint_citation_from_the_plain_regulation(basis: Basis) -> None:
@@ -116,7 +138,9 @@ def test_footer_on_every_answer(basis: Basis, settings: Settings, embedder: Hash
     for question in QUESTIONS:
         assert basis.answer(question).footer == FOOTER
     strict = Basis.open(settings.model_copy(update={"abstain_threshold": 1.01}), embedder=embedder)
-    assert strict.answer("What is a deemed export?").footer == FOOTER
+    declined = strict.answer("What is a deemed export?")
+    assert declined.abstained and not declined.citations
+    assert declined.footer == ""  # nothing cited, so no "read the cited sources" footer
     assert basis.answer("什么是视同出口？").footer == "这不是法律意见——请先阅读所引来源再作判断。"
 
 
@@ -177,3 +201,25 @@ def test_timings_are_reported(basis: Basis) -> None:
     answer = basis.answer("What is a deemed export?")
     assert set(answer.timings_ms) >= {"search", "compose"}
     assert all(v >= 0 for v in answer.timings_ms.values())
+
+
+def test_a_definition_leads_with_the_glossary_entry_even_when_the_search_ranks_it_low(
+    basis: Basis, settings: Settings, embedder: HashEmbedder
+) -> None:
+    """The reader's complaint: "What's a deemed export, in plain terms?" got a warning and a
+    sentence about green cards, while /define answered it perfectly."""
+    narrow = Basis.open(settings.model_copy(update={"top_k": 1}), embedder=embedder)
+    answer = narrow.answer("What's a deemed export, in plain terms?")
+    entry = narrow.glossary.get("deemed export")
+    assert entry is not None and answer.text.startswith(f"{_flat(entry.definition)} [1]")
+    lead = answer.citations[0]
+    assert lead.passage.chunk.term == "deemed export" and lead.quote == entry.definition
+    assert "legal_basis_not_public" not in {w.code for w in answer.warnings}
+
+
+def test_see_also_names_related_terms_not_the_one_already_defined(basis: Basis) -> None:
+    answer = basis.answer("What is a deemed export?")
+    entry = basis.glossary.get("deemed export")
+    assert entry is not None and answer.citations[0].passage.chunk.term == "deemed export"
+    assert "deemed export" not in answer.suggestions
+    assert answer.suggestions and set(answer.suggestions) <= set(entry.related)

@@ -134,21 +134,26 @@ def test_a_chinese_question_gets_chinese_warnings_and_footer(answer: Answer) -> 
     assert answer.footer == "这不是法律意见——请先阅读所引来源再作判断。"
 
 
-def test_quotes_stay_in_english(answer: Answer) -> None:
+def test_a_chinese_reader_gets_the_twins_and_the_evidence_stays_english(answer: Answer) -> None:
     assert answer.citations
     for citation in answer.citations:
         assert citation.quote in citation.passage.chunk.text
         assert not HAN.search(citation.quote)
-    assert not HAN.search(answer.text)
+        twin = citation.passage.document.twin(citation.quote)
+        assert twin and f"{twin} [{citation.n}]" in answer.text
+        assert " ".join(citation.quote.split()) not in answer.text  # the fact once, in Chinese
 
 
-def test_terms_beside_the_english_quotes(basis: Basis) -> None:
+def test_terms_only_for_the_english_an_answer_still_shows(basis: Basis) -> None:
     answer = basis.answer(TERM_QUESTION)
-    assert ("deemed export", "视同出口") in answer.terms
-    for english, chinese in answer.terms:
-        entry = basis.glossary.get(english)
-        assert entry and any(name in answer.text for name in (entry.term, *entry.aliases))  # or an alias
+    assert answer.lang == "zh" and answer.citations
+    english = " ".join(re.findall(r"[A-Za-z][^\u4e00-\u9fff\[\]]*", answer.text))
+    for term, chinese in answer.terms:
+        entry = basis.glossary.get(term)
+        assert entry and any(name in english for name in (entry.term, *entry.aliases))  # or an alias
         assert HAN.search(chinese)
+    if "deemed export" not in english:  # every quote is shown as its twin: no term list to add
+        assert ("deemed export", "视同出口") not in answer.terms
 
 
 def test_a_term_before_a_full_stop_is_mentioned(knowledge_dir: Path) -> None:
@@ -160,9 +165,10 @@ def test_a_term_before_a_full_stop_is_mentioned(knowledge_dir: Path) -> None:
     assert [e.term for e in mentioned("Add them to the Entity List.")] == ["Entity List"]
 
 
-def test_a_term_at_the_end_of_a_quote_gets_its_chinese_name(basis: Basis) -> None:
-    """The same bug seen by a reader: the quote "... which is called a deemed export." gets
-    no deemed export（视同出口） in the 术语对照 line."""
+def test_a_chinese_definition_question_reads_the_glossary_and_the_twins(basis: Basis) -> None:
+    """The reader's complaint: a Chinese question got English sentences and a list of terms."""
     answer = basis.answer("什么是视同出口？")
-    assert re.search(r"deemed export\. \[\d\]", answer.text), answer.text
-    assert ("deemed export", "视同出口") in answer.terms, answer.terms
+    entry = basis.glossary.get("视同出口")
+    assert entry and answer.text.startswith(f"{entry.definition_zh} [1]")
+    assert not re.search(r"[A-Za-z]{4,}", answer.text), answer.text  # every sentence has a twin
+    assert answer.terms == ()

@@ -12,6 +12,7 @@ from bot.answering import notices as notices_module
 from bot.corpus.knowledge import load_knowledge
 from bot.indexing.chunking import chunk_document
 from bot.models import Citation, Document, Notice, Passage, Status
+from bot.ranking.question import analyse
 from tests.helpers import default_chunker
 
 
@@ -40,7 +41,9 @@ BEFORE_END = date(2026, 6, 1)  # inside the fixture rule's suspension (2025-11-1
 def warnings_for(
     question: str, citations: tuple[Citation, ...], passages: tuple[Passage, ...], lang: str
 ) -> tuple[Notice, ...]:
-    return notices_module.warnings_for(question, citations, passages, lang, today=BEFORE_END)
+    """The notices for an answer quoting each citation once, in order."""
+    text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
+    return notices_module.warnings_for(analyse(question), text, citations, passages, lang, today=BEFORE_END)
 
 
 def codes(
@@ -125,8 +128,8 @@ def test_status_for_a_suspended_rule_with_dates(docs: dict[str, Document]) -> No
     assert [n.code for n in notices] == ["status"]
     message = notices[0].message
     assert message.startswith(
-        "The affiliates rule and its suspension has been suspended since 2025-11-10 "
-        "and is set to end 2026-11-09"
+        "Status recorded in “The affiliates rule and its suspension”: suspended since 2025-11-10, "
+        "set to end 2026-11-09"
     )
 
 
@@ -135,7 +138,7 @@ def test_status_for_rescinded_and_superseded(docs: dict[str, Document], state: s
     doc = replace(docs["affiliates-rule-suspension"], status=Status(state=state, date=date(2024, 3, 1)))
     (notice,) = warnings_for("Does it apply?", *_cite(doc), "en")
     assert notice.code == "status"
-    assert f"was {state} on 2024-03-01" in notice.message
+    assert f"”: {state} on 2024-03-01" in notice.message
     assert "set to end" not in notice.message
 
 

@@ -22,6 +22,7 @@ from bot.answering.timeline import (
 from bot.corpus.glossary_file import GlossaryEntry
 from bot.glossary import Glossary
 from bot.models import Chunk, Citation, Document, Passage, Status, StatusPeriod, Timeline
+from bot.ranking.question import analyse
 
 SUSPENSION = Timeline(
     periods=(
@@ -114,17 +115,21 @@ def test_a_single_old_style_status_after_its_end_claims_nothing_about_what_follo
         status=Status("suspended", date(2025, 11, 10), date(2026, 11, 9)),
     )
     assert document_status(doc, LAST_DAY) == (
-        "The rule has been suspended since 2025-11-10 and is set to end 2026-11-09."
+        "Status recorded in “The rule”: suspended since 2025-11-10, set to end 2026-11-09."
     )
     assert document_status(doc, FIRST_DAY_AFTER) == (
-        "The rule was suspended from 2025-11-10 until 2026-11-09; the knowledge base, as of 2026-11-27, "
-        "records no extension — check the Federal Register (federalregister.gov)."
+        "Status recorded in “The rule”: suspended from 2025-11-10 until 2026-11-09; "
+        "the knowledge base, as of 2026-11-27, records no extension — "
+        "check the Federal Register (federalregister.gov)."
     )
 
 
 def test_rescission_is_an_event_and_plain_in_force_is_not_worth_a_notice() -> None:
     rescinded = _doc(title="The rule", status=Status("rescinded", date(2025, 5, 13)))
-    assert document_status(rescinded, date(2026, 12, 1)) == "The rule was rescinded on 2025-05-13."
+    assert (
+        document_status(rescinded, date(2026, 12, 1))
+        == "Status recorded in “The rule”: rescinded on 2025-05-13."
+    )
     assert document_status(_doc(status=Status("in_force", date(2025, 8, 19))), date(2026, 12, 1)) is None
     assert document_status(_doc(), date(2026, 12, 1)) is None
 
@@ -134,10 +139,10 @@ def test_a_sunset_in_force_period_turns_past_after_its_until() -> None:
         title="The authority", as_of=KB_AS_OF, status=Status("in_force", date(2020, 1, 1), date(2026, 6, 30))
     )
     assert document_status(doc, date(2026, 6, 30)).startswith(
-        "The authority has been in force since 2020-01-01"
+        "Status recorded in “The authority”: in force since 2020-01-01"
     )
     after = document_status(doc, date(2026, 7, 1))
-    assert after.startswith("The authority was in force from 2020-01-01 until 2026-06-30")
+    assert after.startswith("Status recorded in “The authority”: in force from 2020-01-01 until 2026-06-30")
     assert "records no later change" in after
 
 
@@ -197,7 +202,7 @@ NEWEST = date(2026, 11, 1)
 @pytest.mark.parametrize(("today", "stale"), [(date(2026, 12, 1), False), (date(2026, 12, 2), True)])
 def test_present_tense_question_gets_as_of_and_stale_past_the_setting(today: date, stale: bool) -> None:
     citations = (_cite(_doc(id="a", citation="15 CFR 744.11", as_of=NEWEST)), _cite(_bill(id="b")))
-    notices = currency_notices("Is it still in force?", citations, Glossary(), today, "en", 30)
+    notices = currency_notices(analyse("Is it still in force?"), citations, Glossary(), today, "en", 30)
     assert notices[0].code == "as_of"
     assert notices[0].message == (
         f"The cited sources are current as of 2026-11-01 at the latest (today is {today.isoformat()})."
@@ -213,15 +218,22 @@ def test_present_tense_question_gets_as_of_and_stale_past_the_setting(today: dat
 def test_currency_notices_only_for_questions_about_now_and_in_chinese_for_chinese() -> None:
     citations = (_cite(_doc(citation="90 FR 50857", as_of=NEWEST)),)
     assert (
-        currency_notices("What did the rule do?", citations, Glossary(), date(2026, 12, 31), "en", 30) == []
+        currency_notices(
+            analyse("What did the rule do?"), citations, Glossary(), date(2026, 12, 31), "en", 30
+        )
+        == []
     )
-    notices = currency_notices("这条规则现在还有效吗？", citations, Glossary(), date(2026, 12, 31), "zh", 30)
+    notices = currency_notices(
+        analyse("这条规则现在还有效吗？"), citations, Glossary(), date(2026, 12, 31), "zh", 30
+    )
     assert [n.message for n in notices] == [
         "所引来源最新截至 2026-11-01（今天是 2026-12-31）。",
         "距今已有 60 天：请到《联邦公报》（federalregister.gov）查看之后的变化。",
     ]
     assert (
-        currency_notices("Is it still in force?", (_cite(_doc()),), Glossary(), date(2026, 12, 31), "en", 30)
+        currency_notices(
+            analyse("Is it still in force?"), (_cite(_doc()),), Glossary(), date(2026, 12, 31), "en", 30
+        )
         == []
     )
 
@@ -251,7 +263,7 @@ def test_a_glossary_entry_status_for_define_and_for_answers_citing_it() -> None:
     glossary_doc = _doc(id="glossary", source_type="glossary", citation="Basis glossary")
     citation = _cite(glossary_doc, term="Military End-User List")
     notices = currency_notices(
-        "Is the MEU list still affected?", (citation,), glossary, date(2026, 12, 1), "en", 30
+        analyse("Is the MEU list still affected?"), (citation,), glossary, date(2026, 12, 1), "en", 30
     )
     assert [n.code for n in notices] == ["as_of"]  # the entry's timeline is as of 2026-11-27
 
@@ -274,4 +286,90 @@ def test_one_history_recorded_by_an_entry_and_a_document_is_stated_once_in_the_d
     notices = status_notices(citations, glossary, FIRST_DAY_AFTER, "en")
     assert len(notices) == 2  # the entry repeats the rule's history; the other rule has its own
     assert "check 15 CFR 744.11 on eCFR" in notices[0].message
-    assert notices[1].message.startswith("Another rule was suspended")
+    assert notices[1].message.startswith("Status recorded in “Another rule”: suspended from")
+
+
+TITLE = "The January 2025 AI Diffusion rule and its May 2025 rescission"
+TODAY_SHAPES = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("periods", "subject", "expected"),
+    [
+        # An event (rescinded) under a title: never "its May 2025 rescission was rescinded on …".
+        (
+            (StatusPeriod("rescinded", date(2025, 5, 13)),),
+            "",
+            f"Status recorded in “{TITLE}”: rescinded on 2025-05-13.",
+        ),
+        (
+            (StatusPeriod("rescinded", date(2025, 5, 13)),),
+            "The rule",
+            "The rule was rescinded on 2025-05-13.",
+        ),
+        # Ongoing with an end date, ongoing open-ended, ended, not yet started.
+        (
+            (StatusPeriod("suspended", date(2025, 11, 10), date(2027, 1, 9)),),
+            "",
+            f"Status recorded in “{TITLE}”: suspended since 2025-11-10, set to end 2027-01-09.",
+        ),
+        (
+            (StatusPeriod("suspended", date(2025, 11, 10), date(2027, 1, 9)),),
+            "The rule",
+            "The rule has been suspended since 2025-11-10 and is set to end 2027-01-09.",
+        ),
+        (
+            (StatusPeriod("in_force", date(2025, 1, 1)), StatusPeriod("suspended", date(2026, 1, 1))),
+            "",
+            f"Status recorded in “{TITLE}”: suspended since 2026-01-01.",
+        ),
+        (
+            (StatusPeriod("suspended", date(2025, 11, 10), date(2026, 11, 9)),),
+            "",
+            f"Status recorded in “{TITLE}”: suspended from 2025-11-10 until 2026-11-09; the knowledge base, "
+            "as of 2026-11-27, records no extension — check the Federal Register (federalregister.gov).",
+        ),
+        (
+            (StatusPeriod("suspended", date(2027, 3, 1)),),
+            "",
+            f"Status recorded in “{TITLE}”: to be suspended from 2027-03-01.",
+        ),
+        (
+            (StatusPeriod("suspended", date(2027, 3, 1)),),
+            "The rule",
+            "The rule is set to be suspended from 2027-03-01.",
+        ),
+        # A period the source provides for in advance follows the current one.
+        (
+            (
+                StatusPeriod("suspended", date(2025, 11, 10), date(2027, 1, 9), source="90 FR 50857"),
+                StatusPeriod("in_force", date(2027, 1, 10), source="90 FR 50857", scheduled=True),
+            ),
+            "",
+            f"Status recorded in “{TITLE}”: suspended since 2025-11-10, set to end 2027-01-09 (90 FR 50857); "
+            "that rule provides for it to be in force from 2027-01-10 unless the suspension is extended.",
+        ),
+    ],
+)
+def test_status_reads_correctly_for_every_timeline_shape(
+    periods: tuple[StatusPeriod, ...], subject: str, expected: str
+) -> None:
+    doc = _doc(
+        title=TITLE, citation="90 FR 4544", as_of=KB_AS_OF, timeline=Timeline(periods, subject=subject)
+    )
+    assert document_status(doc, TODAY_SHAPES) == expected
+    chinese = document_status(doc, TODAY_SHAPES, "zh")
+    assert chinese and chinese.endswith("。")
+    assert ("记录的状态" in chinese) == (not subject)
+
+
+def test_bill_shapes_in_both_languages() -> None:
+    assert document_status(_bill(), date(2026, 12, 1)) == (
+        "H.R. 3447 (119th Congress): latest recorded action on 2026-03-26 (data as of 2026-06-01)."
+    )
+    assert document_status(_bill(), date(2027, 1, 3)).startswith(
+        "H.R. 3447 (119th Congress) lapsed when the 119th Congress ended on 2027-01-03"
+    )
+    assert document_status(_bill(), date(2027, 1, 3), "zh").startswith(
+        "H.R. 3447 (119th Congress)已随第 119 届国会"
+    )

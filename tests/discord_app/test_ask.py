@@ -48,6 +48,7 @@ async def test_login_sync_and_no_token_in_logs(emulator: DiscordEmulator, run_bo
     assert {o["name"] for o in commands["kb"]["options"]} == {
         "add",
         "remove",
+        "accept",
         "list",
         "status",
         "reload",
@@ -86,8 +87,13 @@ async def test_ask_defers_then_answers_with_citation(emulator: DiscordEmulator, 
     assert deferred_first == [True]
     answer, sources = embeds_of(followup)
     assert answer["title"] == "Answer" and "[1]" in answer["description"]
-    assert "**[1]** 15 CFR 734.13" in sources["description"]
-    assert "regulation · 2024-09-01 · as of 2026-11-27 · <https://www.ecfr.gov/" in sources["description"]
+    # A definition question leads with the glossary entry, linked to the official text it cites,
+    # then the regulation that states it; each pinpoint is a masked link to the citation's URL.
+    first, *rest = sources["description"].split("\n\n")
+    assert first.startswith("**[1]** [15 CFR 734.13(")
+    assert "](<https://www.ecfr.gov/current/title-15/section-734.13>) — Basis glossary" in first
+    assert first.endswith("deemed export · glossary")
+    assert any("](<https://www.ecfr.gov/" in line and "· regulation" in line for line in rest)
     assert followup.body["allowed_mentions"] == {"parse": []}
     ids = custom_ids(followup.response)
     assert ids[0].startswith("basis:passages:") and ids[1].startswith("basis:vote:up:")
@@ -133,7 +139,7 @@ async def test_long_answer_is_split_within_limits(emulator: DiscordEmulator, run
     answer_text = " ".join(e["description"] for e in embeds if e["title"].startswith("Answer"))
     assert answer_text.split() == LONG_TEXT.split()  # nothing lost at the splits
     sources = "\n".join(e["description"] for e in embeds if e["title"].startswith("Sources"))
-    assert all(f"**[{n}]** 15 CFR 734.13" in sources for n in range(1, 41))
+    assert all(f"**[{n}]** [15 CFR 734.13" in sources for n in range(1, 41))
     assert not any("components" in c.body for c in attempts[:-1])  # buttons on the last only
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from discord import app_commands
 
 from bot.discord_app.checks import NotModerator
-from bot.discord_app.error_handler import APOLOGY, ErrorCounts, error_kind, user_message
+from bot.discord_app.error_handler import ErrorCounts, error_kind, user_message
+from bot.discord_app.strings import text
 from bot.errors import QuestionError
+
+APOLOGY = text("apology", "en")
 
 
 def _invoke_error(original: Exception) -> app_commands.CommandInvokeError:
@@ -37,3 +40,10 @@ def test_each_reply_is_counted_most_frequent_first() -> None:
 
 def test_without_counts_nothing_is_counted() -> None:
     assert user_message(QuestionError("Too long.")) == "Too long."
+
+
+def test_our_words_are_in_the_askers_language_and_still_counted() -> None:
+    counts = ErrorCounts()
+    assert user_message(_invoke_error(KeyError("x")), counts, "zh") == text("apology", "zh") != APOLOGY
+    assert user_message(app_commands.CheckFailure(), counts, "zh") == text("check_failed", "zh")
+    assert counts.lines() == ["unexpected (KeyError): 1", "check failed: 1"]

@@ -16,7 +16,7 @@ from tests.timing import PATIENCE
 pytestmark = pytest.mark.e2e
 
 WIDGET_QUESTION = "What would the Quantum Widget Licensing Act require for a quantum widget?"
-WIDGET_CITATION = "H.R. 9999 — Quantum Widget Licensing Act"
+WIDGET_CITATION = "[H.R. 9999](<https://example.org/hr9999>) — Quantum Widget Licensing Act"
 POLL = 0.2
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -77,7 +79,8 @@ def test_huge_answer_pages_fit_and_lose_nothing():
     assert answer_text.split() == text.split()
     sources = "\n".join(e.description for e in embeds if e.title.startswith("Sources"))
     for n in range(1, 61):
-        assert f"**[{n}]** H.R. {n} § 2 — {'T' * 200}\nbill — not law · 2026-01-02 · <https://" in sources
+        link = f"[H.R. {n} § 2](<https://example.org/{'p' * 300}>)"
+        assert f"**[{n}]** {link} — {'T' * 89}… · bill — not law · 2026-01-02" in sources
 
 
 def test_abstention_is_grey_and_has_no_sources():
@@ -117,3 +120,63 @@ def test_chinese_answers_get_chinese_headings():
         "回答",
         "来源",
     ) and "法案——不是法律" in sources.description
+
+
+HOSTILE = "See the [official page](https://evil.example/login) <@123> <@&456> @everyone **now** https://evil.example/x"
+
+
+def test_document_markdown_links_and_mentions_render_as_plain_text():
+    """Issue 23 item 7: a document's masked link was clickable under Basis's name, and role and
+    user pills rendered in titles and "Show passages"."""
+    hostile = citation(1, title=f"Title {HOSTILE}", url="https://example.org/a")
+    doc = hostile.passage.document
+    chunk = replace(hostile.passage.chunk, text=f"{HOSTILE} A release is an export.")
+    hostile = replace(hostile, passage=replace(hostile.passage, chunk=chunk, document=doc), quote=HOSTILE)
+    shown = answer(f"{HOSTILE} [1]", (hostile,), warnings=(Notice("status", f"{doc.title} was rescinded."),))
+    embeds = answer_embeds(shown, source_label)
+    passages = passage_embeds(passage_records(shown, source_label), "en")
+    for embed in [*embeds, *passages]:
+        text = f"{embed.title}\n{embed.description}"
+        links = re.findall(r"(?<!\\)\[[^\]\n]*\]\(<?(https?://[^>)]+)", text)
+        assert set(links) <= {"https://example.org/a"}  # no masked link but the citation's own
+        assert "<@123>" not in text and "<@&456>" not in text and "@everyone" not in text
+        assert "https://evil" not in text  # a bare link in a source is not clickable either
+        assert "**now**" not in text
+    # The only link is the citation's own URL.
+    sources = next(e.description for e in embeds if e.title == "Sources")
+    assert re.findall(r"\]\(<([^>]+)>\)", sources) == ["https://example.org/a"]
+
+
+def test_a_non_web_url_is_never_a_link():
+    cited = citation(1, url="javascript:alert(1)")
+    sources = next(
+        e.description for e in answer_embeds(answer("x [1]", (cited,)), source_label) if e.title == "Sources"
+    )
+    assert "](" not in sources and "**[1]** H.R. 1 § 2 —" in sources
+
+
+def test_a_glossary_citation_links_to_its_official_source():
+    doc = Document(
+        id="glossary", title="Basis glossary", text="", path="g", sha256="0", source_type="glossary"
+    )
+    chunk = Chunk(
+        "g#1",
+        "glossary",
+        "",
+        "A deemed export is a release.",
+        0,
+        30,
+        6,
+        term="deemed export",
+        source="15 CFR 734.13(b)",
+    )
+    cited = Citation(
+        1, Passage(chunk, doc, 1, 1.0), "Basis glossary: deemed export (15 CFR 734.13(b))", "A deemed"
+    )
+    sources = next(
+        e.description for e in answer_embeds(answer("x [1]", (cited,)), source_label) if e.title == "Sources"
+    )
+    assert sources.startswith(
+        "**[1]** [15 CFR 734.13(b)](<https://www.ecfr.gov/current/title-15/section-734.13>) — "
+        "Basis glossary: deemed export · glossary"
+    )

@@ -13,11 +13,14 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from bot.errors import BuildInProgressError
 from bot.service import Basis
+from bot.sync.http import SourceFailure
+from bot.sync.run import Plan, _writable
 from bot.sync.state import read_state
 from tests.helpers import Response
 from tests.sync.fixtures import NOW, basis, recorder, stub, sync_settings
@@ -154,7 +157,17 @@ def test_a_300_character_document_number_fails_its_source_and_writes_nothing(
     stub.texts_fr[number] = "Rule text."
     report = _sync(basis)
     ecfr, fr, bills = report.sources
-    assert "not a usable file name" in fr.failed
+    assert "is not like 2026-01001" in fr.failed  # refused as it arrives, before a file name is made
     assert len(ecfr.new) == 3 and bills.new == ["H.R. 3447 (119th Congress)"]
     assert not (basis.settings.knowledge_dir / "synced" / "federal-register").exists()
     assert not [d for d in basis.index.documents if d.startswith("fr-")]
+
+
+def test_a_file_name_the_disk_would_refuse_fails_its_source_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    """The last guard, for a source whose ids are not checked as they arrive."""
+    plan = Plan(tmp_path, {})
+    with pytest.raises(SourceFailure, match="not a usable file name"):
+        _writable("FR 2026-9…", f"federal-register/fr-2026-{'9' * 295}.md", b"Rule text.", plan)
+    assert not plan.writes and not list(tmp_path.iterdir())

@@ -130,3 +130,28 @@ def test_lexical_index_round_trip(tmp_path: Path) -> None:
     assert [i for i, _ in loaded.search("实体清单", k=3, tokenizer=tokenizer)] == [0]
     assert [i for i, _ in loaded.search("exporting", k=3, tokenizer=tokenizer)] == [2]
     assert loaded.search("走私", k=3, tokenizer=tokenizer) == []  # no shared word: nothing, not noise
+
+
+def test_a_tokenizer_reuses_the_builds_cuts_and_loads_no_dictionary(tmp_path: Path, monkeypatch) -> None:
+    """Tokens are the same with the saved cuts, and jieba's dictionary is never loaded for them."""
+    import bot.indexing.lexical as lexical
+
+    texts = ["视同出口 is a deemed export", "实体清单上的公司需要许可证。"]
+    builder = Tokenizer(["视同出口"])
+    expected = [builder.tokenize(t) for t in texts]
+    builder.segments().save(tmp_path)
+
+    def no_dictionary() -> None:
+        raise AssertionError("jieba's dictionary was loaded")
+
+    monkeypatch.setattr(lexical, "_base_dictionary", no_dictionary)
+    reader = Tokenizer(["视同出口"], lexical.Segments.load(tmp_path))
+    assert [reader.tokenize(t) for t in texts] == expected
+
+
+def test_cuts_made_with_other_glossary_terms_are_not_reused(tmp_path: Path) -> None:
+    from bot.indexing.lexical import Segments
+
+    Tokenizer(["视同出口"]).segments().save(tmp_path)
+    other = Tokenizer(["实体清单"], Segments.load(tmp_path))
+    assert other.segments().cuts == {}

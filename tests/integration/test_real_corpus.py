@@ -82,7 +82,7 @@ def test_extractive_answers_are_faithful_on_the_dev_set(real: RealIndex, shared_
     for row in rows:
         answer = real.basis.answer(row["question"])
         assert answer.mode in ("extractive", "abstained"), row["id"]
-        assert answer.footer
+        assert answer.footer or (answer.abstained and not answer.citations)  # a decline cites nothing
         for citation in answer.citations:
             quotes += 1
             passage = citation.passage

@@ -42,6 +42,13 @@ def _shown(answer: Answer) -> str:
     return "\n".join([*(w.message for w in answer.warnings), answer.text])
 
 
+def _statuses(answer: Answer) -> list[str]:
+    """The status sentences shown: the status notices, and the lead of an answer to a status
+    question (which states its status first and then no notice repeats it)."""
+    lead = answer.text.split(" [1]")[0]
+    return [w.message for w in answer.warnings if w.code == "status"] + [lead]
+
+
 def _ask(basis: Basis, question: str, day: date) -> Answer:
     basis.clock = fixed(day)
     answer = basis.answer(question)
@@ -57,7 +64,7 @@ def test_a_lapsed_suspension_is_never_stated_in_the_present_tense(
     shown = _shown(answer)
     for phrase in PRESENT_EN + PRESENT_ZH:
         assert phrase not in shown, (phrase, shown)
-    statuses = [w.message for w in answer.warnings if w.code == "status"]
+    statuses = _statuses(answer)
     assert any((PAST_ZH if lang == "zh" else PAST_EN) in s for s in statuses), shown
     # What follows from the source, the knowledge base's own date and where to check: the
     # official place that carries the text of the document cited (eCFR for the rule as codified,
@@ -80,7 +87,7 @@ def test_the_same_questions_before_the_end_date_are_in_the_present_tense(
     basis: Basis, question: str, lang: str
 ) -> None:
     answer = _ask(basis, question, date(2026, 11, 9))
-    statuses = " ".join(w.message for w in answer.warnings if w.code == "status")
+    statuses = " ".join(_statuses(answer))
     present = (
         "自 2025-11-10 起暂停实施，定于 2026-11-09 结束"
         if lang == "zh"
@@ -92,12 +99,12 @@ def test_the_same_questions_before_the_end_date_are_in_the_present_tense(
 
 def test_a_bill_shows_its_data_date_and_lapses_after_its_congress(basis: Basis) -> None:
     now = _ask(basis, BILL, TODAY)
-    statuses = " ".join(w.message for w in now.warnings if w.code == "status")
+    statuses = " ".join(_statuses(now))
     assert "latest recorded action on 2026-03-26 (data as of 2026-06-01)" in statuses, _shown(now)
     assert "lapsed" not in statuses
     stale = {w.code: w.message for w in now.warnings}
     assert "Congress.gov" in stale.get("stale", ""), _shown(now)  # bill data of 2026-06-01 is months old
     later = _ask(basis, BILL, date(2027, 1, 3))
-    statuses = " ".join(w.message for w in later.warnings if w.code == "status")
+    statuses = " ".join(_statuses(later))
     assert "lapsed when the 119th Congress ended on 2027-01-03" in statuses, _shown(later)
     assert "its latest recorded action was on 2026-03-26 (data as of 2026-06-01)" in statuses

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.errors import RecordWriteError
 from bot.models import record
 from bot.records.audit import FileAuditLog
 
@@ -47,7 +48,8 @@ def test_a_torn_last_line_does_not_swallow_the_next_record(tmp_path: Path) -> No
 
 
 def test_a_failed_write_leaves_no_partial_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A full disk during an append: the error reaches the caller and the file is as it was."""
+    """A full disk during an append: the error reaches the caller (one readable line) and the file
+    is as it was."""
     log = FileAuditLog(tmp_path)
     log.append(record("add", "imported/a.md", "m", "a" * 64), "intent")
     before = (tmp_path / "audit.jsonl").read_bytes()
@@ -56,7 +58,7 @@ def test_a_failed_write_leaves_no_partial_line(tmp_path: Path, monkeypatch: pyte
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full_disk)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(RecordWriteError, match="No space"):
         log.append(record("add", "imported/b.md", "m", "b" * 64), "intent")
     assert (tmp_path / "audit.jsonl").read_bytes() == before
     assert log.unreadable() == []

@@ -145,6 +145,17 @@ def test_a_retried_question_row_lands_once(db: Store) -> None:
     assert _count(db, "questions") == 1
 
 
+def test_a_nul_in_a_question_keeps_its_row(db: Store) -> None:
+    """Issue 23 item 11: PostgreSQL refuses NUL in text, so such a row used to be lost."""
+    spool = ManualSpool()
+    log = QuestionLog.shared(db, spool, 90, Clock())
+    log.log(answer("What is a deemed\x00 export?\x1b[2J"), origin="discord")
+    spool.run()
+    with db.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT question FROM questions").fetchall()
+    assert [tuple(row) for row in rows] == [("What is a deemed export?[2J",)]
+
+
 def test_old_rows_are_pruned(db: Store) -> None:
     spool, clock = ManualSpool(), Clock()
     log = QuestionLog.shared(db, spool, 90, clock)
@@ -184,6 +195,38 @@ def test_feedback_round_trip_and_votes_in_the_report(db: Store) -> None:
     with db.connect() as conn:
         hashes = {r[0] for r in conn.exec_driver_sql("SELECT user_hash FROM feedback")}
     assert hashes == {feedback.user_hash(USER_ID + n) for n in range(3)}
+
+
+def test_a_reason_queued_behind_its_vote_lands_on_the_down_vote_only(db: Store) -> None:
+    spool = ManualSpool()
+    feedback = FeedbackRecords.shared(db, spool)
+    feedback.remember("a1", "What is a release?", "en", [])
+    assert feedback.vote("a1", USER_ID, up=False)
+    assert feedback.reason("a1", USER_ID, "outdated")  # the vote is still queued
+    assert feedback.vote("a1", USER_ID + 1, up=True)
+    assert feedback.reason("a1", USER_ID + 1, "wrong")  # acknowledged, but a 👍 keeps none
+    spool.run()
+    with db.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT vote, reason FROM feedback ORDER BY vote").all()
+    assert [tuple(r) for r in rows] == [(-1, "outdated"), (1, "")]
+    feedback.vote("a1", USER_ID, up=False)  # voting again starts without a reason
+    spool.run()
+    with db.connect() as conn:
+        assert conn.exec_driver_sql("SELECT reason FROM feedback WHERE vote = -1").scalar() == ""
+
+
+def test_a_version_4_database_gains_the_reason_column_and_keeps_its_votes(db: Store) -> None:
+    spool = ManualSpool()
+    feedback = FeedbackRecords.shared(db, spool)
+    feedback.remember("a1", "q", "en", [])
+    feedback.vote("a1", USER_ID, up=False)
+    spool.run()
+    with db.connect() as conn:  # back to version 4: no reason column
+        conn.exec_driver_sql("ALTER TABLE feedback DROP COLUMN reason")
+        conn.exec_driver_sql("DELETE FROM schema_version WHERE version > 4")
+    assert db.prepare().schema_version() == LATEST == 5
+    with db.connect() as conn:
+        assert tuple(conn.exec_driver_sql("SELECT vote, reason FROM feedback").one()) == (-1, "")
 
 
 def test_no_user_id_in_the_database(db: Store) -> None:

@@ -111,3 +111,23 @@ def test_readable_on_a_phone(browser, page_file: Path, tmp_path: Path):
     assert label == '"asked: "'  # cells carry their column name when the table is stacked
     page.screenshot(path=str(tmp_path / "report-phone.png"), full_page=True)
     assert problems == []
+
+
+def test_a_long_unbroken_question_wraps_inside_its_column(
+    browser, rendered_report: CoverageReport, tmp_path: Path
+):
+    """Issue 23 item 11: 400 characters without a space used to widen the gaps table off-screen."""
+    from dataclasses import replace
+
+    unbroken = "Whyis" + "x" * 400 + "?"
+    first = replace(rendered_report.gaps[0], examples=(unbroken,))
+    path = tmp_path / "long.html"
+    path.write_text(render_html(replace(rendered_report, gaps=(first, *rendered_report.gaps[1:]))), "utf-8")
+    page, problems, _ = _open(browser, path, viewport={"width": 1200, "height": 900})
+    widths = page.evaluate(
+        "(() => { const t = document.querySelector('table#gaps');"
+        " return [t.scrollWidth, t.parentElement.clientWidth]; })()"
+    )
+    assert widths[0] <= widths[1], widths
+    assert unbroken in page.locator("table#gaps").inner_text().replace("\n", "")
+    assert problems == []

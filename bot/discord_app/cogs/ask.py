@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.answering.labels import source_label
@@ -24,6 +25,7 @@ from bot.discord_app.error_handler import user_message
 from bot.discord_app.host import BasisHost
 from bot.discord_app.render import answer_embeds, paginate, passage_records
 from bot.discord_app.replies import NO_MENTIONS, send_pages, send_text
+from bot.discord_app.strings import asker_lang
 from bot.discord_app.views import answer_view
 from bot.errors import QuestionError
 from bot.models import Answer
@@ -31,21 +33,33 @@ from bot.models import Answer
 log = logging.getLogger(__name__)
 
 THREAD_NAME_CHARS = 90
+# Discord's own limit on the `question` option (the default BASIS_MAX_QUESTION_CHARS); the
+# service still checks the configured setting, which may be lower.
+MAX_QUESTION_CHARS = 600
 
 
 class AskCog(commands.Cog):
     def __init__(self, bot: BasisHost) -> None:
         self.bot = bot
 
-    @app_commands.command(name="ask")
+    @app_commands.command(
+        name=locale_str("ask"),
+        description=locale_str("Ask an export-control question; the answer cites its sources."),
+    )
     @answer_channels_only
     @app_commands.describe(
-        question="Your question, in English or Chinese.",
-        private="Show the answer only to you (default: the whole channel sees it).",
+        question=locale_str("Your question, in English or Chinese."),
+        private=locale_str("Show the answer only to you (default: the whole channel sees it)."),
     )
-    async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
+    @app_commands.rename(question=locale_str("question"), private=locale_str("private"))
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
+        private: bool = False,
+    ) -> None:
         """Ask an export-control question; the answer cites its sources."""
-        refusal = await self.refusal(interaction.user.id, question)
+        refusal = await self.refusal(interaction.user.id, question, asker_lang(interaction, question))
         if refusal:
             await send_text(interaction, refusal, ephemeral=True)
             return
@@ -73,7 +87,7 @@ class AskCog(commands.Cog):
             return
         text = f"{channel.name}\n{message.content}" if forum_post else message.content
         question = strip_mention(text, me.id)
-        refusal = await self.refusal(message.author.id, question)
+        refusal = await self.refusal(message.author.id, question, asker_lang(None, question))
         if refusal:
             await message.reply(refusal, allowed_mentions=NO_MENTIONS)
             return
@@ -86,17 +100,19 @@ class AskCog(commands.Cog):
                 extra = {"view": view} if i == len(pages) - 1 else {}
                 await target.send(embeds=embeds, allowed_mentions=NO_MENTIONS, **extra)
         except Exception as exc:  # the asker always hears back
-            await message.channel.send(user_message(exc, self.bot.errors), allowed_mentions=NO_MENTIONS)
+            lang = asker_lang(None, question)
+            await message.channel.send(user_message(exc, self.bot.errors, lang), allowed_mentions=NO_MENTIONS)
             return
         await self.log_question(answer, message.guild.id)
 
-    async def refusal(self, user_id: int, question: str) -> str | None:
-        """Why a question is refused before any work (too long, or over the rate limit)."""
+    async def refusal(self, user_id: int, question: str, lang: str = "en") -> str | None:
+        """Why a question is refused before any work (too long, or over the rate limit), in the
+        asker's language."""
         try:
             self.bot.basis.check_question(question)
         except QuestionError as exc:
             return str(exc)
-        return await self.bot.limiter.refusal(user_id)
+        return await self.bot.limiter.refusal(user_id, lang)
 
     async def present(self, answer: Answer) -> tuple[list[list[discord.Embed]], discord.ui.View]:
         """The messages an answer needs and its buttons; its passages are remembered for them

@@ -1,4 +1,4 @@
-"""`/kb` for moderators: add, remove, list, status, reload, sync, report.
+"""`/kb` for moderators: add, remove, accept, list, status, reload, sync, report.
 
 Permission is checked every time a command runs (`interaction_check`) and before any
 autocomplete suggestion; Discord's default permissions only hide the group from others. Refused
@@ -104,6 +104,31 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
             for d in hits[:MAX_CHOICES]
         ]
 
+    @app_commands.command(name="accept")
+    @app_commands.describe(
+        doc_id="The quarantined document's id.",
+        confirm="True once you have read the flagged sentences: the document is then served.",
+    )
+    async def accept(self, interaction: discord.Interaction, doc_id: str, confirm: bool = False) -> None:
+        """Show a quarantined document's flagged sentences; with confirm, serve it anyway."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        basis = self.bot.basis
+        if confirm:
+            change = await asyncio.to_thread(basis.kb_accept, doc_id, actor=actor(interaction))
+            for page in report_pages(change.summary):
+                await send_text(interaction, page, ephemeral=True)
+            return
+        held = await asyncio.to_thread(basis.quarantined)
+        found = next((h for h in held if h.doc.id == doc_id), None)
+        if found is None:
+            ids = ", ".join(h.doc.id for h in held) or "none"
+            raise KnowledgeBaseError(f"{doc_id!r} is not quarantined (quarantined now: {ids}).")
+        lines = [f"{found.doc.path}: {len(found.sentences)} flagged sentence(s), not served:"]
+        lines += [f"“{' '.join(s.split())}”" for s in found.sentences]
+        lines.append("Run /kb accept again with confirm:True to serve it, or remove its file.")
+        for page in report_pages("\n".join(lines)):
+            await send_text(interaction, page, ephemeral=True)
+
     @app_commands.command(name="reload")
     async def reload(self, interaction: discord.Interaction) -> None:
         """Re-scan the knowledge directory and rebuild the index."""
@@ -129,7 +154,12 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
             interaction, paginate(block_embeds(title, blocks, SOURCES_COLOUR, "en")), ephemeral=True
         )
 
-    @app_commands.command(name="status")
+    @app_commands.command(
+        name="status",
+        description=(
+            "Documents, chunks, last build, model and as-of date of the knowledge base; errors by kind."
+        ),
+    )
     async def status(self, interaction: discord.Interaction) -> None:
         """Documents, chunks, last build, model and as-of date of the knowledge base, and the errors
         the bot has replied to since it started, by kind."""
@@ -142,6 +172,13 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         embed.add_field(name="Knowledge as of", value=status.as_of or "unknown")
         if status.unaudited:
             embed.add_field(name="Warnings", value="\n".join(status.unaudited)[:1024], inline=False)
+        if status.quarantined:
+            held = ", ".join(status.quarantined)
+            embed.add_field(
+                name="Quarantined (not served)",
+                value=discord.utils.escape_markdown(f"{held}; review with /kb accept")[:1024],
+                inline=False,
+            )
         embed.add_field(name=ERRORS_FIELD, value=errors_text(self.bot.errors), inline=False)
         await send_pages(interaction, [[embed]], ephemeral=True)
 

@@ -1,0 +1,252 @@
+"""Answers by type (definition, status, fact, yes/no), Chinese twins, and the warnings that belong.
+
+Built from small in-memory documents (with Chinese twins, as the twins contract stores them) so
+each rule is seen on its own; the end-to-end answers are in test_answer.py.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from bot.answering.citations import number_citations
+from bot.answering.extractive import Pick
+from bot.answering.lead import lead_quotes
+from bot.answering.notices import rests_on_not_public, warnings_for
+from bot.corpus.glossary_file import GlossaryEntry
+from bot.glossary import Glossary
+from bot.models import Chunk, Citation, Document, Passage, Status, twin_key
+from bot.ranking.question import analyse, asks_about_present
+
+TODAY = date(2026, 12, 1)
+DEFINITION = (
+    "A deemed export is a release of controlled technology to a foreign person inside the United States. "
+    "It counts as an export to that person's home country."
+)
+DEFINITION_ZH = "视同出口指在美国境内向外国人释放受控技术，视为向其本国出口。"
+ENTRY = GlossaryEntry(
+    term="deemed export",
+    aliases=("deemed exports",),
+    zh=("视同出口",),
+    definition=DEFINITION,
+    citation="15 CFR 734.13(b)",
+    related=(),
+    definition_zh=DEFINITION_ZH,
+)
+FOREIGN = GlossaryEntry(
+    term="foreign person", aliases=(), zh=("外国人",), definition="x", citation="", related=()
+)
+GLOSSARY = Glossary((ENTRY, FOREIGN))
+GREEN = "Green-card holders count as U.S. persons, so sharing technology with them is not a deemed export."
+GREEN_ZH = "绿卡持有人属于美国人，因此与他们分享技术不属于视同出口。"
+LICENCE = "A company needs a licence for a deemed export only when the same export would need one."
+LICENCE_ZH = "只有当同样的出口需要许可证时，公司才需要为视同出口申请许可证。"
+RULE = "(b) Any release in the United States of technology to a foreign person is a deemed export."
+DIRECTIVE = "On June 12, 2026 the Commerce Department told the company to stop serving foreign persons."
+
+
+def _passage(doc: Document, text: str, rank: int, *, term: str = "", source: str = "") -> Passage:
+    chunk = Chunk(f"{doc.id}#0", doc.id, "", text, 0, len(text), 20, term=term, source=source)
+    return Passage(chunk, doc, rank, 1.0 / rank)
+
+
+def _pick(passage: Passage, sentence: str, score: float) -> Pick:
+    start = passage.chunk.text.index(sentence)
+    return Pick(passage, start, start + len(sentence), score)
+
+
+GLOSSARY_DOC = Document(
+    "glossary", "Basis glossary", "", "g.yaml", "0", source_type="glossary", citation="Basis glossary"
+)
+GLOSSARY_TEXT = f"{DEFINITION}\n\n中文：视同出口。{DEFINITION_ZH}\n\nCitation: 15 CFR 734.13(b)."
+EXPLAINER = Document(
+    "explainer",
+    "Deemed exports in plain words",
+    "",
+    "e.md",
+    "0",
+    citation="15 CFR 734.13(b)",
+    url="https://example.org/explainer",
+    legal_basis="public",
+    twins=((twin_key(GREEN), GREEN_ZH), (twin_key(LICENCE), LICENCE_ZH)),
+)
+REGULATION = Document(
+    "ecfr", "15 CFR Part 734", "", "r.md", "0", source_type="regulation", citation="15 CFR 734.13(b)"
+)
+DIRECTIVE_DOC = Document(
+    "directive",
+    "The June 2026 directive",
+    "",
+    "d.md",
+    "0",
+    citation="Commerce letter of 2026-06-12 (unpublished)",
+    legal_basis="not_public",
+    status=Status("rescinded", date(2026, 6, 30)),
+)
+GLOSSARY_PASSAGE = _passage(GLOSSARY_DOC, GLOSSARY_TEXT, 3, term="deemed export", source="15 CFR 734.13(b)")
+EXPLAINER_PASSAGE = _passage(EXPLAINER, f"{GREEN} {LICENCE}", 1)
+RULE_PASSAGE = _passage(REGULATION, RULE, 2)
+DIRECTIVE_PASSAGE = _passage(DIRECTIVE_DOC, DIRECTIVE, 4)
+PASSAGES = (EXPLAINER_PASSAGE, RULE_PASSAGE, GLOSSARY_PASSAGE, DIRECTIVE_PASSAGE)
+PICKS = [
+    _pick(EXPLAINER_PASSAGE, GREEN, 0.9),
+    _pick(EXPLAINER_PASSAGE, LICENCE, 0.8),
+    _pick(RULE_PASSAGE, RULE, 0.7),
+    _pick(GLOSSARY_PASSAGE, DEFINITION_ZH, 0.6),
+]
+
+
+def _answer(question: str, lang: str = "en", picks: list[Pick] = PICKS) -> tuple[str, tuple[Citation, ...]]:
+    analysis = analyse(question)
+    defined = ("deemed export",) if analysis.answer_type == "definition" else ()
+    lead = lead_quotes(analysis, picks, PASSAGES, GLOSSARY, lang, TODAY, defined)
+    return number_citations(lead.quotes)
+
+
+def _marked(text: str) -> list[tuple[str, int]]:
+    return [(s.strip(), int(n)) for s, n in re.findall(r"(.+?) \[(\d+)\]", text)]
+
+
+def test_a_definition_question_leads_with_the_glossary_definition_then_the_law() -> None:
+    text, citations = _answer("What is a deemed export?")
+    (first, n1), (second, n2), *_ = _marked(text)
+    assert first == DEFINITION and citations[n1 - 1].passage.chunk.term == "deemed export"
+    assert citations[n1 - 1].pinpoint == "Basis glossary: deemed export (15 CFR 734.13(b))"
+    assert second == RULE and citations[n2 - 1].passage.document.source_type == "regulation"
+    assert DEFINITION_ZH not in text  # the entry's Chinese half is not a second copy of the fact
+
+
+def test_a_fact_or_yes_no_question_leads_with_the_best_scored_sentence() -> None:
+    for question in ("Who needs a licence for a deemed export?", "Do green-card holders need a licence?"):
+        assert analyse(question).lead in ("fact", "yesno")
+        text, _ = _answer(question)
+        assert _marked(text)[0][0] == GREEN
+        assert DEFINITION_ZH not in text
+
+
+def test_a_status_question_leads_with_the_dated_status_against_today() -> None:
+    picks = [_pick(EXPLAINER_PASSAGE, GREEN, 0.9), _pick(DIRECTIVE_PASSAGE, DIRECTIVE, 0.5)]
+    text, citations = _answer("Is the directive still in force?", picks=picks)
+    (status, n), (quoted, m), *_ = _marked(text)
+    assert status == "Status recorded in “The June 2026 directive”: rescinded on 2026-06-30."
+    assert quoted == DIRECTIVE and n == m  # the sentence it rests on shares its number
+    assert citations[n - 1].quote == DIRECTIVE  # the evidence stays an exact quote
+    analysis = analyse("Is the directive still in force?")
+    lead = lead_quotes(analysis, picks, PASSAGES, GLOSSARY, "en", TODAY)
+    notices = warnings_for(
+        analysis, text, citations, PASSAGES, "en", today=TODAY, stated=lead.stated, glossary=GLOSSARY
+    )
+    assert status not in {n.message for n in notices}  # stated once, in the answer
+
+
+def test_a_chinese_question_is_answered_with_twins_and_framed_official_text() -> None:
+    text, citations = _answer("视同出口是什么意思？", "zh")
+    lines = text.split("\n")
+    assert lines[0] == f"{DEFINITION_ZH} [1]"
+    # The regulation that states it in law has no twin (the law is English): it stays in English
+    # after one line of Chinese framing; the explainer's sentences are their reviewed twins.
+    assert lines[1] == "以下为 15 CFR 734.13(b) 的英文原文，涉及“外国人、视同出口”："
+    assert lines[2] == f"{RULE} [2]"
+    assert lines[3] == f"{GREEN_ZH} [3] {LICENCE_ZH} [3]"
+    assert GREEN not in text and LICENCE not in text and DEFINITION not in text  # no fact twice
+    for citation in citations:  # the evidence is the English sentence
+        assert citation.quote in citation.passage.chunk.text
+
+
+def test_a_chinese_answer_lists_only_the_terms_its_english_quotes_use() -> None:
+    analysis = analyse("视同出口是什么意思？")
+    lead = lead_quotes(analysis, PICKS, PASSAGES, GLOSSARY, "zh", TODAY, ("deemed export",))
+    text, _ = number_citations(lead.quotes)
+    assert lead.english(text) == RULE
+    assert [e.term for e in GLOSSARY.mentioned(lead.english(text))] == ["foreign person", "deemed export"]
+
+
+def test_traditional_input_is_read_as_simplified() -> None:
+    assert analyse("視同出口是什麼意思？").lead == "definition"
+    assert analyse("這條規則目前還有效嗎？").present
+    assert GLOSSARY.get("視同出口") is ENTRY
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Has the bill passed yet?",
+        "Is the rule still suspended?",
+        "Is it in force today?",
+        "Does it currently apply?",
+        "该法案已经通过了吗？",
+        "这条规则仍然有效吗？",
+        "目前的状态是什么？",
+        "這條規則仍然有效嗎？",
+    ],
+)
+def test_present_cues_in_both_languages(question: str) -> None:
+    assert asks_about_present(question) and analyse(question).present
+
+
+@pytest.mark.parametrize("question", ["What is a deemed export?", "什么是视同出口？", "Who wrote the rule?"])
+def test_no_present_cue(question: str) -> None:
+    assert not asks_about_present(question)
+
+
+def _cited(*docs: Document) -> tuple[Citation, ...]:
+    return tuple(
+        Citation(n, _passage(doc, "A sentence of the source.", n), doc.citation, "A sentence")
+        for n, doc in enumerate(docs, start=1)
+    )
+
+
+def test_the_legal_basis_warning_only_when_the_answer_rests_on_the_not_public_action() -> None:
+    definition = analyse("What is a deemed export?")
+    citations = _cited(GLOSSARY_DOC, EXPLAINER, DIRECTIVE_DOC)
+    # A definition whose last supporting sentence cites an explainer about the directive: no warning.
+    assert not rests_on_not_public(definition, "a [1] b [2] c [3]", citations, PASSAGES)
+    # Its lead sentence, or half its sentences, rest on the directive: a warning.
+    assert rests_on_not_public(definition, "c [3] a [1] b [2]", citations, PASSAGES)
+    assert rests_on_not_public(definition, "a [1] c [3]", citations, PASSAGES)
+    # A question about what an action rests on in law, with the directive among the top passages.
+    asked = analyse("Can they do this without a new law?")
+    top = (DIRECTIVE_PASSAGE, EXPLAINER_PASSAGE)
+    assert rests_on_not_public(asked, "a [1] b [2]", citations[:2], top)
+    assert not rests_on_not_public(asked, "a [1] b [2]", citations[:2], (EXPLAINER_PASSAGE, RULE_PASSAGE))
+    assert not rests_on_not_public(definition, "", (), PASSAGES)
+
+
+def test_an_english_sentence_naming_a_chinese_term_is_english() -> None:
+    sentence = "A deemed export (视同出口) happens when technology is released to a foreign person."
+    doc = Document("glossed", "Glossed", "", "x.md", "0", citation="15 CFR 734.13(a)(2)")
+    passage = _passage(doc, sentence, 1)
+    lead = lead_quotes(
+        analyse("谁需要许可证？"), [_pick(passage, sentence, 1.0)], (passage,), GLOSSARY, "zh", TODAY
+    )
+    (quote,) = lead.quotes
+    assert quote.framing == "以下为解释文章的英文原文，涉及“外国人、视同出口”："
+    assert lead.english_shown == sentence
+
+
+def test_a_status_question_leads_with_the_status_of_the_source_it_names() -> None:
+    bill = Document(
+        "bill",
+        "A bill on chip exports",
+        "",
+        "b.md",
+        "0",
+        source_type="bill",
+        citation="H.R. 1 (119th Congress)",
+        status=Status("proposed", date(2026, 1, 13), as_of=date(2026, 6, 1)),
+    )
+    sentence = "Because the bill was never enacted, it cannot be the basis of any control in force."
+    bill_passage = _passage(bill, sentence, 1)
+    picks = [_pick(bill_passage, sentence, 0.9), _pick(DIRECTIVE_PASSAGE, DIRECTIVE, 0.5)]
+    question = "Is the directive still in force?"
+    lead = lead_quotes(analyse(question), picks, PASSAGES, GLOSSARY, "en", TODAY, asked=question)
+    assert lead.quotes[0].passage.document.id == "directive"
+    assert lead.stated == ("Status recorded in “The June 2026 directive”: rescinded on 2026-06-30.",)
+
+
+def test_x_is_what_is_a_definition_question_in_chinese() -> None:
+    assert analyse("实体清单是什么？").lead == "definition"
+    assert analyse("實體清單是什麼？").lead == "definition"
+    assert analyse("这项指令的依据是什么？").answer_type == "citation"
