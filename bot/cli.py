@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,6 +33,7 @@ ranker_app = typer.Typer(help="Train the learned ranking stage.", no_args_is_hel
 app.add_typer(ranker_app, name="ranker")
 data_app = typer.Typer(help="The question log and feedback in BASIS_DATA_DIR.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+DISTRIBUTION = "basis-bot"
 console = Console(soft_wrap=True, emoji=False)
 errors = Console(stderr=True, soft_wrap=True, emoji=False)
 
@@ -619,6 +621,30 @@ def run() -> None:
     from bot.discord_app import run as run_bot
 
     raise typer.Exit(run_bot(load_settings()))
+
+
+def _print_version(value: bool) -> None:
+    """`basis --version`: the installed package's version, one line, then exit."""
+    if value:
+        console.print(f"basis {package_version()}", highlight=False, markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print Basis's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Basis: export-control answers that always show their basis."""
+
+
+def package_version() -> str:
+    """The version of the installed basis-bot distribution (pyproject.toml's, via its metadata)."""
+    return metadata.version(DISTRIBUTION)
 
 
 def main() -> None:

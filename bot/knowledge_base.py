@@ -215,7 +215,12 @@ class KnowledgeBase:
         from bot.corpus.fetch import fetch_url
 
         with self.refusals_logged("import", url, actor):
-            fetched = fetch_url(url, self.settings.max_upload_bytes, self.settings.fetch_timeout)
+            fetched = fetch_url(
+                url,
+                self.settings.max_upload_bytes,
+                self.settings.fetch_timeout,
+                self.settings.url_allow_hosts,
+            )
         upload = self.parse_upload(fetched.filename, fetched.data, actor=actor, source_url=url)
         return self.add(upload, actor=actor, progress=progress)
 

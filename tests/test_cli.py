@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -367,6 +369,7 @@ def test_kb_add_list_remove(cli_index: Path, knowledge_dir: Path, tmp_path: Path
     )
     assert added.exit_code == 0, added.output
     assert _one_line(added.stdout).startswith("Added encryption-note.md: Documents: 1 added, 0 changed")
+    assert "Recognised as explainer: 15 CFR 734.13; published 2024-09-01" in added.stdout
     assert (knowledge_dir / "imported" / "encryption-note.md").is_file()
     listed = runner.invoke(app, ["kb", "list", "--index", str(cli_index)])
     assert "encryption-note explainer A test document" in _one_line(listed.stdout)
@@ -383,6 +386,13 @@ def test_help_lists_the_commands() -> None:
     assert result.exit_code == 0
     for command in ("ask", "search", "define", "eval", "index", "kb", "run"):
         assert command in result.stdout
+
+
+def test_version_prints_the_installed_package_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"basis {metadata.version('basis-bot')}\n"
+    assert re.fullmatch(r"basis \d+\.\d+\.\d+\S*\n", result.stdout)
 
 
 def test_python_dash_m_bot() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.corpus import fetch
-from bot.errors import BuildInProgressError, DocumentError
+from bot.errors import BuildInProgressError, DocumentError, FetchError
 from bot.indexing.dense import DenseIndex
 from bot.service import Basis
 from bot.settings import Settings, load_settings
@@ -108,6 +108,31 @@ def test_add_url_imports_through_the_checked_fetch(
     assert basis.search("widget licence Ruritania").passages[0].document.title == "Widget guidance"
     row = json.loads((settings.data_dir / "audit.jsonl").read_text("utf-8").splitlines()[-1])
     assert row["source_url"] == server.url("/guidance/widgets")
+
+
+def test_url_import_reaches_a_private_address_only_for_an_allow_listed_host(
+    basis: Basis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BASIS_URL_ALLOW_HOSTS reaches the fetch: wiki.internal resolves to 10.0.0.5, which the real
+    check refuses unless the host is listed; the approved connection then goes to the test server."""
+    real_check, real_resolve = fetch.check_address, fetch.socket.getaddrinfo
+
+    def resolve(host: str, *args: object, **kwargs: object) -> list[tuple]:
+        if host == "wiki.internal":
+            return [(fetch.socket.AF_INET, fetch.socket.SOCK_STREAM, 6, "", ("10.0.0.5", 0))]
+        return real_resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(fetch.socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(fetch, "check_address", lambda host, **kw: real_check(host, **kw) and "127.0.0.1")
+    page = b"Wiki widgets\n\nWidgets bound for Ruritania need a widget licence.\n"
+    with serve(lambda request: Response(200, page, {"Content-Type": "text/plain"})) as server:
+        url = f"http://wiki.internal:{server.port}/widgets"
+        with pytest.raises(FetchError, match=r"Refused wiki\.internal: it resolves to 10\.0\.0\.5"):
+            basis.kb_add_url(url, actor="mod#1")  # off by default
+        listed = basis.settings.model_copy(update={"url_allow_hosts": ["wiki.internal"]})
+        change = Basis.open(listed, embedder=basis.embedder).kb_add_url(url, actor="mod#1")
+    assert change.report.added == ["wiki-internal-widgets"]
+    assert len(server.requests) == 1
 
 
 def test_kb_status(basis: Basis) -> None:

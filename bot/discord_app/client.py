@@ -3,7 +3,8 @@
 Start-up order: the token is checked by logging in (so a bad token fails in a second), then
 `setup_hook` loads the model and index in a worker thread, loads the cogs as extensions (by
 module name: this module imports none of them) and syncs the commands (to `BASIS_DEV_GUILD_ID`
-when set, else globally), and only then does the gateway connect. The bot is discord.py's
+when set, else globally), and only then does the gateway connect. The intents asked for follow
+`BASIS_DISCORD_MODE` (see `modes`). The bot is discord.py's
 `AutoShardedBot`: it runs the shards `BASIS_SHARD_COUNT` and `BASIS_SHARD_IDS` name (see
 `sharding`), or every shard `GET /gateway/bot` recommends. `BASIS_DISCORD_API_BASE` and
 `BASIS_DISCORD_GATEWAY_URL` point discord.py at a Discord-compatible server instead of
@@ -29,6 +30,7 @@ from bot.discord_app.error_handler import BasisTree, ErrorCounts
 from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.host import BasisHost
 from bot.discord_app.localization import BasisTranslator
+from bot.discord_app.modes import INTENTS, check_mode
 from bot.discord_app.rate_limit import make_limiter
 from bot.discord_app.replies import NO_MENTIONS
 from bot.discord_app.sharding import IdentifyGate, launch_in_waves, shard_plan
@@ -40,10 +42,6 @@ from bot.service import Basis
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# Message content is privileged: it is needed to read follow-up questions in Basis's threads,
-# which do not mention the bot.
-INTENTS = discord.Intents(guilds=True, guild_messages=True, message_content=True)
 
 TOKEN_MISSING = (
     "DISCORD_TOKEN is not set: put the bot token in the environment or in .env "
@@ -60,7 +58,8 @@ INDEX_WATCH = "bot.discord_app.index_watch"
 
 INTENT_MISSING = (
     "Discord refused the Message Content intent: enable it in the Developer Portal "
-    "(your application → Bot → Privileged Gateway Intents → Message Content Intent)."
+    "(your application → Bot → Privileged Gateway Intents → Message Content Intent), "
+    "or set BASIS_DISCORD_MODE=mention, which needs no privileged intent."
 )
 
 
@@ -81,7 +80,7 @@ class BasisBot(BasisHost):
             shard_count=shards.count,
             shard_ids=shards.ids,
             command_prefix=commands.when_mentioned,
-            intents=INTENTS,
+            intents=INTENTS[settings.discord_mode],
             help_command=None,
             allowed_mentions=NO_MENTIONS,
             tree_cls=BasisTree,
@@ -191,6 +190,7 @@ async def start(settings: Settings, *, embedder: Embedder | None = None) -> None
     """Log in, load the service, connect, and serve until the bot is closed or cancelled."""
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
         raise ConfigError(TOKEN_MISSING)
+    check_mode(settings)
     token = settings.discord_token.get_secret_value()
     with discord_endpoints(settings):
         async with BasisBot(settings, embedder) as bot:

@@ -13,7 +13,8 @@ from dataclasses import replace
 import discord
 import pytest
 
-from bot.discord_app.client import INTENT_MISSING, INTENTS, TOKEN_MISSING, TOKEN_REJECTED
+from bot.discord_app.client import INTENT_MISSING, TOKEN_MISSING, TOKEN_REJECTED
+from bot.discord_app.modes import INTENTS
 from bot.errors import ConfigError
 from bot.models import Answer
 from bot.service import Basis
@@ -55,7 +56,7 @@ async def test_login_sync_and_no_token_in_logs(emulator: DiscordEmulator, run_bo
         "report",
     }
     (identify,) = emulator.gateway_ops(2)
-    assert identify["d"]["intents"] == INTENTS.value
+    assert identify["d"]["intents"] == INTENTS["full"].value  # the default mode
     assert emulator.token not in caplog.text
 
 

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.app_commands import locale_str
 from discord.ext import commands
 
+from bot.discord_app.checks import answer_channels_only
 from bot.discord_app.host import BasisHost
 from bot.discord_app.render import definition_embeds, paginate
 from bot.discord_app.replies import send_pages, send_text
@@ -26,6 +27,7 @@ class DefineCog(commands.Cog):
         name=locale_str("define"),
         description=locale_str("Define an export-control term, with its Chinese rendering and citation."),
     )
+    @answer_channels_only
     @app_commands.describe(term=locale_str("An export-control term, in English or Chinese."))
     @app_commands.rename(term=locale_str("term"))
     async def define(self, interaction: discord.Interaction, term: str) -> None:
