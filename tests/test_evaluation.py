@@ -13,11 +13,13 @@ from bot.evaluation import (
     faithful_sentences,
     first_hit,
     holds_key_fact,
+    lead_is_chinese,
     load_questions,
     normalise,
     passages_in_source,
+    repeats_a_citation,
 )
-from bot.models import Citation
+from bot.models import Answer, Chunk, Citation, Document, Passage
 from bot.service import Basis
 
 
@@ -105,3 +107,32 @@ def test_false_declines_count_on_sets_that_do_not_spell_out_expect_abstain(basis
     report.add("en", {"id": "b", "question": "q", "evidence_any": ["x"]}, result, answer)
     report.add("en", {"id": "c", "question": "q", "abstain_optional": True}, result, declined)
     assert report.as_dict()["metrics"]["en"]["false_abstention_rate"] == 0.5
+
+
+def test_chinese_lead_and_repeated_citations_are_measured(basis: Basis) -> None:
+    report = Report()
+    for lang, question in (("zh", "什么是视同出口？"), ("en", "What is a deemed export?")):
+        row = {"id": question, "question": question}
+        report.add(lang, row, basis.search(question), basis.answer(question))
+    metrics = report.as_dict()["metrics"]
+    assert metrics["zh"]["chinese_lead"] == 1.0  # the glossary's Chinese definition leads
+    assert metrics["en"]["chinese_lead"] is None  # measured on Chinese questions only
+    assert metrics["all"]["repeated_citations"] == 0.0
+
+
+def _answer(text: str, *pinpoints: str) -> Answer:
+    doc = Document("d", "D", "", "d.md", "0")
+    chunk = Chunk("d#0", "d", "", "x", 0, 1, 1)
+    citations = tuple(
+        Citation(n, Passage(chunk, doc, n, 1.0), pinpoint, "x")
+        for n, pinpoint in enumerate(pinpoints, start=1)
+    )
+    return Answer(id="a", question="q", text=text, mode="extractive", lang="zh", citations=citations)
+
+
+def test_a_repeated_pinpoint_and_an_english_lead_are_caught() -> None:
+    assert repeats_a_citation(_answer("a [1] b [2]", "15 CFR 734.13(b)", "15 CFR 734.13(b)"))
+    assert not repeats_a_citation(_answer("a [1] b [2]", "15 CFR 734.13(b)", "15 CFR 734.13(a)"))
+    assert lead_is_chinese(_answer("视同出口指在美国境内向外国人释放受控技术。 [1]", "x"))
+    framed = "以下为 15 CFR 734.13(b) 的英文原文：\n(b) Any release of technology is an export. [1]"
+    assert not lead_is_chinese(_answer(framed, "x"))
