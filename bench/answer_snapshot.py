@@ -45,7 +45,7 @@ def main() -> None:
         basis = corpus if path.name.startswith("dev-corpus") else knowledge
         for row in load_questions(path):
             try:
-                shown = answer_json(basis.answer(row["question"]))
+                shown = answer_json(basis.answering.answer(row["question"]))
                 shown.pop("timings_ms")
             except BasisError as exc:  # what `basis ask -` prints for a refused line
                 shown = error_json(0, row["question"], exc)

@@ -75,9 +75,53 @@ def _violations(where: str, module: str, imports: list[tuple[int, str]], layers:
     return problems
 
 
+FRONT_ENDS = {"cli", "cli_render", "discord_app"}
+SERVICES = {"knowledge_base", "answering_service", "records_service", "service"}
+SHOWN_WITH = {  # how results are shown: modules below the services a front end may import
+    "bot.answering.labels",
+    "bot.answering.citations",
+    "bot.reporting.html",
+    "bot.reporting.text",
+    "bot.reporting.model",
+}
+
+
+def _front_end_violations(
+    where: str, module: str, imports: list[tuple[int, str]], layers: dict[str, int]
+) -> list[str]:
+    """Imports of a front end that reach below the services (see "Front ends reach only the
+    services" in docs/developers/architecture.md)."""
+    if _package(module) not in FRONT_ENDS:
+        return []
+    lowest_service = min(layers[p] for p in SERVICES - {"knowledge_base"})
+    problems = []
+    for line, imported in imports:
+        target = _package(imported)
+        if target is None or target in FRONT_ENDS or target in SERVICES:
+            continue
+        if layers.get(target) == 0 or layers.get(target, 0) >= lowest_service:
+            continue
+        if any(imported == m or imported.startswith(m + ".") for m in SHOWN_WITH):
+            continue
+        problems.append(
+            f"{where}:{line}: front end {_package(module)} imports {imported}, below the services"
+        )
+    return problems
+
+
 def test_the_layer_table_orders_the_core() -> None:
     layers = _layers()
-    order = ["text", "corpus", "indexing", "glossary", "retrieval", "answering", "service", "cli"]
+    order = [
+        "text",
+        "corpus",
+        "indexing",
+        "glossary",
+        "retrieval",
+        "answering",
+        "answering_service",
+        "service",
+        "cli",
+    ]
     assert [layers[p] for p in order] == sorted(layers[p] for p in order)
     assert len({layers[p] for p in order}) == len(order)
 
@@ -90,7 +134,30 @@ def test_no_module_imports_its_own_layer_or_above() -> None:
         module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
         imports = _imports(path.read_text("utf-8"), module, path.name == "__init__.py")
         problems.extend(_violations(str(relative), module, imports, layers))
+        problems.extend(_front_end_violations(str(relative), module, imports, layers))
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("module", "statement", "below"),
+    [
+        ("bot.cli", "def f():\n    from bot.indexing import store", True),
+        ("bot.cli", "from bot.indexing.store import read_manifest", True),
+        ("bot.cli", "from bot.records.stores import open_stores", True),
+        ("bot.cli_render", "from bot.retrieval.search import SearchResult", True),
+        ("bot.discord_app.render", "from bot.corpus.glossary_file import GlossaryEntry", True),
+        ("bot.discord_app.cogs.kb", "from bot.answering.answer import compose_answer", True),
+        ("bot.cli", "from bot.knowledge_base import KnowledgeBase", False),
+        ("bot.cli", "from bot.answering_service import define", False),
+        ("bot.cli", "from bot.errors import BasisError", False),
+        ("bot.cli", "from bot.evaluation import eval_table", False),
+        ("bot.discord_app.render", "from bot.answering.labels import source_label", False),
+        ("bot.training", "from bot.indexing import store", False),
+    ],
+)
+def test_front_ends_import_nothing_below_the_services(module: str, statement: str, below: bool) -> None:
+    imports = _imports(statement + "\n", module, is_package=False)
+    assert bool(_front_end_violations(module, module, imports, _layers())) == below
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ class IndexWatch(commands.Cog):
         self.task.cancel()
 
     async def check(self) -> None:
-        await asyncio.to_thread(self.bot.basis.refresh_if_published)
+        await asyncio.to_thread(self.bot.answering.refresh_if_published)
 
 
 async def setup(bot: BasisHost) -> None:
