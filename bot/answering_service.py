@@ -35,7 +35,8 @@ from bot.knowledge_base import chunker_config
 from bot.models import Answer, Passage
 from bot.ranking.ranker import Ranker
 from bot.retrieval.expansion import Query, expand
-from bot.retrieval.instructions import strip_instructions
+from bot.retrieval.expansion import english as expand_text
+from bot.retrieval.question import Question
 from bot.retrieval.search import Pool, SearchOptions, SearchResult, candidate_pool, hybrid_search
 from bot.settings import Settings
 from bot.text import detect_language, normalise_text, not_text
@@ -96,8 +97,7 @@ def _entries(index: LoadedIndex, terms: tuple[str, ...]) -> tuple[Passage, ...]:
 
 def english(live: Snapshot, question: str) -> str:
     """A Chinese question as the dense retriever reads it (translated); others as asked."""
-    query = expand(question, live.glossary, live.tokenizer)
-    return query.dense if query.lang == "zh" else question
+    return expand_text(question, live.glossary, live.tokenizer)
 
 
 def define_in(glossary: Glossary, term: str, today: date) -> DefineResult:
@@ -186,10 +186,8 @@ class Answering:
         return candidate_pool(live.index, live.tokenizer, self.embedder, query, search_options(self.settings))
 
     def _query(self, live: Snapshot, question: str, context: str | None) -> Query:
-        question = self.check_question(question)
-        return replace(
-            expand(strip_instructions(question), live.glossary, live.tokenizer, context), original=question
-        )
+        parsed = Question.parse(self.check_question(question))  # the one reading of the asker's words
+        return expand(parsed, live.glossary, live.tokenizer, context)
 
     def _search(self, live: Snapshot, question: str, k: int | None, context: str | None) -> SearchResult:
         query = self._query(live, question, context)

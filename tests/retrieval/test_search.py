@@ -10,6 +10,7 @@ import pytest
 
 from bot.indexing.build import build_index
 from bot.retrieval.expansion import expand
+from bot.retrieval.question import Question
 from bot.retrieval.search import SearchResult, hybrid_search
 from bot.service import Basis, chunker_config, search_options
 from bot.settings import Settings
@@ -75,7 +76,7 @@ def test_k_limits_the_number_of_passages(basis: Basis) -> None:
 
 def _search(basis: Basis, embedder: HashEmbedder, question: str, k: int, **options: Any) -> SearchResult:
     """hybrid_search on the basis's own index and glossary, with some options changed."""
-    query = expand(question, basis.answering.glossary, basis.answering.tokenizer)
+    query = expand(Question.parse(question), basis.answering.glossary, basis.answering.tokenizer)
     chosen = replace(search_options(basis.settings, k), **options)
     return hybrid_search(
         basis.answering.index, basis.answering.tokenizer, embedder, query, chosen, basis.answering.ranker
@@ -90,7 +91,7 @@ def test_weighted_fusion_option(basis: Basis, embedder: HashEmbedder) -> None:
 
 
 def test_chinese_question_is_expanded_through_the_glossary(basis: Basis) -> None:
-    query = expand("什么是视为出口？", basis.answering.glossary, basis.answering.tokenizer)
+    query = expand(Question.parse("什么是视为出口？"), basis.answering.glossary, basis.answering.tokenizer)
     assert query.lang == "zh"
     assert "deemed export" in query.terms
     assert "deemed export" in query.dense
