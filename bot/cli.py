@@ -60,7 +60,7 @@ def _questions(question: str) -> Iterator[tuple[int, str]]:
     """(line number, question): the argument, or each non-blank stdin line for `-`.
 
     Stdin is read as bytes; undecodable bytes survive as lone surrogates, which
-    `Basis.check_question` refuses with a readable error for that line alone.
+    `Answering.check_question` refuses with a readable error for that line alone.
     """
     if question != "-":
         yield 1, question

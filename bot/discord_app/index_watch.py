@@ -16,7 +16,7 @@ from bot.discord_app.host import BasisHost
 
 
 class IndexWatch(commands.Cog):
-    """Polls for a newly published index; `Basis.refresh_if_published` does the swap and never raises."""
+    """Polls for a newly published index; `Answering.refresh_if_published` does the swap and never raises."""
 
     def __init__(self, bot: BasisHost) -> None:
         self.bot = bot
