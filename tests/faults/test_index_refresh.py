@@ -10,7 +10,7 @@ from bot.indexing import store
 from bot.service import Basis
 from bot.settings import Settings
 from tests.faults.index_worker import count_to, paced, result, spawn
-from tests.test_service_refresh import NOTE, OLD_QUESTION, QUESTION
+from tests.test_answering_service_refresh import NOTE, OLD_QUESTION, QUESTION
 
 pytestmark = pytest.mark.faults
 

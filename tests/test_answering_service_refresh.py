@@ -1,4 +1,4 @@
-"""`Basis.refresh_if_published`: an index another process published is loaded fully, then swapped in."""
+"""`Answering.refresh_if_published`: an index another process published is loaded fully, then swapped in."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def test_a_build_that_does_not_load_keeps_the_old_index_and_is_retried(
     other_model = HashEmbedder(name="other-model")
     config = chunker_config(settings)
     build_index(settings.knowledge_dir, settings.index_dir, other_model, config, settings.ann_threshold)
-    with caplog.at_level(logging.WARNING, logger="bot.service"):
+    with caplog.at_level(logging.WARNING, logger="bot.answering_service"):
         assert basis.answering.refresh_if_published() is False
         assert basis.answering.refresh_if_published() is False
     (warning,) = [r for r in caplog.records if r.levelno >= logging.WARNING]  # once per build, not per poll
