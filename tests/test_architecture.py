@@ -75,33 +75,30 @@ def _violations(where: str, module: str, imports: list[tuple[int, str]], layers:
     return problems
 
 
-FRONT_ENDS = {"cli", "cli_render", "discord_app"}
-SERVICES = {"knowledge_base", "answering_service", "records_service", "service"}
-SHOWN_WITH = {  # how results are shown: modules below the services a front end may import
-    "bot.answering.labels",
-    "bot.answering.citations",
-    "bot.reporting.html",
-    "bot.reporting.text",
-    "bot.reporting.model",
-}
+def _front_end_rule() -> tuple[set[str], set[str]]:
+    """(front-end packages, what they may import besides layer 0), read from "Front ends reach
+    only the services" in the docs: the front ends are named before its list, the packages
+    (`service`) and modules (`answering.labels`) they may import in it."""
+    section = LAYER_PAGE.read_text("utf-8").split("### Front ends reach only the services", 1)[1]
+    intro, rest = section.split("\n- ", 1)
+    allowed_list = rest.split("\n\n", 1)[0]
+    return set(re.findall(r"`([^`]+)`", intro)), set(re.findall(r"`([^`]+)`", allowed_list))
 
 
 def _front_end_violations(
     where: str, module: str, imports: list[tuple[int, str]], layers: dict[str, int]
 ) -> list[str]:
-    """Imports of a front end that reach below the services (see "Front ends reach only the
-    services" in docs/developers/architecture.md)."""
-    if _package(module) not in FRONT_ENDS:
+    """Imports of a front end that reach below the services: anything but layer 0, another
+    front end, and the packages and modules the docs allow."""
+    front_ends, allowed = _front_end_rule()
+    if _package(module) not in front_ends:
         return []
-    lowest_service = min(layers[p] for p in SERVICES - {"knowledge_base"})
     problems = []
     for line, imported in imports:
         target = _package(imported)
-        if target is None or target in FRONT_ENDS or target in SERVICES:
+        if target is None or target in front_ends or target in allowed or layers.get(target) == 0:
             continue
-        if layers.get(target) == 0 or layers.get(target, 0) >= lowest_service:
-            continue
-        if any(imported == m or imported.startswith(m + ".") for m in SHOWN_WITH):
+        if any(imported == f"bot.{m}" or imported.startswith(f"bot.{m}.") for m in allowed):
             continue
         problems.append(
             f"{where}:{line}: front end {_package(module)} imports {imported}, below the services"
@@ -156,6 +153,7 @@ def test_no_module_imports_its_own_layer_or_above() -> None:
     ],
 )
 def test_front_ends_import_nothing_below_the_services(module: str, statement: str, below: bool) -> None:
+    assert _front_end_rule()[0] == {"cli", "cli_render", "discord_app"}
     imports = _imports(statement + "\n", module, is_package=False)
     assert bool(_front_end_violations(module, module, imports, _layers())) == below
 
