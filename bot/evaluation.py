@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.errors import BasisError
 from bot.models import Answer
+from bot.ranking.labelled import load_rows, part
 from bot.retrieval.search import SearchResult
 from bot.text import detect_language
 
@@ -31,6 +32,11 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
         if "question" not in row or "id" not in row:
             raise BasisError(f"{path}: every line needs at least an id and a question.")
     return rows
+
+
+def heldout_rows(corpus: str) -> list[dict[str, Any]]:
+    """The held-out 30 % of the training questions of `corpus` (never fitted on)."""
+    return [row for row in load_rows(corpus) if part(row) == "heldout"]
 
 
 def first_hit(result: SearchResult, evidence: list[str]) -> int | None:

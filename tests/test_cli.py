@@ -433,12 +433,12 @@ def test_define_by_a_search_alias_shows_only_the_renderings(tmp_path: Path) -> N
 def test_eval_heldout_scores_only_held_out_training_questions_per_index(
     cli_index: Path, questions_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.ranking.labelled
+    import bot.evaluation
 
     rows = [json.loads(line) for line in questions_file.read_text("utf-8").splitlines()]
     by_corpus = {"knowledge": rows, "shared-corpus": rows[:1]}
-    monkeypatch.setattr(bot.ranking.labelled, "load_rows", lambda corpus: by_corpus[corpus])
-    monkeypatch.setattr(bot.ranking.labelled, "part", lambda row: "heldout" if row["id"] != "t2" else "stage")
+    monkeypatch.setattr(bot.evaluation, "load_rows", lambda corpus: by_corpus[corpus])
+    monkeypatch.setattr(bot.evaluation, "part", lambda row: "heldout" if row["id"] != "t2" else "stage")
     monkeypatch.setenv("BASIS_CORPUS_INDEX_DIR", str(cli_index))
     result = runner.invoke(app, ["eval", "--heldout", "--index", str(cli_index), "--json"])
     assert result.exit_code == 0, result.output

@@ -29,14 +29,16 @@ def test_normalise_folds_quotes_space_case_and_width() -> None:
 
 
 def test_first_hit_rank(basis: Basis) -> None:
-    result = basis.search("What would the bill on location tracking of advanced processors require?")
+    result = basis.answering.search(
+        "What would the bill on location tracking of advanced processors require?"
+    )
     assert first_hit(result, ["BUILD LOCATION   verification into every chip"]) == 1
     assert first_hit(result, ["nothing like this", "“location verification”"]) is None
     assert first_hit(result, []) is None
 
 
 def test_faithfulness_counts(basis: Basis) -> None:
-    answer = basis.answer("What is a deemed export?")
+    answer = basis.answering.answer("What is a deemed export?")
     n = len(answer.citations)
     assert faithful_sentences(answer) == (n, n)
     assert passages_in_source(answer) == (n, n)
@@ -59,7 +61,9 @@ def test_report_buckets_by_language(basis: Basis) -> None:
         ),
     ]
     for lang, row in rows:
-        report.add(lang, row, basis.search(row["question"]), basis.answer(row["question"]))
+        report.add(
+            lang, row, basis.answering.search(row["question"]), basis.answering.answer(row["question"])
+        )
     metrics = report.as_dict()["metrics"]
     assert metrics["all"]["recall_at_k"] == 0.5
     assert metrics["en"]["recall_at_k"] == 1.0 and metrics["en"]["mrr"] == 1.0
@@ -81,15 +85,17 @@ def test_load_questions_errors(tmp_path: Path) -> None:
 
 
 def test_key_fact_is_read_from_the_answer_text_and_never_from_an_abstention(basis: Basis) -> None:
-    answer = replace(basis.answer("What is a deemed export?"), text="It is a “Release” of technology [1].")
+    answer = replace(
+        basis.answering.answer("What is a deemed export?"), text="It is a “Release” of technology [1]."
+    )
     assert holds_key_fact(answer, ['"release"', "nothing"])
     assert not holds_key_fact(answer, ["foreign person"])
     abstained = replace(answer, mode="abstained")
     assert not holds_key_fact(abstained, ["release"])
     report = Report()
     row = {"id": "a", "question": "q", "answer_any": ["release"], "expect_abstain": False}
-    report.add("en", row, basis.search("What is a deemed export?"), answer)
-    report.add("zh", {**row, "id": "b"}, basis.search("What is a deemed export?"), abstained)
+    report.add("en", row, basis.answering.search("What is a deemed export?"), answer)
+    report.add("zh", {**row, "id": "b"}, basis.answering.search("What is a deemed export?"), abstained)
     metrics = report.as_dict()["metrics"]
     assert metrics["en"]["answer_has_key_fact"] == 1.0
     assert metrics["zh"]["answer_has_key_fact"] == 0.0
@@ -99,10 +105,10 @@ def test_key_fact_is_read_from_the_answer_text_and_never_from_an_abstention(basi
 def test_false_declines_count_on_sets_that_do_not_spell_out_expect_abstain(basis: Basis) -> None:
     """The corpus sets carry no `expect_abstain` key; a decline of their answerable questions is
     still a false decline, and an optional row counts neither way."""
-    answer = basis.answer("What is a deemed export?")
+    answer = basis.answering.answer("What is a deemed export?")
     declined = replace(answer, mode="abstained")
     report = Report()
-    result = basis.search("What is a deemed export?")
+    result = basis.answering.search("What is a deemed export?")
     report.add("en", {"id": "a", "question": "q", "evidence_any": ["x"]}, result, declined)
     report.add("en", {"id": "b", "question": "q", "evidence_any": ["x"]}, result, answer)
     report.add("en", {"id": "c", "question": "q", "abstain_optional": True}, result, declined)
@@ -113,7 +119,7 @@ def test_chinese_lead_and_repeated_citations_are_measured(basis: Basis) -> None:
     report = Report()
     for lang, question in (("zh", "什么是视同出口？"), ("en", "What is a deemed export?")):
         row = {"id": question, "question": question}
-        report.add(lang, row, basis.search(question), basis.answer(question))
+        report.add(lang, row, basis.answering.search(question), basis.answering.answer(question))
     metrics = report.as_dict()["metrics"]
     assert metrics["zh"]["chinese_lead"] == 1.0  # the glossary's Chinese definition leads
     assert metrics["en"]["chinese_lead"] is None  # measured on Chinese questions only

@@ -19,8 +19,6 @@ from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import Tokenizer
 from bot.models import Answer, Citation, Passage
 from bot.ranking.ranker import Ranker
-from bot.ranking.scope import request_kind
-from bot.retrieval.instructions import only_instructions, strip_instructions
 from bot.retrieval.search import SearchResult
 
 
@@ -45,7 +43,7 @@ def decline_reason(
     `scope` (the best absolute relevance is below the threshold: the setting when given, else
     the one calibrated with the scope model on held-apart training questions)."""
     query = result.query
-    if request_kind(strip_instructions(query.original)) or only_instructions(query.original):
+    if query.question.request:
         return "request"
     if result.uncovered:
         return "uncovered"

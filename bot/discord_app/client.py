@@ -37,8 +37,7 @@ from bot.discord_app.sharding import IdentifyGate, launch_in_waves, shard_plan
 from bot.discord_app.shared_identify import Gate, identify_gate
 from bot.discord_app.views import PassagesButton, ReasonButton, VoteButton
 from bot.errors import ConfigError
-from bot.indexing.embedder import Embedder
-from bot.service import Basis
+from bot.service import Basis, Embedder
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -93,9 +92,10 @@ class BasisBot(BasisHost):
 
     async def setup_hook(self) -> None:
         log.info("logged in; loading the model and index")
-        self.basis = await asyncio.to_thread(Basis.open, self.settings, self._embedder)
-        await asyncio.to_thread(self.basis.warm)
-        self.feedback = FeedbackStore(await asyncio.to_thread(self.basis.stores.feedback))
+        basis = self._basis = await asyncio.to_thread(Basis.open, self.settings, self._embedder)
+        self.answering, self.kb, self.records = basis.answering, basis.kb, basis.records
+        await asyncio.to_thread(basis.warm)
+        self.feedback = FeedbackStore(await asyncio.to_thread(basis.records.feedback))
         self.add_dynamic_items(PassagesButton, VoteButton, ReasonButton)
         await self.tree.set_translator(BasisTranslator())
         for name in extensions(self.settings):
@@ -164,8 +164,8 @@ class BasisBot(BasisHost):
         await super().close()
         await self.limiter.aclose()
         await self.identify_gate.aclose()
-        if hasattr(self, "basis"):  # set up: send the writes still queued for the shared database
-            await asyncio.to_thread(self.basis.close)
+        if hasattr(self, "_basis"):  # set up: send the writes still queued for the shared database
+            await asyncio.to_thread(self._basis.close)
 
 
 @contextmanager

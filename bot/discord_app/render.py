@@ -22,7 +22,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot.answering.citations import citation_link, link_text, official_link
 from bot.answering.labels import citation_dates, summary_lines, terms_line
-from bot.corpus.glossary_file import GlossaryEntry
+from bot.answering_service import GlossaryEntry
 from bot.models import Answer, Citation
 
 # Discord's documented limits.

@@ -299,8 +299,8 @@ Lead = Literal["definition", "status", "fact", "yesno", "other"]
 @dataclass(frozen=True)
 class QuestionAnalysis:
     """The parts of a question that decide which passage and sentence answer it, and what the
-    answer leads with; parsed once by the search and read by the ranker, the composer and the
-    notices alike."""
+    answer leads with; parsed once at intake (`bot.retrieval.question.Question`) and read by the
+    search, the ranker, the composer and the notices alike."""
 
     lang: str
     answer_type: str

@@ -64,7 +64,7 @@ class AskCog(commands.Cog):
             await send_text(interaction, refusal, ephemeral=True)
             return
         await interaction.response.defer(thinking=True, ephemeral=private)
-        answer = await asyncio.to_thread(self.bot.basis.answer, question)
+        answer = await asyncio.to_thread(self.bot.answering.answer, question)
         pages, view = await self.present(answer)
         await send_pages(interaction, pages, ephemeral=private, view=view)
         await self.log_question(answer, interaction.guild_id)
@@ -94,7 +94,7 @@ class AskCog(commands.Cog):
         try:
             target, context = await answer_place(message, question, me.id)
             async with target.typing():
-                answer = await asyncio.to_thread(self.bot.basis.answer, question, context=context)
+                answer = await asyncio.to_thread(self.bot.answering.answer, question, context=context)
             pages, view = await self.present(answer)
             for i, embeds in enumerate(pages):
                 extra = {"view": view} if i == len(pages) - 1 else {}
@@ -109,7 +109,7 @@ class AskCog(commands.Cog):
         """Why a question is refused before any work (too long, or over the rate limit), in the
         asker's language."""
         try:
-            self.bot.basis.check_question(question)
+            self.bot.answering.check_question(question)
         except QuestionError as exc:
             return str(exc)
         return await self.bot.limiter.refusal(user_id, lang)
@@ -132,7 +132,7 @@ class AskCog(commands.Cog):
     async def log_question(self, answer: Answer, guild_id: int | None) -> None:
         """After the answer was sent: the question log (unless that is turned off)."""
         await _optional(
-            "logging the question", self.bot.basis.record, answer, origin="discord", guild_id=guild_id
+            "logging the question", self.bot.records.record, answer, origin="discord", guild_id=guild_id
         )
 
 

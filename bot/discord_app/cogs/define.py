@@ -32,7 +32,7 @@ class DefineCog(commands.Cog):
     @app_commands.rename(term=locale_str("term"))
     async def define(self, interaction: discord.Interaction, term: str) -> None:
         """Define an export-control term, with its Chinese rendering and citation."""
-        result = await asyncio.to_thread(self.bot.basis.define, term)
+        result = await asyncio.to_thread(self.bot.answering.define, term)
         if result.entry is None:
             lang = asker_lang(interaction, term)
             joiner = "、" if lang == "zh" else ", "
@@ -50,14 +50,14 @@ class DefineCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Glossary terms matching what was typed so far, each with its Chinese rendering."""
-        terms = await asyncio.to_thread(self.bot.basis.complete_terms, current, MAX_CHOICES)
+        terms = await asyncio.to_thread(self.bot.answering.complete_terms, current, MAX_CHOICES)
         return [
             app_commands.Choice(name=self._label(t)[:MAX_CHOICE_CHARS], value=t[:MAX_CHOICE_CHARS])
             for t in terms[:MAX_CHOICES]
         ]
 
     def _label(self, term: str) -> str:
-        entry = self.bot.basis.glossary.get(term)
+        entry = self.bot.answering.glossary.get(term)
         return f"{term} · {entry.zh[0]}" if entry and entry.zh else term
 
 
