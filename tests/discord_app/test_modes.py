@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answering_service import Answering
 from bot.discord_app.modes import FORUM_NEEDS_FULL
 from bot.errors import ConfigError
 from bot.models import Answer
-from bot.service import Basis
 from tests.discord_app.emulator import (
     EPHEMERAL,
     GUILD_MESSAGES_INTENT,
@@ -23,13 +23,13 @@ pytestmark = pytest.mark.e2e
 def asked(monkeypatch) -> list[str]:
     """Every question the bot asked the service."""
     seen: list[str] = []
-    real_answer = Basis.answer
+    real_answer = Answering.answer
 
-    def spy(self: Basis, question: str, *, context: str | None = None) -> Answer:
+    def spy(self: Answering, question: str, *, context: str | None = None) -> Answer:
         seen.append(question)
         return real_answer(self, question, context=context)
 
-    monkeypatch.setattr(Basis, "answer", spy)
+    monkeypatch.setattr(Answering, "answer", spy)
     return seen
 
 
