@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.fill_question_log import IN_SCOPE, IN_SCOPE_ZH, OUT_OF_SCOPE  # noqa: E402
+from bot.discord_app.strings import STRINGS  # noqa: E402
 from bot.glossary import Glossary  # noqa: E402
 from bot.records.questions import LoggedQuestion  # noqa: E402
 from bot.records.stores import open_stores  # noqa: E402
@@ -58,12 +59,14 @@ NEW_DOC_SHARE = 0.1  # share of the questions after the change that ask about th
 ACK_LIMIT = 3.0  # Discord drops an interaction not acknowledged within 3 s
 CONNECT_TIMEOUT = 600.0
 SETTLE = 5.0  # seconds waited after the last reply, so a late duplicate would be seen
-REFUSAL = "You have asked "
+# The rate-limit reply opens with these words in English and in Chinese (a Chinese asker is refused in
+# Chinese): the fixed text of each template up to its first field.
+REFUSAL = tuple(template.split("{", 1)[0] for template in STRINGS["rate_limited"])
 CALLBACK = "/interactions/{interaction_id}/{token}/callback"
 ANSWER_ID = re.compile(r"^basis:vote:(?:up|down):(?P<id>[\w-]+)$")
 # discord.py's log line, plain ("[when] [INFO    ] name: text") or coloured (ANSI codes stripped).
 SWAP_LINE = re.compile(
-    r"^\[?(?P<at>[\d-]+ [\d:]+)\]? \[?INFO\s*\]? bot\.service:? swapped to the published index"
+    r"^\[?(?P<at>[\d-]+ [\d:]+)\]? \[?INFO\s*\]? bot\.[\w.]+:? swapped to the published index"
 )
 ANSI = re.compile(r"\x1b\[[\d;]*m")
 WARM_UP = ["What is a deemed export?", "什么是视同出口？"]  # loads the model's and CC-CEDICT's lazy parts
