@@ -43,7 +43,8 @@ def main() -> None:
     for index_dir, questions in zip(sys.argv[1::2], sys.argv[2::2], strict=True):
         basis = Basis.open(load_settings(index_dir=Path(index_dir)))
         results = [
-            basis.search(json.loads(line)["question"]) for line in Path(questions).read_text().splitlines()
+            basis.answering.search(json.loads(line)["question"])
+            for line in Path(questions).read_text().splitlines()
         ]
         results = [r for r in results if len(r.passages) >= 2]
         for i, result in enumerate(results):
@@ -53,11 +54,13 @@ def main() -> None:
                 sentence = top.chunk.text[a:b]
                 if len(sentence) < 40:
                     continue
-                good.append(support_scores(reword(sentence, rng), top, basis.embedder, basis.tokenizer))
+                good.append(
+                    support_scores(reword(sentence, rng), top, basis.embedder, basis.answering.tokenizer)
+                )
                 for other in result.passages[1:]:
-                    bad.append(support_scores(sentence, other, basis.embedder, basis.tokenizer))
+                    bad.append(support_scores(sentence, other, basis.embedder, basis.answering.tokenizer))
                 stranger = results[(i + 7) % len(results)].passages[0]
-                bad.append(support_scores(sentence, stranger, basis.embedder, basis.tokenizer))
+                bad.append(support_scores(sentence, stranger, basis.embedder, basis.answering.tokenizer))
     g, b = np.array(good), np.array(bad)
     for name, column in (("lexical", 0), ("semantic", 1)):
         good_p5, good_mid = np.percentile(g[:, column], 5), np.median(g[:, column])

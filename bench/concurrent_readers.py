@@ -84,7 +84,7 @@ def read(settings: Settings, embedder: Embedder, stop: Path, ready: Path) -> dic
         counts["opens"] += 1
         try:
             fresh = Basis.open(settings, embedder=embedder, ranker=ranker)
-            folders.add(fresh.index.folder.name)
+            folders.add(fresh.answering.index.folder.name)
         except Exception as exc:  # counted and shown, never hidden
             counts["failed_opens"] += 1
             errors.append(f"open: {type(exc).__name__}: {str(exc)[:200]}")
@@ -92,7 +92,7 @@ def read(settings: Settings, embedder: Embedder, stop: Path, ready: Path) -> dic
         for basis in (fresh, kept):
             counts["answers"] += 1
             try:
-                answer = basis.answer(question)
+                answer = basis.answering.answer(question)
             except Exception as exc:
                 counts["failed_answers"] += 1
                 errors.append(f"answer: {type(exc).__name__}: {str(exc)[:200]}")
@@ -101,7 +101,7 @@ def read(settings: Settings, embedder: Embedder, stop: Path, ready: Path) -> dic
     return {
         **counts,
         "builds_opened": len(folders),
-        "kept_folder_exists": kept.index.folder.exists(),
+        "kept_folder_exists": kept.answering.index.folder.exists(),
         "errors": errors[:5],
     }
 

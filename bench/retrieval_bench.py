@@ -76,15 +76,15 @@ def main() -> None:
     basis = Basis.open(settings, embedder=embedder)
     qs = questions()
     for q in qs:
-        basis.answer(q)
+        basis.answering.answer(q)
     search_ms, ask_ms = [], []
     for _ in range(3):
         for q in qs:
             t = time.perf_counter()
-            basis.search(q)
+            basis.answering.search(q)
             search_ms.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            basis.answer(q)
+            basis.answering.answer(q)
             ask_ms.append((time.perf_counter() - t) * 1000)
 
     env = {"BASIS_INDEX_DIR": str(settings.index_dir), "PATH": str(Path(sys.executable).parent)}

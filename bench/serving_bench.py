@@ -83,14 +83,14 @@ def warm(questions: int) -> dict[str, float]:
     basis = Basis.open(load_settings())
     basis.warm()
     pool = [QUESTIONS[i % len(QUESTIONS)] for i in range(questions)]
-    basis.answer(pool[0])
+    basis.answering.answer(pool[0])
     search_ms, ask_ms = [], []
     for question in pool:
         started = time.perf_counter()
-        basis.search(question)
+        basis.answering.search(question)
         search_ms.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
-        basis.answer(question)
+        basis.answering.answer(question)
         ask_ms.append((time.perf_counter() - started) * 1000)
     return {
         "search_p50_ms": statistics.median(search_ms),

@@ -1,4 +1,6 @@
-"""The `basis` command line: a thin front end over `Basis` and the index builder."""
+"""The `basis` command line: each command is one call into a service (`bot.service.Basis`'s
+`answering`, `kb` or `records`, or `bot.both_indexes` for evaluation and training); the services
+are imported inside the commands, so `define`, `kb list` and `--help` load no model."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,8 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bot.answering.labels import source_label
-from bot.cli_render import answer_json, error_json, print_answer, search_json
+from bot.cli_render import answer_json, error_json, print_answer, search_json, source_label
 from bot.errors import BasisError
 from bot.settings import Settings, load_settings, setting_problems
 
@@ -32,6 +34,7 @@ ranker_app = typer.Typer(help="Train the learned ranking stage.", no_args_is_hel
 app.add_typer(ranker_app, name="ranker")
 data_app = typer.Typer(help="The question log and feedback in BASIS_DATA_DIR.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+DISTRIBUTION = "basis-bot"
 console = Console(soft_wrap=True, emoji=False)
 errors = Console(stderr=True, soft_wrap=True, emoji=False)
 
@@ -49,17 +52,17 @@ def _settings(index: Path | None = None, knowledge: Path | None = None) -> Setti
     return load_settings(**overrides)
 
 
-def _open(settings: Settings, ranker=None):
+def _open(settings: Settings):
     from bot.service import Basis
 
-    return Basis.open(settings, ranker=ranker)
+    return Basis.open(settings)
 
 
 def _questions(question: str) -> Iterator[tuple[int, str]]:
     """(line number, question): the argument, or each non-blank stdin line for `-`.
 
     Stdin is read as bytes; undecodable bytes survive as lone surrogates, which
-    `Basis.check_question` refuses with a readable error for that line alone.
+    `Answering.check_question` refuses with a readable error for that line alone.
     """
     if question != "-":
         yield 1, question
@@ -108,23 +111,23 @@ def index_build(
 
 
 def _knowledge_base(settings: Settings):
-    """The knowledge base alone, for commands that change it without answering questions; the
-    model is loaded only when a rebuild needs it."""
-    from functools import cache
-
+    """The knowledge base alone, for commands that change or check it without answering questions."""
     from bot.knowledge_base import KnowledgeBase
-    from bot.records.stores import open_stores
-    from bot.service import embedder_for
 
-    embedder = cache(lambda: embedder_for(settings))
-    stores = cache(lambda: open_stores(settings))
-    return KnowledgeBase(settings, embedder, stores)
+    return KnowledgeBase.open(settings)
+
+
+def _records(settings: Settings):
+    """The question log and feedback alone (`basis data`), with no index opened."""
+    from bot.records_service import Records
+
+    return Records(settings)
 
 
 @contextmanager
 def _progress() -> Iterator[Callable[[str, int, int], None]]:
     """Build progress on stderr: a bar on a terminal, else one line per stage."""
-    from bot.indexing.progress import ProgressLines
+    from bot.knowledge_base import ProgressLines
 
     if not errors.is_terminal:
         yield ProgressLines(lambda line: errors.print(line, highlight=False))
@@ -137,24 +140,15 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
         )
 
 
-def _build(settings: Settings) -> None:
-    """Build the read-only index of the shared corpus for `basis eval` (not the served knowledge
-    base, so not audited)."""
-    from bot.knowledge_base import build
-    from bot.service import embedder_for
-
-    embedder = embedder_for(settings)
-    with _progress() as progress:
-        build(settings, embedder, progress)
+def _notice(line: str) -> None:
+    errors.print(escape(line), highlight=False)
 
 
 @index_app.command("status")
 def index_status(index: IndexOpt = None, json_out: JsonOpt = False) -> None:
     """Show what the live index holds and how it was built."""
-    from bot.indexing import store
-
     settings = _settings(index)
-    manifest = store.read_manifest(store.current_folder(settings.index_dir))
+    manifest: dict[str, Any] = _knowledge_base(settings).published_manifest()
     if json_out:
         print(json.dumps({k: v for k, v in manifest.items() if k != "documents"}, indent=2))
         return
@@ -180,10 +174,10 @@ def search(
     json_out: JsonOpt = False,
 ) -> None:
     """Show the passages retrieved for a question."""
-    basis = _open(_settings(index))
+    answering = _open(_settings(index)).answering
 
     def show(q: str) -> None:
-        result = basis.search(q, k=k)
+        result = answering.search(q, k=k)
         if json_out or question == "-":
             print(json.dumps(search_json(result), ensure_ascii=False), flush=True)
             return
@@ -205,7 +199,7 @@ def ask(
     json_out: JsonOpt = False,
 ) -> None:
     """Answer a question with cited sources."""
-    from bot.service import check_question
+    from bot.answering_service import check_question
 
     started = time.perf_counter()
     settings = _settings(index)
@@ -215,7 +209,7 @@ def ask(
     load_ms = (time.perf_counter() - started) * 1000
 
     def show(q: str) -> None:
-        answer = basis.answer(q)
+        answer = basis.answering.answer(q)
         shown = replace(answer, timings_ms={**answer.timings_ms, "load": round(load_ms, 1)})
         if json_out or question == "-":
             print(json.dumps(answer_json(shown), ensure_ascii=False), flush=True)
@@ -223,7 +217,7 @@ def ask(
             print_answer(console, shown)
         if basis.settings.question_log_cli:  # after the answer: a failed log write never loses it
             try:
-                basis.record(answer, origin="cli")
+                basis.records.record(answer, origin="cli")
             except Exception as exc:
                 cause = getattr(exc, "orig", None) or exc  # the driver's error, not SQLAlchemy's wrapper
                 reason = str(cause).splitlines()[0] if str(cause) else ""
@@ -238,14 +232,10 @@ def ask(
 @app.command()
 def define(term: str, json_out: JsonOpt = False, knowledge: KnowledgeOpt = None) -> None:
     """Look up a term in the bilingual glossary (fuzzy, English or Chinese)."""
-    from bot.answering.timeline import define_status
-    from bot.clock import system_today
-    from bot.glossary import Glossary
+    from bot.answering_service import define
 
-    settings = _settings(knowledge=knowledge)
-    glossary = Glossary.load(settings.knowledge_dir)
-    result = glossary.define(term)
-    status = define_status(glossary, result.entry.term, system_today()) if result.entry else ()
+    result = define(_settings(knowledge=knowledge), term)
+    status = result.status
     if json_out:
         print(
             json.dumps(
@@ -274,34 +264,6 @@ def define(term: str, json_out: JsonOpt = False, knowledge: KnowledgeOpt = None)
     console.print(f"[dim]Source: {escape(e.citation)}. Related: {related}[/]", highlight=False)
 
 
-def _evaluate(basis, rows: list[dict[str, Any]], answers: bool = True) -> dict[str, Any]:
-    from bot.evaluation import Report
-
-    report = Report()
-    for row in rows:
-        result = basis.search(row["question"], k=int(row.get("k", 5)))
-        answer = basis.answer(row["question"]) if answers else None
-        report.add(row.get("lang", "en"), row, result, answer)
-    return report.as_dict()
-
-
-def _corpus_basis(settings: Settings, ranker=None):
-    """The index of the shared official-text corpus (built first when missing), read with the
-    curated glossary for query expansion, as a moderator's import of those texts would be."""
-    from bot.errors import IndexMissingError
-
-    reader = settings.model_copy(update={"index_dir": settings.corpus_index_dir})
-    try:
-        return _open(reader, ranker)
-    except IndexMissingError:
-        errors.print(
-            escape(f"Building the index of {settings.shared_corpus_dir} in {settings.corpus_index_dir} …"),
-            highlight=False,
-        )
-        _build(reader.model_copy(update={"knowledge_dir": settings.shared_corpus_dir}))
-        return _open(reader, ranker)
-
-
 @app.command("eval")
 def evaluate(
     file: Annotated[Path | None, typer.Argument(help="A JSON Lines question set.")] = None,
@@ -316,32 +278,12 @@ def evaluate(
     ] = False,
 ) -> None:
     """Score retrieval (Recall@k, MRR) and answers (key facts, warnings, declines, faithfulness)."""
-    from bot.evaluation import eval_table, load_questions
+    from bot.both_indexes import evaluate_all, evaluate_file, evaluate_heldout
+    from bot.evaluation import eval_table
 
     settings = _settings(index)
-    if heldout:
-        from bot.ranking.labelled import load_rows, part
-
-        knowledge, corpus = _open(settings), _corpus_basis(settings)
-        results = {
-            f"heldout-{name}": _evaluate(basis, [r for r in load_rows(name) if part(r) == "heldout"])
-            for name, basis in (("shared-corpus", corpus), ("knowledge", knowledge))
-        }
-        if json_out:
-            print(json.dumps({k: v["metrics"] for k, v in results.items()}, ensure_ascii=False, indent=2))
-            return
-        console.print(escape(eval_table(results)), highlight=False)
-        return
-    if all_sets:
-        sets = sorted(settings.eval_dir.glob("*.jsonl"))
-        if not sets:
-            raise BasisError(f"No question sets (*.jsonl) in {settings.eval_dir}; set BASIS_EVAL_DIR.")
-        knowledge = _open(settings)
-        corpus = _corpus_basis(settings) if any(p.name.startswith("dev-corpus") for p in sets) else None
-        results = {
-            p.stem: _evaluate(corpus if p.name.startswith("dev-corpus") else knowledge, load_questions(p))
-            for p in sets
-        }
+    if heldout or all_sets:
+        results = (evaluate_heldout if heldout else evaluate_all)(settings, _progress, _notice)
         if json_out:
             print(json.dumps({k: v["metrics"] for k, v in results.items()}, ensure_ascii=False, indent=2))
             return
@@ -349,7 +291,7 @@ def evaluate(
         return
     if file is None:
         raise BasisError("Give a question set, or --all for every set in BASIS_EVAL_DIR.")
-    data = _evaluate(_open(settings), load_questions(file), answers)
+    data = evaluate_file(settings, file, answers)
     if json_out:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -369,14 +311,9 @@ def ranker_train(
     ] = False,
 ) -> None:
     """Fit the passage and sentence models from bot/ranking/questions (seeded; writes bot/ranking/models)."""
-    from bot.ranking.ranker import Ranker
-    from bot.training import train
+    from bot.training import train_both
 
-    settings = _settings(index)
-    neutral = Ranker.neutral()
-    knowledge = _open(settings, neutral)
-    corpus = _corpus_basis(settings, neutral)
-    report = train({"knowledge": knowledge, "shared-corpus": corpus}, distant)
+    report = train_both(_settings(index), _progress, _notice, distant)
     console.print(
         escape(
             f"Trained on {report.passages} passage and {report.sentences} sentence examples; "
@@ -427,14 +364,11 @@ def ranker_tune(
 def kb_check(directory: Annotated[Path | None, typer.Argument(help="Knowledge directory.")] = None) -> None:
     """Validate every document, the glossary and the Chinese twins; list problems as `file: field: what is
     wrong`, then the twins' coverage."""
-    from bot.indexing.twin_check import review_knowledge
-    from bot.knowledge_base import chunker_config
-
     settings = _settings()
     if directory is not None:
         settings = settings.model_copy(update={"knowledge_dir": directory})
-    review = review_knowledge(settings.knowledge_dir, chunker_config(settings))
-    problems = review.problems + _knowledge_base(settings).unaudited()
+    review = _knowledge_base(settings).check()
+    problems = review.problems
     for p in problems:
         style = "red" if p.severity == "error" else "yellow"
         console.print(f"[{style}]{p.severity}[/] {escape(str(p))}", highlight=False)
@@ -449,36 +383,27 @@ def kb_check(directory: Annotated[Path | None, typer.Argument(help="Knowledge di
 def kb_twins(doc_id: str, knowledge: KnowledgeOpt = None) -> None:
     """Print the YAML skeleton of DOC_ID's quotable sentences that have no Chinese twin yet,
     for `knowledge/zh/DOC_ID.yaml` (fill in each `zh`)."""
-    from bot.indexing.quotable import skeleton_for
-    from bot.service import chunker_config
-
-    settings = _settings(knowledge=knowledge)
-    sys.stdout.write(skeleton_for(settings.knowledge_dir, doc_id, chunker_config(settings)))
+    sys.stdout.write(_knowledge_base(_settings(knowledge=knowledge)).twins(doc_id))
 
 
 @kb_app.command("add")
 def kb_add(source: str, index: IndexOpt = None, knowledge: KnowledgeOpt = None) -> None:
     """Add a file (.md, .txt, .html, .pdf) or import a URL, then rebuild."""
-    from bot.corpus.fetch import check_scheme, url_scheme
-    from bot.corpus.loaders import read_upload
+    from bot.knowledge_base import KnowledgeBase
 
-    is_url = url_scheme(source) is not None
-    if is_url:
-        check_scheme(source)
-    else:
-        data = read_upload(Path(source))
-    basis = _open(_settings(index, knowledge))
+    data = KnowledgeBase.read_source(source)  # refused before the index opens
+    kb = _open(_settings(index, knowledge)).kb
     actor = "cli"
-    if is_url:
+    if data is None:
         errors.print(escape(f"Fetching {source} …"), highlight=False)
         with _progress() as progress:
-            change = basis.kb.add_url(source, actor=actor, progress=progress)
+            change = kb.add_url(source, actor=actor, progress=progress)
     else:
         errors.print(escape(f"Reading {source} ({len(data):,} bytes) …"), highlight=False)
-        upload = basis.kb.parse_upload(Path(source).name, data, actor=actor)  # before the writer lock
+        upload = kb.parse_upload(Path(source).name, data, actor=actor)  # before the writer lock
         errors.print(escape(f"Read {upload.relative}; writing and rebuilding …"), highlight=False)
         with _progress() as progress:
-            change = basis.kb.add(upload, actor=actor, progress=progress)
+            change = kb.add(upload, actor=actor, progress=progress)
     console.print(escape(change.summary), highlight=False)
 
 
@@ -523,7 +448,7 @@ def kb_accept(
 @kb_app.command("list")
 def kb_list(index: IndexOpt = None) -> None:
     """List the indexed documents."""
-    for doc in _open(_settings(index)).kb_list():
+    for doc in _open(_settings(index)).kb.list_documents():
         console.print(
             f"{escape(doc.id)}  [dim]{source_label(doc.source_type)}[/]  {escape(doc.title)}", highlight=False
         )
@@ -561,7 +486,7 @@ def report(
     from bot.reporting.html import render_html
     from bot.reporting.text import print_report
 
-    result = _open(_settings(index)).report(since, actor="cli")
+    result = _open(_settings(index)).records.report(since, actor="cli")
     if html:
         html.write_text(render_html(result), encoding="utf-8")
         errors.print(f"Wrote {html}", highlight=False, markup=False)
@@ -576,13 +501,11 @@ def data_purge(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete every logged question, vote and remembered answer."""
-    from bot.records.stores import open_stores
-
     settings = _settings()
     if not yes:
         where = "the shared database" if settings.database_url else settings.data_dir
         typer.confirm(f"Delete all questions and feedback in {where}?", abort=True)
-    deleted = open_stores(settings).purge()
+    deleted = _records(settings).purge()
     console.print(
         "Deleted " + ", ".join(f"{n} {table}" for table, n in deleted.items()) + ".", highlight=False
     )
@@ -601,10 +524,8 @@ def data_migrate(
     ],
 ) -> None:
     """Copy the question log, feedback and audit trail in BASIS_DATA_DIR into PostgreSQL (safe to repeat)."""
-    from bot.records.migrate import migrate
-
     settings = _settings()
-    for table in migrate(settings.data_dir, to):
+    for table in _records(settings).migrate_to(to):
         console.print(
             f"{table.table}: {table.source} in {settings.data_dir}, {table.added} added, "
             f"{table.after} in PostgreSQL",
@@ -619,6 +540,30 @@ def run() -> None:
     from bot.discord_app import run as run_bot
 
     raise typer.Exit(run_bot(load_settings()))
+
+
+def _print_version(value: bool) -> None:
+    """`basis --version`: the installed package's version, one line, then exit."""
+    if value:
+        console.print(f"basis {package_version()}", highlight=False, markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print Basis's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Basis: export-control answers that always show their basis."""
+
+
+def package_version() -> str:
+    """The version of the installed basis-bot distribution (pyproject.toml's, via its metadata)."""
+    return metadata.version(DISTRIBUTION)
 
 
 def main() -> None:

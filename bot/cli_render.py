@@ -9,8 +9,8 @@ from rich.markup import escape
 
 from bot.answering.citations import citation_link, link_text
 from bot.answering.labels import citation_dates, message, source_label, summary_lines, terms_line
+from bot.answering_service import SearchResult
 from bot.models import Answer
-from bot.retrieval.search import SearchResult
 
 
 def search_json(result: SearchResult) -> dict[str, Any]:

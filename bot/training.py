@@ -21,13 +21,15 @@ import numpy as np
 from bot.answering.answer import decline_reason
 from bot.answering.citations import pinpoint
 from bot.answering.extractive import sentence_features
+from bot.answering_service import Answering
+from bot.both_indexes import Building, Notice, both
 from bot.evaluation import first_hit, normalise
 from bot.ranking.features import NAMES
 from bot.ranking.labelled import data_hash, load_rows, part, split
 from bot.ranking.model import LinearModel, save_model
 from bot.ranking.ranker import PASSAGE_MODEL, SCOPE_MODEL, SENTENCE_MODEL, SENTENCE_NAMES, Ranker
 from bot.ranking.scope import SCOPE_NAMES
-from bot.service import Basis
+from bot.settings import Settings
 from bot.text import split_sentences
 
 MAX_FALSE_DECLINES = 0.03  # of answerable questions: the project's bound
@@ -39,7 +41,7 @@ def _holds(text: str, phrases: list[str]) -> bool:
     return any(normalise(p) in folded for p in phrases)
 
 
-def passage_examples(basis: Basis, rows: list[dict[str, Any]]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def passage_examples(basis: Answering, rows: list[dict[str, Any]]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(feature rows, labels) of each question's candidate pool; questions with no positive are skipped."""
     for row in rows:
         evidence = row.get("evidence_any") or []
@@ -51,7 +53,9 @@ def passage_examples(basis: Basis, rows: list[dict[str, Any]]) -> Iterator[tuple
             yield pool.rows, labels
 
 
-def sentence_examples(basis: Basis, rows: list[dict[str, Any]]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def sentence_examples(
+    basis: Answering, rows: list[dict[str, Any]]
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(feature rows, labels) of the sentences of each question's top passages."""
     for row in rows:
         facts = row.get("answer_any") or []
@@ -76,7 +80,7 @@ class ScopeCase:
     other: str | None
 
 
-def scope_cases(basis: Basis, corpus: str, rows: list[dict[str, Any]]) -> list[ScopeCase]:
+def scope_cases(basis: Answering, corpus: str, rows: list[dict[str, Any]]) -> list[ScopeCase]:
     """Every row but the optional ones, searched once."""
     cases = []
     for row in rows:
@@ -159,7 +163,7 @@ CITED = re.compile(r"15 CFR \d{3}\.\d+(?:\([a-z0-9]+\))*|50 U\.S\.C\. \d{4}(?:\(
 MAX_PARAGRAPHS = 3  # a citation that fits more chunks than this is too broad to label one
 
 
-def paragraph_chunks(basis: Basis) -> dict[str, set[int]]:
+def paragraph_chunks(basis: Answering) -> dict[str, set[int]]:
     """Pinpoint (`15 CFR 734.13(b)`) → the chunks of the index that hold that paragraph."""
     found: dict[str, set[int]] = {}
     for i, chunk in enumerate(basis.index.chunks):
@@ -169,7 +173,7 @@ def paragraph_chunks(basis: Basis) -> dict[str, set[int]]:
     return found
 
 
-def distant_examples(knowledge: Basis, corpus: Basis) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def distant_examples(knowledge: Answering, corpus: Answering) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Distant supervision: a sentence of a curated explainer that cites a paragraph of an official
     text (`… 15 CFR 734.13(b) …`), with the citation removed, is a question that paragraph answers."""
     paragraphs = paragraph_chunks(corpus)
@@ -217,7 +221,7 @@ class TrainReport:
     declines: dict[str, dict[str, DeclineCounts]] = field(default_factory=dict)
 
 
-def recall_at_k(basis: Basis, rows: list[dict[str, Any]]) -> dict[str, float]:
+def recall_at_k(basis: Answering, rows: list[dict[str, Any]]) -> dict[str, float]:
     """Recall@5 per language on rows with evidence."""
     hits: dict[str, list[bool]] = {}
     for row in rows:
@@ -227,7 +231,13 @@ def recall_at_k(basis: Basis, rows: list[dict[str, Any]]) -> dict[str, float]:
     return {lang: round(sum(v) / len(v), 3) for lang, v in sorted(hits.items())}
 
 
-def train(indexes: dict[str, Basis], distant: bool = False) -> TrainReport:
+def train_both(settings: Settings, building: Building, notice: Notice, distant: bool = False) -> TrainReport:
+    """`basis ranker train`: fit on the knowledge base and the shared corpus, each searched with
+    the neutral ranker (no learned model scores the candidates it is fitted on)."""
+    return train(both(settings, building, notice, Ranker.neutral()), distant)
+
+
+def train(indexes: dict[str, Answering], distant: bool = False) -> TrainReport:
     """Fit the passage, sentence and scope models and calibrate the decline threshold from the
     `stage` questions of each corpus, searched on that corpus's index; report Recall@5 on each
     part and both decline error kinds on the stage (out of fold) and held-out questions."""

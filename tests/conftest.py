@@ -110,9 +110,11 @@ def basis(settings: Settings, embedder: HashEmbedder, built: BuildReport) -> Bas
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch, embedder: HashEmbedder) -> HashEmbedder:
     """Every embedder the CLI and the service make from settings is the fake one: no model loads."""
+    import bot.knowledge_base
     import bot.service
 
     monkeypatch.setattr(bot.service, "embedder_for", lambda settings: embedder)
+    monkeypatch.setattr(bot.knowledge_base, "embedder_for", lambda settings: embedder)
     return embedder
 
 

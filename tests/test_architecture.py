@@ -75,9 +75,50 @@ def _violations(where: str, module: str, imports: list[tuple[int, str]], layers:
     return problems
 
 
+def _front_end_rule() -> tuple[set[str], set[str]]:
+    """(front-end packages, what they may import besides layer 0), read from "Front ends reach
+    only the services" in the docs: the front ends are named before its list, the packages
+    (`service`) and modules (`answering.labels`) they may import in it."""
+    section = LAYER_PAGE.read_text("utf-8").split("### Front ends reach only the services", 1)[1]
+    intro, rest = section.split("\n- ", 1)
+    allowed_list = rest.split("\n\n", 1)[0]
+    return set(re.findall(r"`([^`]+)`", intro)), set(re.findall(r"`([^`]+)`", allowed_list))
+
+
+def _front_end_violations(
+    where: str, module: str, imports: list[tuple[int, str]], layers: dict[str, int]
+) -> list[str]:
+    """Imports of a front end that reach below the services: anything but layer 0, another
+    front end, and the packages and modules the docs allow."""
+    front_ends, allowed = _front_end_rule()
+    if _package(module) not in front_ends:
+        return []
+    problems = []
+    for line, imported in imports:
+        target = _package(imported)
+        if target is None or target in front_ends or target in allowed or layers.get(target) == 0:
+            continue
+        if any(imported == f"bot.{m}" or imported.startswith(f"bot.{m}.") for m in allowed):
+            continue
+        problems.append(
+            f"{where}:{line}: front end {_package(module)} imports {imported}, below the services"
+        )
+    return problems
+
+
 def test_the_layer_table_orders_the_core() -> None:
     layers = _layers()
-    order = ["text", "corpus", "indexing", "glossary", "retrieval", "answering", "service", "cli"]
+    order = [
+        "text",
+        "corpus",
+        "indexing",
+        "glossary",
+        "retrieval",
+        "answering",
+        "answering_service",
+        "service",
+        "cli",
+    ]
     assert [layers[p] for p in order] == sorted(layers[p] for p in order)
     assert len({layers[p] for p in order}) == len(order)
 
@@ -90,7 +131,31 @@ def test_no_module_imports_its_own_layer_or_above() -> None:
         module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
         imports = _imports(path.read_text("utf-8"), module, path.name == "__init__.py")
         problems.extend(_violations(str(relative), module, imports, layers))
+        problems.extend(_front_end_violations(str(relative), module, imports, layers))
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("module", "statement", "below"),
+    [
+        ("bot.cli", "def f():\n    from bot.indexing import store", True),
+        ("bot.cli", "from bot.indexing.store import read_manifest", True),
+        ("bot.cli", "from bot.records.stores import open_stores", True),
+        ("bot.cli_render", "from bot.retrieval.search import SearchResult", True),
+        ("bot.discord_app.render", "from bot.corpus.glossary_file import GlossaryEntry", True),
+        ("bot.discord_app.cogs.kb", "from bot.answering.answer import compose_answer", True),
+        ("bot.cli", "from bot.knowledge_base import KnowledgeBase", False),
+        ("bot.cli", "from bot.answering_service import define", False),
+        ("bot.cli", "from bot.errors import BasisError", False),
+        ("bot.cli", "from bot.evaluation import eval_table", False),
+        ("bot.discord_app.render", "from bot.answering.labels import source_label", False),
+        ("bot.training", "from bot.indexing import store", False),
+    ],
+)
+def test_front_ends_import_nothing_below_the_services(module: str, statement: str, below: bool) -> None:
+    assert _front_end_rule()[0] == {"cli", "cli_render", "discord_app"}
+    imports = _imports(statement + "\n", module, is_package=False)
+    assert bool(_front_end_violations(module, module, imports, _layers())) == below
 
 
 @pytest.mark.parametrize(

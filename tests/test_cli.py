@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -319,7 +321,7 @@ def test_eval_prints_recall_and_mrr(cli_index: Path, questions_file: Path) -> No
     result = runner.invoke(app, ["eval", str(questions_file), "--index", str(cli_index)])
     assert result.exit_code == 0, result.output
     out = _one_line(result.stdout)
-    assert "all: questions 3, recall_at_k 0.6667, mrr 0.6667" in out
+    assert "all: questions 3, recall_at_k 0.6667, mrr 0.5" in out
     assert "en: questions 3, recall_at_k 0.6667" in out
     assert "citation_faithfulness 1.0" in out
     assert "missed: t3" in out
@@ -332,7 +334,7 @@ def test_eval_json(cli_index: Path, questions_file: Path) -> None:
     overall = data["metrics"]["all"]
     assert overall["questions"] == 3
     assert overall["recall_at_k"] == pytest.approx(2 / 3, abs=1e-4)
-    assert overall["mrr"] == pytest.approx(2 / 3, abs=1e-4)
+    assert overall["mrr"] == pytest.approx(1 / 2, abs=1e-4)  # the directive's glossary entry ranks first
     assert overall["warning_accuracy"] == 1.0
     assert overall["false_abstention_rate"] == 0.0
     assert overall["citation_faithfulness"] == 1.0
@@ -367,6 +369,7 @@ def test_kb_add_list_remove(cli_index: Path, knowledge_dir: Path, tmp_path: Path
     )
     assert added.exit_code == 0, added.output
     assert _one_line(added.stdout).startswith("Added encryption-note.md: Documents: 1 added, 0 changed")
+    assert "Recognised as explainer: 15 CFR 734.13; published 2024-09-01" in added.stdout
     assert (knowledge_dir / "imported" / "encryption-note.md").is_file()
     listed = runner.invoke(app, ["kb", "list", "--index", str(cli_index)])
     assert "encryption-note explainer A test document" in _one_line(listed.stdout)
@@ -383,6 +386,13 @@ def test_help_lists_the_commands() -> None:
     assert result.exit_code == 0
     for command in ("ask", "search", "define", "eval", "index", "kb", "run"):
         assert command in result.stdout
+
+
+def test_version_prints_the_installed_package_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"basis {metadata.version('basis-bot')}\n"
+    assert re.fullmatch(r"basis \d+\.\d+\.\d+\S*\n", result.stdout)
 
 
 def test_python_dash_m_bot() -> None:
@@ -423,12 +433,12 @@ def test_define_by_a_search_alias_shows_only_the_renderings(tmp_path: Path) -> N
 def test_eval_heldout_scores_only_held_out_training_questions_per_index(
     cli_index: Path, questions_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.ranking.labelled
+    import bot.evaluation
 
     rows = [json.loads(line) for line in questions_file.read_text("utf-8").splitlines()]
     by_corpus = {"knowledge": rows, "shared-corpus": rows[:1]}
-    monkeypatch.setattr(bot.ranking.labelled, "load_rows", lambda corpus: by_corpus[corpus])
-    monkeypatch.setattr(bot.ranking.labelled, "part", lambda row: "heldout" if row["id"] != "t2" else "stage")
+    monkeypatch.setattr(bot.evaluation, "load_rows", lambda corpus: by_corpus[corpus])
+    monkeypatch.setattr(bot.evaluation, "part", lambda row: "heldout" if row["id"] != "t2" else "stage")
     monkeypatch.setenv("BASIS_CORPUS_INDEX_DIR", str(cli_index))
     result = runner.invoke(app, ["eval", "--heldout", "--index", str(cli_index), "--json"])
     assert result.exit_code == 0, result.output

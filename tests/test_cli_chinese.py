@@ -44,7 +44,7 @@ def _summarised_docs(answer: Answer) -> dict[str, str]:
 
 @pytest.mark.parametrize("question", [TERM_QUESTION, DEFINE_QUESTION])
 def test_printed_answer_speaks_chinese_around_english_quotes(basis: Basis, question: str) -> None:
-    answer = basis.answer(question)
+    answer = basis.answering.answer(question)
     assert answer.lang == "zh" and answer.citations
     out = _rendered(answer)
     # Footer and labels in Chinese, none of the English ones.
@@ -56,7 +56,7 @@ def test_printed_answer_speaks_chinese_around_english_quotes(basis: Basis, quest
         # A glossary entry speaks in its Chinese definition, other evidence in its reviewed twin
         # (else in English, exactly as quoted).
         term = citation.passage.chunk.term
-        entry = basis.glossary.get(term) if term else None
+        entry = basis.answering.glossary.get(term) if term else None
         twin = citation.passage.document.twin(citation.quote)
         assert (entry.definition_zh if entry else twin or _flat(citation.quote)) in out
         assert not HAN.search(citation.quote)
@@ -72,16 +72,16 @@ def test_printed_answer_speaks_chinese_around_english_quotes(basis: Basis, quest
 
 
 def test_a_document_quoted_twice_is_cited_and_summarised_once(basis: Basis) -> None:
-    answer = basis.answer(DEFINE_QUESTION)
+    answer = basis.answering.answer(DEFINE_QUESTION)
     cited = [c.passage.document.id for c in answer.citations]
     assert cited.count("deemed-export-explainer") == 1
     out = _rendered(answer)
-    summary = basis.index.documents["deemed-export-explainer"].summary_zh
+    summary = basis.answering.index.documents["deemed-export-explainer"].summary_zh
     assert out.count(summary) == 1
 
 
 def test_printed_bill_warning_and_label(basis: Basis) -> None:
-    answer = basis.answer(BILL_QUESTION)
+    answer = basis.answering.answer(BILL_QUESTION)
     out = _rendered(answer)
     assert "⚠ H.R. 9999 (119th) 是法案，不是法律：除非国会通过并经总统签署，否则不产生法律效力。" in out
     assert "(法案——不是法律, 2025-05-15, 截至 2026-11-27)" in out
@@ -91,13 +91,13 @@ def test_printed_bill_warning_and_label(basis: Basis) -> None:
 def test_printed_sources_heading_is_chinese(basis: Basis) -> None:
     """bot/cli_render.py prints the heading "Sources" in English for every answer; the Discord
     rendering of the same answer says 来源."""
-    out = _rendered(basis.answer(BILL_QUESTION))
+    out = _rendered(basis.answering.answer(BILL_QUESTION))
     assert "Sources" not in out
     assert "来源" in out.splitlines()
 
 
 def test_json_answer_in_chinese(basis: Basis) -> None:
-    answer = basis.answer(BILL_QUESTION)
+    answer = basis.answering.answer(BILL_QUESTION)
     data = json.loads(json.dumps(answer_json(answer), ensure_ascii=False))
     assert data["lang"] == "zh" and data["abstained"] is False
     assert data["footer"] == "这不是法律意见——请先阅读所引来源再作判断。"
@@ -111,7 +111,7 @@ def test_json_answer_in_chinese(basis: Basis) -> None:
         assert HAN.search(cited["source_label"])
         assert cited["link"] == cited["url"]  # a document's citation links to its own URL
     # The bill's sentences are shown as their reviewed twins; the quotes stay the English evidence.
-    bill = basis.index.documents["chip-tracking-bill"]
+    bill = basis.answering.index.documents["chip-tracking-bill"]
     for cited in data["citations"]:
         if cited["doc_id"] == "chip-tracking-bill":
             assert bill.twin(cited["quote"]) in data["answer"] and cited["quote"] not in data["answer"]

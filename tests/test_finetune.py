@@ -32,7 +32,7 @@ def test_each_triple_pairs_a_passage_holding_the_evidence_with_one_that_does_not
         },
         {"id": "x3", "question": "Anything about pizza?", "evidence_any": ["no passage says this"]},
     ]
-    text = TextIndex(basis.index, basis.glossary, basis.tokenizer)
+    text = TextIndex(basis.answering.index, basis.answering.glossary, basis.answering.tokenizer)
     found = examples(text, rows)
     assert [e.key for e in found] == ["x1", "x2"]
     for example in found:

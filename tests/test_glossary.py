@@ -8,9 +8,11 @@ import pytest
 import yaml
 
 from bot.corpus.glossary_file import FILE_NAME, GlossaryFile, parse_glossary, read_glossary
+from bot.corpus.references import parse_refs
 from bot.errors import DocumentError
 from bot.glossary import Glossary
 from bot.indexing.lexical import Tokenizer
+from bot.models import CfrRef, UscRef
 from bot.retrieval.expansion import translate
 
 
@@ -27,6 +29,7 @@ def test_loads_every_entry(glossary: Glossary) -> None:
         "foreign person",
         "Entity List",
         "license requirement",
+        "export control directive",
     ]
     entry = glossary.entries[0]
     assert entry.zh == ("视同出口", "视为出口")
@@ -127,7 +130,7 @@ def test_autocomplete_never_exceeds_25(tmp_path: Path) -> None:
 
 def test_chinese_terms_longest_first(glossary: Glossary) -> None:
     terms = list(glossary.chinese_terms())
-    assert terms[0] == "许可证要求"
+    assert terms[0] == "出口管制指令"
     assert {"视同出口", "视为出口", "出口"} <= set(terms)
     assert glossary.chinese_terms()["视为出口"].term == "deemed export"
 
@@ -136,7 +139,7 @@ def test_glossary_as_a_document(knowledge_dir: Path) -> None:
     doc = read_glossary(knowledge_dir).as_document()
     assert doc is not None
     assert doc.id == "glossary" and doc.source_type == "glossary"
-    assert doc.text.count("\n## ") + doc.text.startswith("## ") == 6
+    assert doc.text.count("\n## ") + doc.text.startswith("## ") == 7
     assert "## deemed export (视同出口 / 视为出口)" in doc.text
     assert "Citation: 15 CFR 734.13(b)." in doc.text
     assert GlossaryFile().as_document() is None
@@ -225,3 +228,11 @@ def test_a_word_cannot_be_both_a_rendering_and_a_search_alias() -> None:
     both = {**SEARCH_ALIAS_ENTRY, "search_aliases_zh": ["国际紧急经济权力法"]}
     _, problems = parse_glossary(yaml.safe_dump([both], allow_unicode=True).encode(), FILE_NAME)
     assert [(p.field, p.severity) for p in problems] == [("entry 1 (IEEPA)", "error")]
+
+
+def test_an_entry_reads_its_citations_references_once_and_never_shows_them(glossary: Glossary) -> None:
+    entry = glossary.get("deemed export")
+    assert entry is not None
+    assert entry.refs == parse_refs(entry.citation) != ()
+    assert all(isinstance(ref, CfrRef | UscRef) for ref in entry.refs)
+    assert "refs" not in entry.shown()  # `define --json` shows the citation as written

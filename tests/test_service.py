@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.corpus import fetch
-from bot.errors import BuildInProgressError, DocumentError
+from bot.errors import BuildInProgressError, DocumentError, FetchError
 from bot.indexing.dense import DenseIndex
 from bot.service import Basis
 from bot.settings import Settings, load_settings
@@ -25,13 +25,13 @@ NOTE = front_matter_doc(
 
 
 def test_add_file_rebuilds_and_audits(basis: Basis, settings: Settings) -> None:
-    change = basis.kb_add_file("encryption-note.md", NOTE.encode(), actor="mod#1")
+    change = basis.kb.add_file("encryption-note.md", NOTE.encode(), actor="mod#1")
     assert change.report.added == ["encryption-note"]
-    assert change.report.embedded == sum(c.doc_id == "encryption-note" for c in basis.index.chunks)
+    assert change.report.embedded == sum(c.doc_id == "encryption-note" for c in basis.answering.index.chunks)
     assert change.summary.startswith("Added encryption-note.md: Documents: 1 added, 0 changed, 0 removed")
-    top = basis.search("mass-market encryption licence exception").passages[0]
+    top = basis.answering.search("mass-market encryption licence exception").passages[0]
     assert top.document.id == "encryption-note"
-    assert "encryption-note" in {d.id for d in basis.kb_list()}
+    assert "encryption-note" in {d.id for d in basis.kb.list_documents()}
     intent, row = [
         json.loads(line) for line in (settings.data_dir / "audit.jsonl").read_text("utf-8").splitlines()
     ]
@@ -40,17 +40,20 @@ def test_add_file_rebuilds_and_audits(basis: Basis, settings: Settings) -> None:
 
 
 def test_remove_rebuilds(basis: Basis) -> None:
-    change = basis.kb_remove("chip-tracking-bill", actor="mod#1")
+    change = basis.kb.remove("chip-tracking-bill", actor="mod#1")
     assert change.report.removed == ["chip-tracking-bill"]
-    assert "chip-tracking-bill" not in basis.index.documents
-    assert all(p.document.id != "chip-tracking-bill" for p in basis.search("location tracking bill").passages)
+    assert "chip-tracking-bill" not in basis.answering.index.documents
+    assert all(
+        p.document.id != "chip-tracking-bill"
+        for p in basis.answering.search("location tracking bill").passages
+    )
 
 
 def test_refused_upload_changes_nothing(basis: Basis, settings: Settings) -> None:
-    folder = basis.index.folder
+    folder = basis.answering.index.folder
     with pytest.raises(DocumentError):
-        basis.kb_add_file("broken.md", b'---\nid: x\ntitle: "open\n---\nbody\n', actor="m")
-    assert basis.index.folder == folder
+        basis.kb.add_file("broken.md", b'---\nid: x\ntitle: "open\n---\nbody\n', actor="m")
+    assert basis.answering.index.folder == folder
     (refusal,) = [json.loads(line) for line in (settings.data_dir / "audit.jsonl").open(encoding="utf-8")]
     assert refusal["action"] == "add" and refusal["target"] == "broken.md" and refusal["actor"] == "m"
     assert refusal["outcome"].startswith("refused: broken.md")
@@ -59,16 +62,16 @@ def test_refused_upload_changes_nothing(basis: Basis, settings: Settings) -> Non
 def test_readers_keep_the_old_index_while_a_change_is_refused(
     basis: Basis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = [p.chunk.id for p in basis.search("What is a deemed export?").passages]
+    before = [p.chunk.id for p in basis.answering.search("What is a deemed export?").passages]
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("build failed")
 
     monkeypatch.setattr(DenseIndex, "save", explode)
     with pytest.raises(RuntimeError):
-        basis.kb_remove("deemed-export-explainer", actor="m")
-    assert "deemed-export-explainer" in basis.index.documents
-    assert [p.chunk.id for p in basis.search("What is a deemed export?").passages] == before
+        basis.kb.remove("deemed-export-explainer", actor="m")
+    assert "deemed-export-explainer" in basis.answering.index.documents
+    assert [p.chunk.id for p in basis.answering.search("What is a deemed export?").passages] == before
     assert any(p.name == "deemed-export-explainer.md" for p in basis.settings.knowledge_dir.iterdir())
     audit = (basis.settings.data_dir / "audit.jsonl").read_text("utf-8")
     assert "failed and undone" in audit
@@ -84,14 +87,14 @@ def test_second_change_while_one_runs_is_refused(basis: Basis, monkeypatch: pyte
         return real_rebuild(*args, **kwargs)
 
     monkeypatch.setattr(basis.kb, "rebuild", slow_rebuild)
-    worker = threading.Thread(target=basis.kb_reload, kwargs={"actor": "a"})
+    worker = threading.Thread(target=basis.kb.reload, kwargs={"actor": "a"})
     worker.start()
     try:
         assert started.wait(PATIENCE)
         with pytest.raises(BuildInProgressError):
-            basis.kb_reload(actor="b")
+            basis.kb.reload(actor="b")
         # Questions are still answered while the change runs.
-        assert basis.answer("What is a deemed export?").citations
+        assert basis.answering.answer("What is a deemed export?").citations
     finally:
         release.set()
         worker.join(PATIENCE)
@@ -103,25 +106,50 @@ def test_add_url_imports_through_the_checked_fetch(
     monkeypatch.setattr(fetch, "check_address", lambda host: host)  # the test server lives on 127.0.0.1
     page = b"Widget guidance\n\nWidgets bound for Ruritania need a widget licence.\n"
     with serve(lambda request: Response(200, page, {"Content-Type": "text/plain"})) as server:
-        change = basis.kb_add_url(server.url("/guidance/widgets"), actor="mod#1")
+        change = basis.kb.add_url(server.url("/guidance/widgets"), actor="mod#1")
     assert change.report.added == ["127-0-0-1-guidance-widgets"]
-    assert basis.search("widget licence Ruritania").passages[0].document.title == "Widget guidance"
+    assert basis.answering.search("widget licence Ruritania").passages[0].document.title == "Widget guidance"
     row = json.loads((settings.data_dir / "audit.jsonl").read_text("utf-8").splitlines()[-1])
     assert row["source_url"] == server.url("/guidance/widgets")
 
 
+def test_url_import_reaches_a_private_address_only_for_an_allow_listed_host(
+    basis: Basis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BASIS_URL_ALLOW_HOSTS reaches the fetch: wiki.internal resolves to 10.0.0.5, which the real
+    check refuses unless the host is listed; the approved connection then goes to the test server."""
+    real_check, real_resolve = fetch.check_address, fetch.socket.getaddrinfo
+
+    def resolve(host: str, *args: object, **kwargs: object) -> list[tuple]:
+        if host == "wiki.internal":
+            return [(fetch.socket.AF_INET, fetch.socket.SOCK_STREAM, 6, "", ("10.0.0.5", 0))]
+        return real_resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(fetch.socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(fetch, "check_address", lambda host, **kw: real_check(host, **kw) and "127.0.0.1")
+    page = b"Wiki widgets\n\nWidgets bound for Ruritania need a widget licence.\n"
+    with serve(lambda request: Response(200, page, {"Content-Type": "text/plain"})) as server:
+        url = f"http://wiki.internal:{server.port}/widgets"
+        with pytest.raises(FetchError, match=r"Refused wiki\.internal: it resolves to 10\.0\.0\.5"):
+            basis.kb.add_url(url, actor="mod#1")  # off by default
+        listed = basis.settings.model_copy(update={"url_allow_hosts": ["wiki.internal"]})
+        change = Basis.open(listed, embedder=basis.embedder).kb.add_url(url, actor="mod#1")
+    assert change.report.added == ["wiki-internal-widgets"]
+    assert len(server.requests) == 1
+
+
 def test_kb_status(basis: Basis) -> None:
-    status = basis.kb_status()
+    status = basis.kb.status()
     assert status.documents == 7
-    assert status.chunks == len(basis.index.chunks)
+    assert status.chunks == len(basis.answering.index.chunks)
     assert status.model == "fake-hash"
     assert status.as_of == "2026-11-27"
 
 
 def test_define_and_complete(basis: Basis) -> None:
-    assert basis.define("视同出口").entry.term == "deemed export"
-    assert basis.complete_terms("dee")[0] == "deemed export"
-    assert len(basis.complete_terms("")) <= 25
+    assert basis.answering.define("视同出口").entry.term == "deemed export"
+    assert basis.answering.complete_terms("dee")[0] == "deemed export"
+    assert len(basis.answering.complete_terms("")) <= 25
 
 
 def test_settings_from_environment_and_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

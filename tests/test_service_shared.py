@@ -40,17 +40,17 @@ def test_a_change_waits_for_the_writer_in_another_process(
 ) -> None:
     target = shared.settings.knowledge_dir / "imported" / "widget-note.md"
     with writer_lock_held_elsewhere(postgres_server.url), pytest.raises(BuildInProgressError) as refused:
-        shared.kb_add_file("widget-note.md", NOTE, actor="mod#2")
+        shared.kb.add_file("widget-note.md", NOTE, actor="mod#2")
     assert str(refused.value) == BUSY and not target.exists()
     deadline = time.monotonic() + PATIENCE
     while True:  # the server frees the dead process's lock when it notices the lost session
         try:
-            shared.kb_add_file("widget-note.md", NOTE, actor="mod#2")
+            shared.kb.add_file("widget-note.md", NOTE, actor="mod#2")
             break
         except BuildInProgressError:
             assert time.monotonic() < deadline
             time.sleep(0.1)
-    assert target.is_file() and "widget-note" in shared.index.documents
-    assert shared.stores.spool.flush(30)
-    outcomes = [r["outcome"].split(":")[0] for r in shared.stores.audit.rows()]
+    assert target.is_file() and "widget-note" in shared.answering.index.documents
+    assert shared.records.stores.spool.flush(30)
+    outcomes = [r["outcome"].split(":")[0] for r in shared.records.stores.audit.rows()]
     assert outcomes[0] == "refused" and outcomes[-2] == "intent"

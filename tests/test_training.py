@@ -48,7 +48,7 @@ def test_committed_models_were_trained_on_the_committed_questions() -> None:
 
 
 def test_distant_supervision_finds_the_paragraph_an_explainer_cites(basis: Basis) -> None:
-    paragraphs = paragraph_chunks(basis)
+    paragraphs = paragraph_chunks(basis.answering)
     assert paragraphs["15 CFR 734.13(b)"]
     assert CITED.findall("Under 15 CFR 734.13(b)(1) and 50 U.S.C. 4817(b), a release") == [
         "15 CFR 734.13(b)(1)",

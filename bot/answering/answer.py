@@ -19,8 +19,6 @@ from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import Tokenizer
 from bot.models import Answer, Citation, Passage
 from bot.ranking.ranker import Ranker
-from bot.ranking.scope import request_kind
-from bot.retrieval.instructions import only_instructions, strip_instructions
 from bot.retrieval.search import SearchResult
 
 
@@ -45,7 +43,7 @@ def decline_reason(
     `scope` (the best absolute relevance is below the threshold: the setting when given, else
     the one calibrated with the scope model on held-apart training questions)."""
     query = result.query
-    if request_kind(strip_instructions(query.original)) or only_instructions(query.original):
+    if query.question.request:
         return "request"
     if result.uncovered:
         return "uncovered"
@@ -98,15 +96,16 @@ def compose_answer(
     passages = (*result.passages, *entries)
     asked = f"{query.original} {query.dense}"
     lead = lead_quotes(analysis, picks, passages, glossary, lang, today, result.scoring.defined, asked)
-    text, citations = number_citations(lead.quotes)
+    quotes: Sequence[Quote] = lead.quotes
     if llm is not None:
         generated = _generate(llm, query.original, result.passages, embedder, tokenizer)
-        if generated is not None:
-            text, citations = generated
+        if generated:
+            quotes = generated
             mode = "llm"
+    text, citations = number_citations(quotes)
     warnings = warnings_for(
         analysis,
-        text,
+        quotes,
         citations,
         result.passages,
         lang,
@@ -138,10 +137,12 @@ def _generate(
     passages: tuple[Passage, ...],
     embedder: Embedder,
     tokenizer: Tokenizer,
-) -> tuple[str, tuple[Citation, ...]] | None:
+) -> list[Quote]:
+    """The generated sentences each supported by the passage it cites; none when the model gave no
+    reply or none of its sentences is supported."""
     reply = llm.complete(llm.prompt(question, passages))
     if reply is None:
-        return None
+        return []
     kept: list[Quote] = []
     for item in parse_generated(reply):
         if not 1 <= item.passage <= len(passages):
@@ -149,9 +150,7 @@ def _generate(
         passage = passages[item.passage - 1]
         if supported(item.sentence, passage, embedder, tokenizer):
             kept.append(Quote(passage, item.sentence))
-    if not kept:
-        return None
-    return number_citations(kept)
+    return kept
 
 
 SEE_ALSO = 3

@@ -7,11 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.indexing.chunking import SEP
-from bot.models import Chunk, Citation, Document, Passage
+from bot.models import CfrRef, Chunk, Citation, Document, FrRef, OfficialRef, Passage, UscRef
 
 SECTION = re.compile(r"^§\s*(\d+(?:\.\d+)?)")
 MARKER = re.compile(r"^\((\w{1,4})\)")
-PREFIX = re.compile(r"^(\d+\s+(?:CFR|U\.S\.C\.))")
 
 
 def path_at(chunk: Chunk, offset: int) -> str:
@@ -23,15 +22,12 @@ def path_at(chunk: Chunk, offset: int) -> str:
     return path
 
 
-def pinpoint(document: Document, chunk: Chunk, offset: int = 0) -> str:
-    """`15 CFR 734.13(b)` for regulation and statute text, the entry's own source for a
-    glossary term, and the document's own citation otherwise."""
-    if chunk.term:
-        source = f" ({chunk.source})" if chunk.source else ""
-        return f"{document.citation}: {chunk.term}{source}"
-    prefix = PREFIX.match(document.citation)
-    if not prefix:
-        return document.citation or document.title
+def pinpoint_ref(document: Document, chunk: Chunk, offset: int = 0) -> CfrRef | UscRef | None:
+    """The section and paragraph of a regulation or statute (a document whose citation opens
+    with a CFR or U.S.C. title) that `offset` sits in, from its heading path (`§ 734.13` › `(b)`);
+    None for any other text, or where no section heading is above it."""
+    if chunk.term or document.code is None:
+        return None
     section = ""
     markers: list[str] = []
     for part in path_at(chunk, offset).split(SEP):
@@ -42,10 +38,27 @@ def pinpoint(document: Document, chunk: Chunk, offset: int = 0) -> str:
             continue
         marker = MARKER.match(part)
         if marker and section:
-            markers.append(f"({marker.group(1)})")
-    if not section:
-        return document.citation
-    return f"{prefix.group(1)} {section}{''.join(markers)}"
+            markers.append(marker.group(1))
+    return document.code.at(section, tuple(markers)) if section else None
+
+
+def pinpoint(document: Document, chunk: Chunk, offset: int = 0) -> str:
+    """`15 CFR 734.13(b)` for regulation and statute text, the entry's own source for a
+    glossary term, and the document's own citation otherwise."""
+    if chunk.term:
+        source = f" ({chunk.source})" if chunk.source else ""
+        return f"{document.citation}: {chunk.term}{source}"
+    ref = pinpoint_ref(document, chunk, offset)
+    return ref.display() if ref else (document.citation or document.title)
+
+
+def pinpoint_refs(document: Document, chunk: Chunk, offset: int = 0) -> tuple[OfficialRef, ...]:
+    """The official references a pinpoint names: the paragraph it sits in, a glossary entry's
+    sources, else those of the document's citation."""
+    if chunk.term:
+        return chunk.refs
+    ref = pinpoint_ref(document, chunk, offset)
+    return (ref,) if ref else document.refs
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,7 @@ def number_citations(quotes: Iterable[Quote]) -> tuple[str, tuple[Citation, ...]
             pinpoint=key[1],
             quote=first.quote,
             more=tuple(more[n]),
+            refs=pinpoint_refs(first.passage.document, first.passage.chunk, first.offset),
         )
         for key, n in numbers.items()
         for first in (firsts[n],)
@@ -111,25 +125,19 @@ def number_citations(quotes: Iterable[Quote]) -> tuple[str, tuple[Citation, ...]
     return text, citations
 
 
-ECFR_SECTION = re.compile(r"\b(\d+)\s+CFR\s+(?:§\s*)?(\d+)\.(\d+)")
-ECFR_PART = re.compile(r"\b(\d+)\s+CFR\s+[Pp]art\s+(\d+)")
-USC_SECTION = re.compile(r"\b(\d+)\s+U\.S\.C\.\s+(?:§\s*)?(\d+[a-z]?)")
-FR_PAGE = re.compile(r"\b(\d+)\s+FR\s+(\d+)")
-
-
-def official_link(citation: str) -> str:
-    """The official page of the first section a citation names (eCFR, the U.S. Code, the Federal
-    Register), built from its numbers by a fixed pattern; "" when it names none."""
-    if found := ECFR_SECTION.search(citation):
-        title, part, section = found.groups()
-        return f"https://www.ecfr.gov/current/title-{title}/section-{part}.{section}"
-    if found := ECFR_PART.search(citation):
-        return f"https://www.ecfr.gov/current/title-{found.group(1)}/part-{found.group(2)}"
-    if found := USC_SECTION.search(citation):
-        title, section = found.groups()
-        return f"https://uscode.house.gov/view.xhtml?req=granuleid:USC-prelim-title{title}-section{section}"
-    if found := FR_PAGE.search(citation):
-        return f"https://www.federalregister.gov/citation/{found.group(1)}-FR-{found.group(2)}"
+def official_link(refs: Iterable[OfficialRef]) -> str:
+    """The official page of the first section named (eCFR, else the U.S. Code, else the Federal
+    Register), built from its numbers by a fixed pattern; "" when none is named."""
+    named = tuple(refs)
+    cfr = [r for r in named if isinstance(r, CfrRef) and r.part is not None]
+    if section := next((r for r in cfr if r.section), None):
+        return f"https://www.ecfr.gov/current/title-{section.title}/section-{section.part}.{section.section}"
+    if cfr:
+        return f"https://www.ecfr.gov/current/title-{cfr[0].title}/part-{cfr[0].part}"
+    if usc := next((r for r in named if isinstance(r, UscRef) and r.section), None):
+        return f"https://uscode.house.gov/view.xhtml?req=granuleid:USC-prelim-title{usc.title}-section{usc.section}"
+    if fr := next((r for r in named if isinstance(r, FrRef) and r.volume is not None), None):
+        return f"https://www.federalregister.gov/citation/{fr.volume}-FR-{fr.page}"
     return ""
 
 
@@ -139,7 +147,7 @@ def citation_link(citation: Citation) -> str:
     comes from anywhere else (never from a document's text)."""
     chunk = citation.passage.chunk
     if chunk.term:
-        return official_link(chunk.source)
+        return official_link(citation.refs)
     url = citation.passage.document.url
     return url if url.startswith(("https://", "http://")) else ""
 

@@ -5,23 +5,24 @@ Named `notices` (the `Notice` they produce) so it never shadows the standard `wa
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
+from bot.answering.citations import Quote
 from bot.answering.labels import message
 from bot.answering.timeline import currency_notices, status_notices
+from bot.corpus.glossary_file import GlossaryEntry
 from bot.corpus.source_changes import SourceChange
 from bot.glossary import Glossary
 from bot.models import Citation, Document, Notice, Passage
-from bot.ranking.question import QuestionAnalysis
+from bot.ranking.question import QuestionAnalysis, states_basis
 
 BASIS_REACH = 3  # a basis question is about a not-public action when one is among the top passages
 
 
 def warnings_for(
     analysis: QuestionAnalysis,
-    text: str,
+    quotes: Sequence[Quote],
     citations: tuple[Citation, ...],
     passages: tuple[Passage, ...],
     lang: str,
@@ -31,13 +32,13 @@ def warnings_for(
     stale_after_days: int = 30,
     stated: tuple[str, ...] = (),
 ) -> tuple[Notice, ...]:
-    """The notices for an answer with `text`; statuses and "as of" dates are worded against
-    `today`. Every notice names only sources the answer cites; a status sentence the answer
-    already states (`stated`) is not repeated."""
+    """The notices for an answer made of `quotes` (numbered as `citations`); statuses and "as of"
+    dates are worded against `today`. Every notice names only sources the answer cites; a status
+    sentence the answer already states (`stated`) is not repeated."""
     glossary = glossary or Glossary()
     cited = _unique(c.passage.document for c in citations)
     notices: list[Notice] = []
-    if rests_on_not_public(analysis, text, citations, passages):
+    if rests_on_not_public(analysis, quotes, passages, glossary):
         notices.append(Notice("legal_basis_not_public", message("legal_basis_not_public", lang)))
     bills = [d for d in cited if d.source_type == "bill" or (d.status and d.status.state == "proposed")]
     if bills:
@@ -64,23 +65,44 @@ def warnings_for(
 
 
 def rests_on_not_public(
-    analysis: QuestionAnalysis, text: str, citations: tuple[Citation, ...], passages: tuple[Passage, ...]
+    analysis: QuestionAnalysis, quotes: Sequence[Quote], passages: tuple[Passage, ...], glossary: Glossary
 ) -> bool:
-    """Whether the answer's claims rest on an action whose legal basis is not public: its lead
-    sentence or at least half of its sentences cite a source about that action, or the question
-    asks what an action rests on in law and such a source is among the top passages. An
-    explainer about that action cited for one supporting sentence does not make a definition or
-    a rule's text rest on it."""
-    if not citations:
+    """Whether the answer's claims rest on an action whose legal basis is not public.
+
+    A sentence is about that action when it names it or what its glossary entry lists as part of
+    it (`action_entries`); which document it came from does not decide, so an explainer about the
+    action quoted for what the EAR define says no more than the EAR do. The answer rests on the
+    action when its lead sentence is about it, when at least half of its sentences are, when a
+    sentence about it says what it invoked or relied on, or when the question asks what an action
+    rests on in law and the answer or the top passages are about such an action. A glossary
+    definition that mentions the action in passing is about its term: it counts towards the half,
+    but neither leads nor states a basis alone."""
+    if not quotes:
         return False
-    hidden = {c.n for c in citations if c.passage.document.legal_basis == "not_public"}
-    marks = [int(n) for n in MARK.findall(text)]
-    if marks and (marks[0] in hidden or 2 * sum(m in hidden for m in marks) >= len(marks)):
+    action = action_entries(glossary)
+    about = [_names_action(q.quote, glossary, action) for q in quotes]
+    # A definition speaks for its term: it decides alone only for the action's own entries.
+    alone = [not q.passage.chunk.term or glossary.get(q.passage.chunk.term) in action for q in quotes]
+    if about[0] and alone[0]:
         return True
-    return analysis.basis and any(p.document.legal_basis == "not_public" for p in passages[:BASIS_REACH])
+    if 2 * sum(about) >= len(about):
+        return True
+    if any(hit and own and states_basis(q.quote) for hit, own, q in zip(about, alone, quotes, strict=True)):
+        return True
+    top = any(p.document.legal_basis == "not_public" for p in passages[:BASIS_REACH])
+    return analysis.basis and (top or any(about))
 
 
-MARK = re.compile(r"\[(\d+)\]")
+def action_entries(glossary: Glossary) -> frozenset[GlossaryEntry]:
+    """The glossary entries of actions whose legal basis is not public, with the entries each lists
+    as related (the models, letters and exemptions that make up the action)."""
+    marked = [e for e in glossary.entries if e.legal_basis == "not_public"]
+    related = (glossary.get(name) for e in marked for name in e.related)
+    return frozenset([*marked, *(e for e in related if e is not None)])
+
+
+def _names_action(sentence: str, glossary: Glossary, action: frozenset[GlossaryEntry]) -> bool:
+    return any(e in action for e in glossary.mentioned(sentence))
 
 
 def _unique(docs: object) -> list[Document]:

@@ -10,32 +10,38 @@ also get the newest date of the cited facts, and a stale notice past a setting.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from bot.answering.labels import message, state_label
 from bot.glossary import Glossary
-from bot.models import Citation, Document, Notice, Status, StatusPeriod, Timeline
+from bot.models import (
+    BillRef,
+    CfrRef,
+    Citation,
+    Document,
+    FrRef,
+    Notice,
+    OfficialRef,
+    Status,
+    StatusPeriod,
+    Timeline,
+    UscRef,
+)
 from bot.ranking.question import QuestionAnalysis
 
 EVENT_STATES = ("rescinded", "superseded")  # happen on a day; never "since"
-CONGRESS = re.compile(r"\b(\d{2,3})(?:st|nd|rd|th)\b(?:[ -][Cc]ongress)?")
-CFR = re.compile(r"\b(\d+)\s+CFR\s+(?:[Pp]art\s+)?(\d+(?:\.\d+)?)")
-FR = re.compile(r"\b\d+\s+FR\s+\d+")
-BILL = re.compile(r"\b(H\.\s?R\.|S\.)\s?(\d+)")
-USC = re.compile(r"\b\d+\s+U\.S\.C\.")
 
 
 @dataclass(frozen=True)
 class Tracked:
     """Something with a status: its timeline, its name when the timeline gives none, and the
-    citation naming where to check."""
+    official references its citation names (where to check)."""
 
     timeline: Timeline
     name: str
-    citation: str
+    refs: tuple[OfficialRef, ...]
     titled: bool = False  # `name` is a document's title, which cannot be a sentence's subject
 
     @property
@@ -58,8 +64,9 @@ def congress_end(number: int) -> date:
 
 
 def congress_of(document: Document) -> int | None:
-    """The Congress a bill belongs to, from its citation or congress.gov URL ("119th Congress")."""
-    numbers = [int(n) for n in CONGRESS.findall(f"{document.citation} {document.url}")]
+    """The Congress a bill belongs to, from the bills its citation and URL name ("119th Congress")."""
+    named = (*document.refs, *((document.official,) if document.official else ()))
+    numbers = [r.congress for r in named if isinstance(r, BillRef) and r.congress is not None]
     return max(numbers) if numbers else None
 
 
@@ -68,19 +75,20 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def where_to_check(citation: str, lang: str = "en") -> str | None:
-    """The official place that carries the current text of what `citation` names: eCFR for the CFR,
-    congress.gov for a bill, federalregister.gov for a Federal Register document."""
+def where_to_check(refs: Iterable[OfficialRef], lang: str = "en") -> str | None:
+    """The official place that carries the current text of what a citation names (its `refs`):
+    eCFR for the CFR, congress.gov for a bill, federalregister.gov for a Federal Register document,
+    the U.S. Code, in that order."""
     zh = lang == "zh"
-    if found := CFR.search(citation):
-        section = f"{found.group(1)} CFR {found.group(2)}"
+    named = tuple(refs)
+    if cfr := next((r for r in named if isinstance(r, CfrRef) and r.part is not None), None):
+        section = f"{cfr.title} CFR {cfr.part}" + (f".{cfr.section}" if cfr.section else "")
         return f"eCFR（ecfr.gov）上的 {section}" if zh else f"{section} on eCFR (ecfr.gov)"
-    if found := BILL.search(citation):
-        bill = f"{found.group(1).replace(' ', '')} {found.group(2)}"
-        return f"Congress.gov 上的 {bill}" if zh else f"{bill} on Congress.gov"
-    if FR.search(citation):
+    if bill := next((r for r in named if isinstance(r, BillRef)), None):
+        return f"Congress.gov 上的 {bill.display()}" if zh else f"{bill.display()} on Congress.gov"
+    if any(isinstance(r, FrRef) and r.volume is not None for r in named):
         return "《联邦公报》（federalregister.gov）" if zh else "the Federal Register (federalregister.gov)"
-    if USC.search(citation):
+    if any(isinstance(r, UscRef) for r in named):
         return "《美国法典》（uscode.house.gov）" if zh else "the U.S. Code (uscode.house.gov)"
     return None
 
@@ -113,7 +121,7 @@ def document_status(document: Document, today: date, lang: str = "en") -> str | 
     timeline = timeline_of(document)
     if timeline is None or not noteworthy(timeline):
         return None
-    tracked = Tracked(timeline, document.title, document.citation, titled=True)
+    tracked = Tracked(timeline, document.title, document.refs, titled=True)
     return describe(tracked, today, document.as_of, lang)
 
 
@@ -135,7 +143,7 @@ def tracked_entry(glossary: Glossary, term: str) -> Tracked | None:
     entry = glossary.get(term) if term else None
     if entry is None or entry.timeline is None:
         return None
-    return Tracked(entry.timeline, entry.term, entry.citation)
+    return Tracked(entry.timeline, entry.term, entry.refs)
 
 
 def noteworthy(timeline: Timeline) -> bool:
@@ -168,7 +176,7 @@ def describe(tracked: Tracked, today: date, default_as_of: date | None, lang: st
     if following:
         parts.append(_scheduled(following[0], current, periods, lang))
     if not ongoing:
-        place = where_to_check(tracked.citation, lang) or message("official_sources", lang)
+        place = where_to_check(tracked.refs, lang) or message("official_sources", lang)
         change = message("change_extension" if current.state == "suspended" else "change_later", lang)
         key = "no_record" if as_of else "no_record_undated"
         parts.append(message(key, lang, as_of=as_of.isoformat() if as_of else "", change=change, place=place))
@@ -246,7 +254,7 @@ def currency_notices(
     ]
     days = (today - newest).days
     if days > stale_after_days:
-        places = _places((c.passage.document.citation for c in citations), lang)
+        places = _places((c.passage.document.refs for c in citations), lang)
         notices.append(Notice("stale", message("stale_notice", lang, days=str(days), places=places)))
     return notices
 
@@ -256,8 +264,8 @@ def _entries(citations: tuple[Citation, ...], glossary: Glossary) -> list[Tracke
     return [t for t in found if t is not None]
 
 
-def _places(citations: Iterable[str], lang: str) -> str:
-    places = list(dict.fromkeys(p for p in (where_to_check(c, lang) for c in citations) if p))
+def _places(cited: Iterable[tuple[OfficialRef, ...]], lang: str) -> str:
+    places = list(dict.fromkeys(p for p in (where_to_check(refs, lang) for refs in cited) if p))
     if not places:
         return message("official_sources", lang)
     return "、".join(places) if lang == "zh" else ", ".join(places)

@@ -4,7 +4,9 @@ Every hop of a redirect chain is resolved once, refused when any address is
 loopback, private, link-local, multicast, reserved or a cloud metadata
 address — also when written as an IPv6 address that carries one of those IPv4
 addresses inside it (`::127.0.0.1`, `::ffff:10.0.0.1`, NAT64 `64:ff9b::/96`,
-6to4 `2002::/16`, Teredo) — and the connection goes to exactly the address that was checked (a
+6to4 `2002::/16`, Teredo); only hosts the moderators listed (BASIS_URL_ALLOW_HOSTS) may resolve
+to a private range, never to metadata, link-local or loopback. The connection goes to exactly the
+address that was checked (a
 second lookup could answer differently: DNS rebinding). One deadline covers
 connecting, the headers and the body together, so a server trickling bytes
 cannot hold the import; bodies are capped in size.
@@ -17,14 +19,17 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import quote, urljoin, urlparse, urlsplit, urlunsplit
 
 import httpcore
 
 from bot.errors import FetchError
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 MAX_REDIRECTS = 5
 SCHEMES = ("http", "https")
@@ -41,6 +46,13 @@ MAX_STEM_CHARS = 80  # of the saved file's name, taken from the host and path
 NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 URL_SAFE = "/%:@!$&'()*+,;=-._~?#[]"
+METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+# What an allow-listed host may resolve to besides public addresses: RFC 1918, shared address
+# space (RFC 6598) and IPv6 unique local addresses.
+PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+)
 USER_AGENT = b"Basis knowledge-base import"
 
 
@@ -101,8 +113,29 @@ def embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> lis
     return found
 
 
-def check_address(host: str) -> str:
-    """Resolve `host` once; refuse it unless every address is public unicast, and return one to connect to."""
+def address_allowed(address: IPAddress, host: str, allow_hosts: Collection[str] = ()) -> bool:
+    """Whether a URL import of `host` may connect to `address`, one of its resolved addresses.
+
+    Public unicast always. A host the moderators listed (BASIS_URL_ALLOW_HOSTS, e.g. their
+    intranet wiki) may also resolve to a private range written plainly, but never to a cloud
+    metadata or link-local address (the metadata service lives there, whoever names the host)
+    nor to loopback (the bot's own machine). An IPv6 address that carries an IPv4 address
+    (`embedded_ipv4`) is allowed only when it and every address it reaches are public: such
+    forms are how a check is dodged, never how an intranet host is reached.
+    """
+    embedded = embedded_ipv4(address)
+    reached = (address, *embedded)
+    if any(a in METADATA_ADDRESSES or a.is_link_local or a.is_loopback or a.is_multicast for a in reached):
+        return False
+    if all(a.is_global for a in reached):
+        return True
+    listed = host.lower().rstrip(".") in allow_hosts
+    return listed and not embedded and any(address in network for network in PRIVATE_NETWORKS)
+
+
+def check_address(host: str, allow_hosts: Collection[str] = ()) -> str:
+    """Resolve `host` once; refuse it unless every address is allowed (`address_allowed`), and
+    return one to connect to."""
     if host.lower() in METADATA_HOSTS:
         raise FetchError(f"Refused {host}: cloud metadata addresses cannot be imported.")
     try:
@@ -111,13 +144,13 @@ def check_address(host: str) -> str:
         raise FetchError(f"Could not resolve {host}.") from exc
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     for address in addresses:
-        for reached in (address, *embedded_ipv4(address)):
-            if not reached.is_global or reached.is_multicast:
-                via = f" (which reaches {reached})" if reached != address else ""
-                raise FetchError(
-                    f"Refused {host}: it resolves to {address}{via}, a private, loopback, link-local "
-                    "or reserved address."
-                )
+        if not address_allowed(address, host, allow_hosts):
+            reached = [a for a in embedded_ipv4(address) if a != address]
+            via = f" (which reaches {', '.join(map(str, reached))})" if reached else ""
+            raise FetchError(
+                f"Refused {host}: it resolves to {address}{via}, a private, loopback, link-local "
+                "or reserved address (private addresses only for hosts in BASIS_URL_ALLOW_HOSTS)."
+            )
     if not addresses:
         raise FetchError(f"Could not resolve {host}.")
     return str(addresses[0])
@@ -196,15 +229,17 @@ class _PinnedBackend(httpcore.NetworkBackend):
         time.sleep(min(seconds, self._deadline.left(seconds)))
 
 
-def fetch_url(url: str, max_bytes: int, timeout: float) -> Fetched:
-    """GET `url` (following at most MAX_REDIRECTS redirects) within `timeout` seconds in all."""
+def fetch_url(url: str, max_bytes: int, timeout: float, allow_hosts: Collection[str] = ()) -> Fetched:
+    """GET `url` (following at most MAX_REDIRECTS redirects) within `timeout` seconds in all;
+    hosts in `allow_hosts` may resolve to private addresses (see `address_allowed`)."""
     deadline = Deadline(timeout)
+    check = partial(check_address, allow_hosts=frozenset(allow_hosts)) if allow_hosts else check_address
     try:
         for _ in range(MAX_REDIRECTS + 1):
             check_scheme(url)
             url = ascii_url(url)
             # A new pool per hop: no connection is reused, so every hop is resolved and checked.
-            backend = _PinnedBackend(deadline, check_address)
+            backend = _PinnedBackend(deadline, check)
             with httpcore.ConnectionPool(network_backend=backend, retries=0) as pool:
                 fetched, location = _get(pool, url, max_bytes, deadline)
             if fetched is not None:

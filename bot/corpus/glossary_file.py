@@ -16,11 +16,12 @@ from pathlib import Path
 import yaml
 from pydantic import Field, model_validator
 
+from bot.corpus.references import parse_refs
 from bot.corpus.schema import TimelineFields
 from bot.corpus.validation import FileModel, RequiredText, Text, TextList, validated
 from bot.corpus.yaml_text import load_yaml
 from bot.errors import DocumentError
-from bot.models import Document, Problem, Timeline
+from bot.models import Document, LegalBasis, OfficialRef, Problem, Timeline
 
 FILE_NAME = "glossary.yaml"
 DOC_ID = "glossary"
@@ -39,6 +40,10 @@ class GlossaryEntry:
     # Chinese words that should find this entry (a misspelling in common use, a name for
     # one of its English aliases) but are not renderings of the term: matched, never shown.
     search_aliases_zh: tuple[str, ...] = ()
+    # `not_public` marks an action whose legal basis the government has not published (the 2026
+    # directive): an answer that talks about it, or about what its entries name, carries the warning.
+    legal_basis: LegalBasis | None = None
+    refs: tuple[OfficialRef, ...] = ()  # the official references `citation` names, read at load
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -50,9 +55,10 @@ class GlossaryEntry:
         return (*self.zh, *self.search_aliases_zh)
 
     def shown(self) -> dict[str, object]:
-        """The entry as shown to people (define --json): everything but the search aliases."""
+        """The entry as shown to people (define --json): everything but the search aliases and
+        the references read from its citation."""
         fields = asdict(self)
-        del fields["search_aliases_zh"]
+        del fields["search_aliases_zh"], fields["refs"]
         return fields
 
     def heading(self) -> str:
@@ -71,6 +77,7 @@ class EntryFields(FileModel):
     definition_zh: Text | None = None
     status_timeline: TimelineFields | None = None
     search_aliases_zh: TextList = Field(default_factory=list)
+    legal_basis: LegalBasis | None = None
 
     @model_validator(mode="after")
     def _renderings_are_not_search_aliases(self) -> EntryFields:
@@ -90,6 +97,8 @@ class EntryFields(FileModel):
             definition_zh=self.definition_zh or "",
             timeline=self.status_timeline.timeline() if self.status_timeline else None,
             search_aliases_zh=tuple(self.search_aliases_zh),
+            legal_basis=self.legal_basis,
+            refs=parse_refs(self.citation),
         )
 
 

@@ -11,12 +11,11 @@ import re
 from typing import Any
 
 from bot.corpus.recognise import Official, recognise
+from bot.corpus.references import FR_CITATION, FR_NUMBER
 from bot.corpus.schema import parse_date
-from bot.models import Status
+from bot.models import FrRef, Status
 
 URL = re.compile(r"https?://[^\s<>()\"'|]+")
-FR_CITATION = re.compile(r"Citation:\s*(\d+)\s+FR\s+(\d+)")
-FR_DOC = re.compile(r"FR Doc\.\s*([0-9]{4}-[0-9]+)")
 PUBLISHED = re.compile(r"published\s+(\d{4}-\d{2}-\d{2})")
 BILL_FIELD = re.compile(
     r"^-\s*(Congress|Latest action|Introduced|Congress\.gov|Date accessed):\s*(.+)$", re.M
@@ -95,13 +94,13 @@ def _bill(official: Official, title: str, text: str, url: str) -> dict[str, Any]
 
 
 def _federal_register(match: re.Match[str], provenance: str) -> dict[str, Any]:
-    doc = FR_DOC.search(provenance)
+    doc = FR_NUMBER.search(provenance)
     published = PUBLISHED.search(provenance)
     first = provenance.strip().splitlines()[0] if provenance.strip() else ""
     title = first.split(":", 1)[1].strip() if ":" in first else first
     fields: dict[str, Any] = {
         "source_type": "rule",
-        "citation": f"{match.group(1)} FR {match.group(2)}",
+        "citation": FrRef(int(match.group(1)), int(match.group(2))).display(),
         "url": f"https://www.federalregister.gov/d/{doc.group(1)}" if doc else _first_url(provenance),
         "published": parse_date(published.group(1)) if published else None,
     }

@@ -113,7 +113,20 @@ def add_upload(upload: Upload, actor: str, documents: Mapping[str, Document]) ->
             raise KnowledgeBaseError(f"Could not save {upload.relative}: {exc.strerror or exc}.") from exc
 
     entry = record("add", upload.relative, actor, upload.doc.sha256, upload.source_url)
-    return Edit(entry, save, _restorer(target), upload.notes)
+    return Edit(entry, save, _restorer(target), (recognised(upload.doc), *upload.notes))
+
+
+def recognised(doc: Document) -> str:
+    """What an upload was recognised as (type, citation, dates), one line under the summary:
+    a file without front matter has these read from its text, and a moderator should see a wrong
+    guess (a rule taken for an explainer, a missing date) before anyone is answered from it."""
+    dates = [
+        f"{label} {day.isoformat()}"
+        for label, day in (("published", doc.published), ("as of", doc.as_of))
+        if day
+    ]
+    citation = doc.citation or "no citation"
+    return f"Recognised as {doc.source_type}: {citation}; {', '.join(dates) or 'no date'} (“{doc.title}”)."
 
 
 def _refuse_collision(name: str, doc_id: str, relative: str, documents: Mapping[str, Document]) -> None:

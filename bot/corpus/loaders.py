@@ -25,6 +25,7 @@ import yaml
 
 from bot.corpus.encoding import UTF8, decode_text
 from bot.corpus.inference import infer_metadata
+from bot.corpus.references import with_refs
 from bot.corpus.schema import MAX_ID_CHARS, validate_front_matter
 from bot.corpus.yaml_text import load_front_matter
 from bot.errors import DocumentError
@@ -85,7 +86,8 @@ def document_from_bytes(data: bytes, filename: str) -> tuple[Document, list[Prob
 
 
 def _finish(doc: Document, problems: list[Problem]) -> tuple[Document, list[Problem]]:
-    """The document as it is indexed: normalised text and title; title, citation and headings capped."""
+    """The document as it is indexed: normalised text and title; title, citation and headings capped;
+    the official references its citation and URLs name read once (`references.with_refs`)."""
     notes = list(problems)
     text = normalise_text(doc.text)
     if not text.strip():
@@ -97,9 +99,9 @@ def _finish(doc: Document, problems: list[Problem]) -> tuple[Document, list[Prob
         text = LONG_HEADING.sub(lambda m: m.group(1).rstrip() + "…", text)
         message = f"{long_headings} heading(s) longer than {MAX_HEADING_CHARS} characters, cut to that length"
         notes.append(Problem(doc.path, "heading", message, "warning"))
-    if (text, title, citation) == (doc.text, doc.title, doc.citation):
-        return doc, notes
-    return replace(doc, text=text, title=title, citation=citation), notes
+    if (text, title, citation) != (doc.text, doc.title, doc.citation):
+        doc = replace(doc, text=text, title=title, citation=citation)
+    return with_refs(doc), notes
 
 
 def _capped(doc: Document, field: str, value: str, notes: list[Problem]) -> str:

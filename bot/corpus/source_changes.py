@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.corpus.recognise import from_url
-from bot.models import Document, Problem
+from bot.models import BillRef, CfrRef, Document, FrRef, OfficialRef, Problem
 
 
 @dataclass(frozen=True)
@@ -26,24 +25,17 @@ class SourceChange:
     synced_path: str
 
 
-def source_keys(url: str) -> tuple[str, ...]:
-    """The official source a URL names (as `recognise.from_url` reads it, whatever the URL
-    style), most specific first. A synced section is found under its part too, so a document
-    citing a whole part hears about its sections; a document citing one section hears only
-    about that one."""
-    official = from_url(url)
-    if official is None:
-        return ()
-    if official.source_type == "regulation":
-        title, _, cited = official.citation.partition(" CFR ")
-        if cited.startswith("Part "):
-            return (f"ecfr:{title}:part-{cited.removeprefix('Part ')}",)
-        return (f"ecfr:{title}:{cited}", f"ecfr:{title}:part-{cited.split('.')[0]}")
-    *_, kind, number = official.url.split("/")
-    if official.source_type == "rule":
-        return (f"fr:{number}",)
-    if official.source_type == "bill":
-        return (f"bill:{official.congress}:{kind}:{number}",)
+def source_keys(ref: OfficialRef | None) -> tuple[str, ...]:
+    """The keys an official source is known by (whatever URL style named it), most specific
+    first. A synced section is found under its part too, so a document citing a whole part
+    hears about its sections; a document citing one section hears only about that one."""
+    if isinstance(ref, CfrRef) and ref.part is not None:
+        part = f"ecfr:{ref.title}:part-{ref.part}"
+        return (f"ecfr:{ref.title}:{ref.part}.{ref.section}", part) if ref.section else (part,)
+    if isinstance(ref, FrRef) and ref.number:
+        return (f"fr:{ref.number}",)
+    if isinstance(ref, BillRef) and ref.congress is not None:
+        return (f"bill:{ref.congress}:{ref.page}:{ref.number}",)
     return ()
 
 
@@ -53,7 +45,7 @@ def changed_sources(documents: Iterable[Document]) -> dict[str, tuple[SourceChan
     synced: dict[str, list[Document]] = {}
     for doc in docs:
         if doc.fetched_at and doc.published:
-            for key in source_keys(doc.url):
+            for key in source_keys(doc.official):
                 synced.setdefault(key, []).append(doc)
     flags: dict[str, tuple[SourceChange, ...]] = {}
     if not synced:
@@ -61,7 +53,7 @@ def changed_sources(documents: Iterable[Document]) -> dict[str, tuple[SourceChan
     for doc in docs:
         if doc.fetched_at or doc.as_of is None:
             continue
-        wanted = {keys[0] for ref in doc.sources if (keys := source_keys(ref.url))}
+        wanted = {keys[0] for ref in doc.sources if (keys := source_keys(ref.official))}
         hits = {
             s.id: SourceChange(s.citation, s.published, s.path)
             for key in wanted

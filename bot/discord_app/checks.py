@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app.strings import text
+from bot.settings import Settings
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -24,6 +25,46 @@ class NotModerator(app_commands.CheckFailure):
             "Only moderators can change the knowledge base: you need Manage Server "
             "or one of the roles in BASIS_MODERATOR_ROLE_IDS."
         )
+
+
+class OutsideAnswerChannels(app_commands.CheckFailure):
+    """Raised for /ask and /define outside BASIS_CHANNELS; the reply names where Basis answers."""
+
+    def __init__(self, channel_ids: Iterable[int]) -> None:
+        self.places = ", ".join(f"<#{channel_id}>" for channel_id in sorted(channel_ids))
+        super().__init__(self.message())
+
+    def message(self, lang: str = "en") -> str:
+        """The refusal in the asker's language, naming the channels as Discord links."""
+        return text("outside_channels", lang, places=self.places)
+
+
+def answer_channels(settings: Settings) -> frozenset[int]:
+    """Where Basis answers: BASIS_CHANNELS and the forum channels it watches; empty means everywhere."""
+    if not settings.channels:
+        return frozenset()
+    return frozenset(settings.channels) | frozenset(settings.forum_channels)
+
+
+def answers_in(allowed: frozenset[int], channel: object) -> bool:
+    """Whether Basis answers in `channel`: every channel when `allowed` is empty, else a listed
+    channel or a thread (or forum post) of one."""
+    if not allowed:
+        return True
+    ids = {getattr(channel, "id", None), getattr(channel, "parent_id", None)}
+    return not allowed.isdisjoint(ids)
+
+
+def require_answer_channel(interaction: discord.Interaction) -> bool:
+    """The channel allow-list check of /ask and /define; OutsideAnswerChannels if not allowed."""
+    allowed = answer_channels(interaction.client.settings)  # type: ignore[attr-defined]
+    channel = interaction.channel or discord.Object(id=interaction.channel_id or 0)
+    if answers_in(allowed, channel):
+        return True
+    raise OutsideAnswerChannels(allowed)
+
+
+answer_channels_only = app_commands.check(require_answer_channel)
 
 
 def is_moderator(user: discord.abc.User, permissions: discord.Permissions, role_ids: Iterable[int]) -> bool:

@@ -3,7 +3,8 @@
 Start-up order: the token is checked by logging in (so a bad token fails in a second), then
 `setup_hook` loads the model and index in a worker thread, loads the cogs as extensions (by
 module name: this module imports none of them) and syncs the commands (to `BASIS_DEV_GUILD_ID`
-when set, else globally), and only then does the gateway connect. The bot is discord.py's
+when set, else globally), and only then does the gateway connect. The intents asked for follow
+`BASIS_DISCORD_MODE` (see `modes`). The bot is discord.py's
 `AutoShardedBot`: it runs the shards `BASIS_SHARD_COUNT` and `BASIS_SHARD_IDS` name (see
 `sharding`), or every shard `GET /gateway/bot` recommends. `BASIS_DISCORD_API_BASE` and
 `BASIS_DISCORD_GATEWAY_URL` point discord.py at a Discord-compatible server instead of
@@ -29,21 +30,17 @@ from bot.discord_app.error_handler import BasisTree, ErrorCounts
 from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.host import BasisHost
 from bot.discord_app.localization import BasisTranslator
+from bot.discord_app.modes import INTENTS, check_mode
 from bot.discord_app.rate_limit import make_limiter
 from bot.discord_app.replies import NO_MENTIONS
 from bot.discord_app.sharding import IdentifyGate, launch_in_waves, shard_plan
 from bot.discord_app.shared_identify import Gate, identify_gate
 from bot.discord_app.views import PassagesButton, ReasonButton, VoteButton
 from bot.errors import ConfigError
-from bot.indexing.embedder import Embedder
-from bot.service import Basis
+from bot.service import Basis, Embedder
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# Message content is privileged: it is needed to read follow-up questions in Basis's threads,
-# which do not mention the bot.
-INTENTS = discord.Intents(guilds=True, guild_messages=True, message_content=True)
 
 TOKEN_MISSING = (
     "DISCORD_TOKEN is not set: put the bot token in the environment or in .env "
@@ -60,7 +57,8 @@ INDEX_WATCH = "bot.discord_app.index_watch"
 
 INTENT_MISSING = (
     "Discord refused the Message Content intent: enable it in the Developer Portal "
-    "(your application → Bot → Privileged Gateway Intents → Message Content Intent)."
+    "(your application → Bot → Privileged Gateway Intents → Message Content Intent), "
+    "or set BASIS_DISCORD_MODE=mention, which needs no privileged intent."
 )
 
 
@@ -81,7 +79,7 @@ class BasisBot(BasisHost):
             shard_count=shards.count,
             shard_ids=shards.ids,
             command_prefix=commands.when_mentioned,
-            intents=INTENTS,
+            intents=INTENTS[settings.discord_mode],
             help_command=None,
             allowed_mentions=NO_MENTIONS,
             tree_cls=BasisTree,
@@ -94,9 +92,10 @@ class BasisBot(BasisHost):
 
     async def setup_hook(self) -> None:
         log.info("logged in; loading the model and index")
-        self.basis = await asyncio.to_thread(Basis.open, self.settings, self._embedder)
-        await asyncio.to_thread(self.basis.warm)
-        self.feedback = FeedbackStore(await asyncio.to_thread(self.basis.stores.feedback))
+        basis = self._basis = await asyncio.to_thread(Basis.open, self.settings, self._embedder)
+        self.answering, self.kb, self.records = basis.answering, basis.kb, basis.records
+        await asyncio.to_thread(basis.warm)
+        self.feedback = FeedbackStore(await asyncio.to_thread(basis.records.feedback))
         self.add_dynamic_items(PassagesButton, VoteButton, ReasonButton)
         await self.tree.set_translator(BasisTranslator())
         for name in extensions(self.settings):
@@ -165,8 +164,8 @@ class BasisBot(BasisHost):
         await super().close()
         await self.limiter.aclose()
         await self.identify_gate.aclose()
-        if hasattr(self, "basis"):  # set up: send the writes still queued for the shared database
-            await asyncio.to_thread(self.basis.close)
+        if hasattr(self, "_basis"):  # set up: send the writes still queued for the shared database
+            await asyncio.to_thread(self._basis.close)
 
 
 @contextmanager
@@ -191,6 +190,7 @@ async def start(settings: Settings, *, embedder: Embedder | None = None) -> None
     """Log in, load the service, connect, and serve until the bot is closed or cancelled."""
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
         raise ConfigError(TOKEN_MISSING)
+    check_mode(settings)
     token = settings.discord_token.get_secret_value()
     with discord_endpoints(settings):
         async with BasisBot(settings, embedder) as bot:

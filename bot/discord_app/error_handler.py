@@ -14,7 +14,7 @@ from collections import Counter
 import discord
 from discord import app_commands
 
-from bot.discord_app.checks import NotModerator
+from bot.discord_app.checks import NotModerator, OutsideAnswerChannels
 from bot.discord_app.replies import send_text
 from bot.discord_app.strings import asker_lang, text
 from bot.errors import BasisError
@@ -40,13 +40,16 @@ class ErrorCounts:
 
 
 def error_kind(error: BaseException) -> str:
-    """`refused (QuestionError)`, `not a moderator`, `check failed` or `unexpected (KeyError)`."""
+    """`refused (QuestionError)`, `not a moderator`, `outside the answer channels`, `check failed`
+    or `unexpected (KeyError)`."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if isinstance(error, BasisError):
         return f"refused ({type(error).__name__})"
     if isinstance(error, NotModerator):
         return "not a moderator"
+    if isinstance(error, OutsideAnswerChannels):
+        return "outside the answer channels"
     if isinstance(error, app_commands.CheckFailure):
         return "check failed"
     return f"unexpected ({type(error).__name__})"
@@ -64,6 +67,8 @@ def user_message(error: BaseException, counts: ErrorCounts | None = None, lang: 
         return str(error)
     if isinstance(error, NotModerator):
         return str(error)
+    if isinstance(error, OutsideAnswerChannels):
+        return error.message(lang)
     if isinstance(error, app_commands.CheckFailure):
         return text("check_failed", lang)
     log.error("unhandled error", exc_info=error)

@@ -10,10 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bot.discord_app.render import ShownPassage
-from bot.records.feedback import Feedback, SqliteFeedback
-from bot.records.store import FILE_NAME
-
-__all__ = ["FILE_NAME", "FeedbackStore"]
+from bot.records_service import Feedback, sqlite_feedback
 
 
 class FeedbackStore:
@@ -23,7 +20,7 @@ class FeedbackStore:
     @classmethod
     def open(cls, data_dir: Path) -> FeedbackStore:
         """The SQLite store in `data_dir`, created or migrated, answers older than 30 days forgotten."""
-        return cls(SqliteFeedback.open(data_dir))
+        return cls(sqlite_feedback(data_dir))
 
     def remember(self, answer_id: str, question: str, lang: str, passages: list[ShownPassage]) -> None:
         self.backend.remember(answer_id, question, lang, [asdict(p) for p in passages])

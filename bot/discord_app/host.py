@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from discord.ext import commands
 
+from bot.answering_service import Answering
 from bot.discord_app.error_handler import ErrorCounts
 from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.rate_limit import RateLimiter
-from bot.service import Basis
+from bot.knowledge_base import KnowledgeBase
+from bot.records_service import Records
 from bot.settings import Settings
 
 
@@ -21,7 +23,11 @@ class BasisHost(commands.AutoShardedBot):
     """discord.py's bot and what Basis's cogs use of it; `client.BasisBot` sets each one up."""
 
     settings: Settings
-    basis: Basis  # set in setup_hook, before any extension is loaded
+    # the three services (`bot.service.Basis`), set in setup_hook before any extension is loaded;
+    # each cog uses the ones it needs
+    answering: Answering
+    kb: KnowledgeBase
+    records: Records
     feedback: FeedbackStore
     limiter: RateLimiter
     errors: ErrorCounts

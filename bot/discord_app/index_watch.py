@@ -16,7 +16,7 @@ from bot.discord_app.host import BasisHost
 
 
 class IndexWatch(commands.Cog):
-    """Polls for a newly published index; `Basis.refresh_if_published` does the swap and never raises."""
+    """Polls for a newly published index; `Answering.refresh_if_published` does the swap and never raises."""
 
     def __init__(self, bot: BasisHost) -> None:
         self.bot = bot
@@ -29,7 +29,7 @@ class IndexWatch(commands.Cog):
         self.task.cancel()
 
     async def check(self) -> None:
-        await asyncio.to_thread(self.bot.basis.refresh_if_published)
+        await asyncio.to_thread(self.bot.answering.refresh_if_published)
 
 
 async def setup(bot: BasisHost) -> None:

@@ -22,7 +22,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot.answering.citations import citation_link, link_text, official_link
 from bot.answering.labels import citation_dates, summary_lines, terms_line
-from bot.corpus.glossary_file import GlossaryEntry
+from bot.answering_service import GlossaryEntry
 from bot.models import Answer, Citation
 
 # Discord's documented limits.
@@ -235,7 +235,7 @@ def definition_embeds(entry: GlossaryEntry, status: Sequence[str] = ()) -> list[
     if entry.aliases:
         text += f"\n\n*Also called:* {safe(', '.join(entry.aliases))}"
     if entry.citation:
-        text += f"\n\n**Citation:** {masked_link(entry.citation, official_link(entry.citation))}"
+        text += f"\n\n**Citation:** {masked_link(entry.citation, official_link(entry.refs))}"
     if entry.related:
         text += f"\n**Related:** {safe(', '.join(entry.related))}"
     return text_embeds(safe(entry.heading())[:MAX_TITLE], text, ANSWER_COLOUR, "en")

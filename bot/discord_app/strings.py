@@ -34,6 +34,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Sorry — something went wrong on our side. It has been logged; please try again later.",
         "抱歉——我们这边出了问题，已记录下来；请稍后再试。",
     ),
+    "outside_channels": ("Basis answers only in {places}.", "Basis 只在 {places} 回答。"),
     "check_failed": ("You can't use this command here.", "你不能在这里使用这个命令。"),
     "rate_limited": (
         "You have asked {count} questions in the last {seconds} seconds. Please wait {wait} s and ask again.",

@@ -53,7 +53,7 @@ class DailySync(commands.Cog):
     async def run_once(self) -> None:
         """One sync; its report (or why it could not run) goes to the moderator channel."""
         try:
-            report = await asyncio.to_thread(self.bot.basis.sync, actor="daily sync")
+            report = await asyncio.to_thread(self.bot.kb.sync, actor="daily sync")
             text = f"Daily sync:\n{report.text()}"
         except BasisError as exc:
             text = f"Daily sync did not run: {exc}"

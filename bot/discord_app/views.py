@@ -19,7 +19,7 @@ from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.render import paginate, passage_embeds
 from bot.discord_app.replies import NO_MENTIONS, send_pages, send_text
 from bot.discord_app.strings import asker_lang, text
-from bot.records.feedback import REASONS
+from bot.records_service import REASONS
 
 
 def _store(interaction: discord.Interaction) -> FeedbackStore:

@@ -118,6 +118,7 @@ def _make(doc: Document, group: list[_Block], index: int, entries: dict[str, Glo
         anchors=tuple(Anchor(max(0, b.start - start - lead), b.path) for b in group),
         term=entry.term if entry else "",
         source=entry.citation if entry else "",
+        refs=entry.refs if entry else (),
     )
 
 

@@ -7,13 +7,14 @@ created, published and removed is `bot.indexing.builds`.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bot.corpus.references import parse_refs, with_refs
 from bot.errors import IndexMissingError
 from bot.models import Anchor, Chunk, Document, SourceRef, Status, StatusPeriod, Timeline
 
@@ -57,8 +58,20 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return json.loads((folder / MANIFEST).read_text())
 
 
+# Fields read from a document's or chunk's own text when it is loaded (`corpus.references`): not
+# stored, so an index built before they existed reads the same as a new one.
+READ_AT_LOAD = ("refs", "code", "official")
+
+
+def _stored(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if key not in READ_AT_LOAD}
+
+
 def write_documents(folder: Path, documents: list[Document]) -> None:
-    write_jsonl(folder / DOCUMENTS, [asdict(d) for d in documents])
+    rows = [asdict(d) for d in documents]
+    for row in rows:
+        row["sources"] = [_stored(s) for s in row["sources"]]
+    write_jsonl(folder / DOCUMENTS, [_stored(row) for row in rows])
 
 
 def read_documents(folder: Path) -> list[Document]:
@@ -79,10 +92,10 @@ def document_from_dict(row: dict[str, Any]) -> Document:
     row["topics"] = tuple(row.get("topics", ()))
     row["twins"] = tuple((str(k), str(zh)) for k, zh in row.get("twins", ()))
     row["sources"] = tuple(
-        SourceRef(**{**s, "date": date.fromisoformat(s["date"]) if s.get("date") else None})
+        SourceRef(**{**_stored(s), "date": date.fromisoformat(s["date"]) if s.get("date") else None})
         for s in row.get("sources", ())
     )
-    return Document(**row)
+    return with_refs(Document(**_stored(row)))
 
 
 def _days(row: dict[str, Any], *keys: str) -> dict[str, date | None]:
@@ -90,15 +103,17 @@ def _days(row: dict[str, Any], *keys: str) -> dict[str, date | None]:
 
 
 def write_chunks(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
-    write_jsonl(folder / CHUNKS, [asdict(c) for c in chunks])
+    write_jsonl(folder / CHUNKS, [_stored(asdict(c)) for c in chunks])
     np.save(folder / VECTORS, vectors)
 
 
 def read_chunks(folder: Path) -> list[Chunk]:
-    return [
-        Chunk(**{**row, "anchors": tuple(Anchor(**a) for a in row.get("anchors", ()))})
-        for row in read_jsonl(folder / CHUNKS)
-    ]
+    chunks = []
+    for row in read_jsonl(folder / CHUNKS):
+        anchors = tuple(Anchor(**a) for a in row.get("anchors", ()))
+        chunk = Chunk(**{**_stored(row), "anchors": anchors})
+        chunks.append(replace(chunk, refs=parse_refs(chunk.source)) if chunk.source else chunk)
+    return chunks
 
 
 def read_vectors(folder: Path) -> np.ndarray:

@@ -192,7 +192,8 @@ STATUS_CUES: dict[str, tuple[str, ...]] = {
         "成为法律",
     ),
 }
-# Words that ask what an action rests on in law: its basis, its authority, whether it needed a law.
+# Words that ask (in a question) or say (in an answer sentence) what an action rests on in law: its
+# basis, its authority, what it cited or invoked, whether it needed a law.
 BASIS_CUES: dict[str, tuple[str, ...]] = {
     "en": (
         "legal basis",
@@ -217,8 +218,39 @@ BASIS_CUES: dict[str, tuple[str, ...]] = {
         "legally",
         "lawful",
         "legal to",
+        "power to",
+        "powers",
+        "cite",
+        "cites",
+        "cited",
+        "citing",
+        "invoke",
+        "invokes",
+        "invoked",
+        "invoking",
+        "rely on",
+        "relies on",
+        "relied on",
+        "rest on",
+        "rests on",
+        "rested on",
     ),
-    "zh": ("依据", "授权", "哪条法律", "什么法律", "合法", "法律基础", "新法律", "立法"),
+    "zh": (
+        "依据",
+        "授权",
+        "哪条法律",
+        "什么法律",
+        "合法",
+        "法律基础",
+        "新法律",
+        "立法",
+        "援引",
+        "引用",
+        "援用",
+        "凭什么",
+        "有权",
+        "权力",
+    ),
 }
 
 
@@ -267,8 +299,8 @@ Lead = Literal["definition", "status", "fact", "yesno", "other"]
 @dataclass(frozen=True)
 class QuestionAnalysis:
     """The parts of a question that decide which passage and sentence answer it, and what the
-    answer leads with; parsed once by the search and read by the ranker, the composer and the
-    notices alike."""
+    answer leads with; parsed once at intake (`bot.retrieval.question.Question`) and read by the
+    search, the ranker, the composer and the notices alike."""
 
     lang: str
     answer_type: str
@@ -327,6 +359,12 @@ def asks_status(question: str) -> bool:
 def asks_basis(question: str) -> bool:
     """True when the question asks what an action rests on in law (its basis or authority)."""
     return has_cue(_BASIS, question)
+
+
+def states_basis(sentence: str) -> bool:
+    """True when a sentence says what something rests on in law ("cited 744.22", "invoked IEEPA",
+    "the legal basis …"): the question's basis cues read in an answer sentence."""
+    return has_cue(_BASIS, sentence)
 
 
 def named_things(question: str) -> tuple[str, ...]:

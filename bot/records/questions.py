@@ -10,7 +10,7 @@ most once an hour while it is written.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, case, func, select
 
 from bot.models import Answer
 from bot.records import schema
+from bot.records.feedback import REASONS
 from bot.records.store import Store, prepare
 from bot.records.writes import InlineWrites, Pending, Prune, Row, Spool, apply
 from bot.text import strip_controls
@@ -67,6 +68,11 @@ class Downvoted:
     down: int
     up: int
     last_at: datetime
+    reasons: tuple[tuple[str, int], ...] = ()  # why, as chosen after the 👎: (reason, count), most first
+
+    def why(self) -> str:
+        """The reasons in one line ("wrong 2, outdated 1"), or "" when nobody said."""
+        return ", ".join(f"{reason} {n}" for reason, n in self.reasons)
 
 
 class QuestionRecords(Protocol):
@@ -173,9 +179,16 @@ class QuestionLog:
         f, q = schema.feedback, schema.questions
         down, up = _count(f.c.vote == -1).label("down"), _count(f.c.vote == 1)
         last = func.max(f.c.created_at).label("last")
+        why = [_count((f.c.vote == -1) & (f.c.reason == reason)) for reason in REASONS]
         statement = (
             select(
-                f.c.answer_id, func.max(f.c.question), func.coalesce(func.max(q.c.answer), ""), down, up, last
+                f.c.answer_id,
+                func.max(f.c.question),
+                func.coalesce(func.max(q.c.answer), ""),
+                down,
+                up,
+                last,
+                *why,
             )
             .select_from(f.outerjoin(q, q.c.answer_id == f.c.answer_id))
             .where(f.c.created_at >= start)
@@ -184,7 +197,8 @@ class QuestionLog:
             .order_by(down.desc(), last.desc())
         )
         with self.store.reading("the votes cannot be read now") as db:
-            return [Downvoted(*row) for row in db.execute(statement)]
+            rows = db.execute(statement).all()
+        return [Downvoted(*row[:6], reasons=_reasons(row[6:])) for row in rows]
 
     def votes(self, start: datetime) -> tuple[int, int]:
         """(👍, 👎) cast at or after `start`."""
@@ -193,6 +207,11 @@ class QuestionLog:
         with self.store.reading("the votes cannot be read now") as db:
             up, down = db.execute(statement).one()
         return up, down
+
+
+def _reasons(counts: Sequence[int]) -> tuple[tuple[str, int], ...]:
+    given = [(reason, int(n)) for reason, n in zip(REASONS, counts, strict=True) if n]
+    return tuple(sorted(given, key=lambda pair: -pair[1]))
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:

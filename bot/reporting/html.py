@@ -112,8 +112,11 @@ def render_html(report: CoverageReport) -> str:
         "<h2>Answers marked 👎</h2>",
         _table(
             "downvoted",
-            ["👎", "👍", "question", "answer", "last vote"],
-            [[d.down, d.up, d.question, d.answer or "(not logged)", _when(d.last_at)] for d in r.downvoted],
+            ["👎", "👍", "why", "question", "answer", "last vote"],
+            [
+                [d.down, d.up, d.why(), d.question, d.answer or "(not logged)", _when(d.last_at)]
+                for d in r.downvoted
+            ],
             numeric={0, 1},
         ),
         "<h2>Most cited documents</h2>",

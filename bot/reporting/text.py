@@ -27,9 +27,10 @@ def print_report(console: Console, report: CoverageReport) -> None:
             Text(", ".join(g.langs)),
             Text(", ".join(f"{decline_label(k)} ({n})" for k, n in g.kinds)),
         )
-    down = _table("Answers marked 👎", "👎", "question", "answer")
+    down = _table("Answers marked 👎", "👎", "why", "question", "answer")
     for d in r.downvoted:
-        down.add_row(Text(str(d.down)), Text(d.question), Text(_short(d.answer or "(not logged)")))
+        answer = _short(d.answer or "(not logged)")
+        down.add_row(Text(str(d.down)), Text(d.why()), Text(d.question), Text(answer))
     cited = _table("Most cited documents", "cited", "document", "title")
     for u in r.most_cited:
         cited.add_row(Text(str(u.cited)), Text(u.doc_id), Text(u.title))

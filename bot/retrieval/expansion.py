@@ -17,6 +17,7 @@ from bot.glossary import Glossary
 from bot.indexing.lexical import Tokenizer
 from bot.retrieval import cedict
 from bot.retrieval.cedict import gloss
+from bot.retrieval.question import Question
 from bot.text import CJK, detect_language, simplified, split_sentences
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,'’&()§/-]*[A-Za-z0-9)]|[A-Za-z0-9]")
@@ -37,11 +38,22 @@ QUESTION_WORDS = {
 
 @dataclass(frozen=True)
 class Query:
-    original: str
-    lang: str
+    """A parsed question and the forms each retriever reads: `dense` (English, with the short
+    definitions of the glossary terms it names), `lexical` (its words plus their translations)
+    and the glossary `terms` found in it."""
+
+    question: Question
     dense: str
     lexical: str
     terms: tuple[str, ...] = ()
+
+    @property
+    def original(self) -> str:
+        return self.question.text
+
+    @property
+    def lang(self) -> str:
+        return self.question.lang
 
 
 MONTHS = "January February March April May June July August September October November December".split()
@@ -95,9 +107,22 @@ def _first_sentence(text: str) -> str:
     return text[spans[0][0] : spans[0][1]] if spans else text
 
 
-def expand(question: str, glossary: Glossary, tokenizer: Tokenizer, context: str | None = None) -> Query:
-    original = question
-    lang = detect_language(question)
+def expand(question: Question, glossary: Glossary, tokenizer: Tokenizer, context: str | None = None) -> Query:
+    """The question as each retriever reads it: its instruction-free text expanded and, when
+    Chinese, translated; a follow-up's `context` (the thread's first question) goes first."""
+    dense, lexical, terms = _forms(question.stripped, glossary, tokenizer, context)
+    return Query(question, dense, lexical, terms)
+
+
+def english(text: str, glossary: Glossary, tokenizer: Tokenizer) -> str:
+    """A Chinese text as the dense retriever reads it (translated); others as they are."""
+    return _forms(text, glossary, tokenizer)[0] if detect_language(text) == "zh" else text
+
+
+def _forms(
+    question: str, glossary: Glossary, tokenizer: Tokenizer, context: str | None = None
+) -> tuple[str, str, tuple[str, ...]]:
+    """(dense, lexical, glossary terms) of a question's text."""
     chinese = CJK.search(question) is not None
     question = simplified(question)  # Traditional characters are read as Simplified
     english, translated = translate(question, glossary, tokenizer) if chinese else (question, [])
@@ -109,4 +134,4 @@ def expand(question: str, glossary: Glossary, tokenizer: Tokenizer, context: str
         dense = f"{context} {dense}"
         lexical = f"{context} {lexical}"
     terms = tuple(dict.fromkeys([*translated, *(e.term for e in named)]))
-    return Query(original, lang, dense, lexical, terms)
+    return dense, lexical, terms

@@ -20,12 +20,10 @@ from bot.indexing.loaded import LoadedIndex
 from bot.models import Passage
 from bot.ranking.features import Candidate
 from bot.ranking.features import Pool as FeaturePool
-from bot.ranking.question import analyse
 from bot.ranking.ranker import Ranker, Scoring, passage_rows
 from bot.ranking.scope import JURISDICTIONS, scope_features, uncovered_names
 from bot.retrieval.expansion import Query
 from bot.retrieval.fusion import rrf, weighted
-from bot.retrieval.instructions import strip_instructions
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ def candidate_pool(
         dense_scores.update(zip(missing, (rows @ vector).tolist(), strict=True))
     terms = tokenizer.tokenize(query.lexical)
     idf = index.lexical.idf_table(terms)
-    analysis = analyse(strip_instructions(query.original))
+    analysis = query.question.analysis
     defined = query.terms if analysis.answer_type == "definition" else ()
     scoring = Scoring(analysis, {t: idf.get(t, 1.0) for t in terms}, tokenizer.tokenize, defined)
     dense_rank = {i: r for r, (i, _) in enumerate(dense, start=1)}
@@ -169,7 +167,7 @@ def _uncovered(
         return bool(tokens) and all(index.lexical.knows(t) for t in tokens)
 
     covered = {JURISDICTIONS.get(p.document.jurisdiction.casefold(), "") for p in passages}
-    return uncovered_names(scoring.analysis, strip_instructions(query.original), covered, known)
+    return uncovered_names(scoring.analysis, query.question.stripped, covered, known)
 
 
 def _diverse(index: LoadedIndex, ranked: list[int], options: SearchOptions) -> list[int]:

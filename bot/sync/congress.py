@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.models import BillRef
 from bot.sync.documents import SyncedDoc
 from bot.sync.http import ApiClient, SourceFailure
 from bot.sync.tracked import TrackedBill
@@ -16,31 +17,15 @@ from bot.sync.tracked import TrackedBill
 SOURCE = "congress"
 NAME = "Congress.gov"
 NO_KEY = "skipped: no API key; set BASIS_CONGRESS_API_KEY (a free api.data.gov key) to sync bill status"
-PREFIX = {
-    "hr": "H.R.",
-    "s": "S.",
-    "hjres": "H.J.Res.",
-    "sjres": "S.J.Res.",
-    "hres": "H.Res.",
-    "sres": "S.Res.",
-    "hconres": "H.Con.Res.",
-    "sconres": "S.Con.Res.",
-}
-PAGE = {
-    "hr": "house-bill",
-    "s": "senate-bill",
-    "hjres": "house-joint-resolution",
-    "sjres": "senate-joint-resolution",
-    "hres": "house-resolution",
-    "sres": "senate-resolution",
-    "hconres": "house-concurrent-resolution",
-    "sconres": "senate-concurrent-resolution",
-}
 SHOWN_ACTIONS = 15
 
 
 def citation(bill: TrackedBill) -> str:
-    return f"{PREFIX[bill.type]} {bill.number} ({_ordinal(bill.congress)} Congress)"
+    return f"{_ref(bill).display()} ({_ordinal(bill.congress)} Congress)"
+
+
+def _ref(bill: TrackedBill) -> BillRef:
+    return BillRef(bill.type, bill.number, bill.congress)
 
 
 def fetch_bill(client: ApiClient, bill: TrackedBill, today: date) -> SyncedDoc:
@@ -64,7 +49,7 @@ def to_document(
     acted = _date(latest.get("actionDate"), cite)
     text = str(latest.get("text") or "").strip()
     title = str(info.get("title") or cite).strip()
-    url = f"https://www.congress.gov/bill/{_ordinal(bill.congress)}-congress/{PAGE[bill.type]}/{bill.number}"
+    url = f"https://www.congress.gov/bill/{_ordinal(bill.congress)}-congress/{_ref(bill).page}/{bill.number}"
     law = text.startswith("Became Public Law")
     lines = [
         f"# {cite}: {title}",

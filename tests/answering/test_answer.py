@@ -42,7 +42,7 @@ def _sentences(answer: Answer) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_extractive_answer_quotes_its_passages_exactly(basis: Basis, question: str) -> None:
-    answer = basis.answer(question)
+    answer = basis.answering.answer(question)
     assert answer.mode == "extractive" and not answer.abstained
     assert answer.question == question
     assert 1 <= len(answer.citations) <= 4
@@ -72,7 +72,7 @@ def _quote(passage: Passage, sentence_index: int) -> Quote:
 
 
 def test_citations_are_deduplicated_by_passage(basis: Basis) -> None:
-    passages = basis.search("What is a deemed export?").passages
+    passages = basis.answering.search("What is a deemed export?").passages
     first, second = passages[0], next(p for p in passages if p.document.id != passages[0].document.id)
     quotes = [_quote(first, 0), _quote(second, 0), _quote(first, 1)]
     text, citations = number_citations(quotes)
@@ -85,8 +85,8 @@ def test_citations_are_deduplicated_by_passage(basis: Basis) -> None:
 def test_two_chunks_of_one_section_share_one_number(basis: Basis) -> None:
     """The same document and pinpoint never appear under two numbers: a second chunk of the same
     explainer is cited with the first one's number and listed in its `more`."""
-    doc = basis.index.documents["affiliates-rule-suspension"]
-    chunks = [c for c in basis.index.chunks if c.doc_id == doc.id]
+    doc = basis.answering.index.documents["affiliates-rule-suspension"]
+    chunks = [c for c in basis.answering.index.chunks if c.doc_id == doc.id]
     assert len(chunks) >= 2
     one, two = (Passage(chunk=c, document=doc, rank=i, score=1.0) for i, c in enumerate(chunks[:2], 1))
     text, citations = number_citations([_quote(one, 0), _quote(two, 0)])
@@ -96,7 +96,7 @@ def test_two_chunks_of_one_section_share_one_number(basis: Basis) -> None:
 
 
 def test_a_shown_twin_or_template_keeps_its_quote_as_evidence(basis: Basis) -> None:
-    passage = basis.search("What is a deemed export?").passages[0]
+    passage = basis.answering.search("What is a deemed export?").passages[0]
     quote = _quote(passage, 0)
     text, (citation,) = number_citations([replace(quote, shown="中文句子。", framing="")])
     assert text == "中文句子。 [1]"
@@ -104,7 +104,7 @@ def test_a_shown_twin_or_template_keeps_its_quote_as_evidence(basis: Basis) -> N
 
 
 def test_pinpoint_citation_from_the_plain_regulation(basis: Basis) -> None:
-    answer = basis.answer(QUESTIONS[1])
+    answer = basis.answering.answer(QUESTIONS[1])
     regulation = [c for c in answer.citations if c.passage.document.id == "ecfr-part734-excerpt"]
     assert regulation, [c.passage.chunk.id for c in answer.citations]
     by_quote = {c.quote.split(" ", 1)[0]: c.pinpoint for c in regulation}
@@ -124,7 +124,7 @@ def test_pinpoint_citation_from_the_plain_regulation(basis: Basis) -> None:
     ],
 )
 def test_warnings_end_to_end(basis: Basis, question: str, expected: list[str]) -> None:
-    answer = basis.answer(question)
+    answer = basis.answering.answer(question)
     assert [w.code for w in answer.warnings] == expected
     cited = {c.passage.document.id for c in answer.citations}
     if expected == ["status"]:
@@ -136,17 +136,17 @@ def test_warnings_end_to_end(basis: Basis, question: str, expected: list[str]) -
 
 def test_footer_on_every_answer(basis: Basis, settings: Settings, embedder: HashEmbedder) -> None:
     for question in QUESTIONS:
-        assert basis.answer(question).footer == FOOTER
+        assert basis.answering.answer(question).footer == FOOTER
     strict = Basis.open(settings.model_copy(update={"abstain_threshold": 1.01}), embedder=embedder)
-    declined = strict.answer("What is a deemed export?")
+    declined = strict.answering.answer("What is a deemed export?")
     assert declined.abstained and not declined.citations
     assert declined.footer == ""  # nothing cited, so no "read the cited sources" footer
-    assert basis.answer("什么是视同出口？").footer == "这不是法律意见——请先阅读所引来源再作判断。"
+    assert basis.answering.answer("什么是视同出口？").footer == "这不是法律意见——请先阅读所引来源再作判断。"
 
 
 def test_abstention_below_the_threshold(settings: Settings, embedder: HashEmbedder, built: object) -> None:
     strict = Basis.open(settings.model_copy(update={"abstain_threshold": 1.01}), embedder=embedder)
-    answer = strict.answer("Tell me about deemed exports and foreign persons")
+    answer = strict.answering.answer("Tell me about deemed exports and foreign persons")
     assert answer.abstained is True
     assert answer.mode == "abstained"
     assert answer.citations == ()
@@ -162,17 +162,17 @@ def test_unrelated_question_abstains_and_related_ones_do_not(
 ) -> None:
     calibrated = Basis.open(settings.model_copy(update={"abstain_threshold": 0.45}), embedder=embedder)
     for question in ("What is the best recipe for sourdough bread?", "Who won the football match yesterday?"):
-        answer = calibrated.answer(question)
+        answer = calibrated.answering.answer(question)
         assert answer.abstained and answer.citations == (), question
     for question in QUESTIONS[:4]:
-        assert not calibrated.answer(question).abstained, question
+        assert not calibrated.answering.answer(question).abstained, question
 
 
 def test_chinese_abstention_suggests_glossary_terms(
     settings: Settings, embedder: HashEmbedder, built: object
 ) -> None:
     strict = Basis.open(settings.model_copy(update={"abstain_threshold": 1.01}), embedder=embedder)
-    answer = strict.answer("视为出口和实体清单有什么关系？")
+    answer = strict.answering.answer("视为出口和实体清单有什么关系？")
     assert answer.abstained and answer.lang == "zh"
     assert answer.text.startswith("我的知识库没有涵盖这个问题")
     assert {"deemed export", "Entity List"} <= set(answer.suggestions)
@@ -188,8 +188,8 @@ INJECTIONS = [
 @pytest.mark.parametrize("injection", INJECTIONS)
 def test_injection_text_changes_nothing_about_the_citations(basis: Basis, injection: str) -> None:
     question = "What is a deemed export?"
-    plain = basis.answer(question)
-    injected = basis.answer(f"{injection} {question}")
+    plain = basis.answering.answer(question)
+    injected = basis.answering.answer(f"{injection} {question}")
     assert not injected.abstained and injected.mode == "extractive"
     for citation in injected.citations:
         assert citation.quote in citation.passage.chunk.text
@@ -198,7 +198,7 @@ def test_injection_text_changes_nothing_about_the_citations(basis: Basis, inject
 
 
 def test_timings_are_reported(basis: Basis) -> None:
-    answer = basis.answer("What is a deemed export?")
+    answer = basis.answering.answer("What is a deemed export?")
     assert set(answer.timings_ms) >= {"search", "compose"}
     assert all(v >= 0 for v in answer.timings_ms.values())
 
@@ -209,8 +209,8 @@ def test_a_definition_leads_with_the_glossary_entry_even_when_the_search_ranks_i
     """The reader's complaint: "What's a deemed export, in plain terms?" got a warning and a
     sentence about green cards, while /define answered it perfectly."""
     narrow = Basis.open(settings.model_copy(update={"top_k": 1}), embedder=embedder)
-    answer = narrow.answer("What's a deemed export, in plain terms?")
-    entry = narrow.glossary.get("deemed export")
+    answer = narrow.answering.answer("What's a deemed export, in plain terms?")
+    entry = narrow.answering.glossary.get("deemed export")
     assert entry is not None and answer.text.startswith(f"{_flat(entry.definition)} [1]")
     lead = answer.citations[0]
     assert lead.passage.chunk.term == "deemed export" and lead.quote == entry.definition
@@ -218,8 +218,8 @@ def test_a_definition_leads_with_the_glossary_entry_even_when_the_search_ranks_i
 
 
 def test_see_also_names_related_terms_not_the_one_already_defined(basis: Basis) -> None:
-    answer = basis.answer("What is a deemed export?")
-    entry = basis.glossary.get("deemed export")
+    answer = basis.answering.answer("What is a deemed export?")
+    entry = basis.answering.glossary.get("deemed export")
     assert entry is not None and answer.citations[0].passage.chunk.term == "deemed export"
     assert "deemed export" not in answer.suggestions
     assert answer.suggestions and set(answer.suggestions) <= set(entry.related)

@@ -118,7 +118,7 @@ TERM_QUESTION = "视同出口的 licence 是什么？"
 
 @pytest.fixture
 def answer(basis: Basis) -> Answer:
-    return basis.answer(QUESTION)
+    return basis.answering.answer(QUESTION)
 
 
 def test_a_chinese_question_gets_chinese_warnings_and_footer(answer: Answer) -> None:
@@ -145,11 +145,11 @@ def test_a_chinese_reader_gets_the_twins_and_the_evidence_stays_english(answer: 
 
 
 def test_terms_only_for_the_english_an_answer_still_shows(basis: Basis) -> None:
-    answer = basis.answer(TERM_QUESTION)
+    answer = basis.answering.answer(TERM_QUESTION)
     assert answer.lang == "zh" and answer.citations
     english = " ".join(re.findall(r"[A-Za-z][^\u4e00-\u9fff\[\]]*", answer.text))
     for term, chinese in answer.terms:
-        entry = basis.glossary.get(term)
+        entry = basis.answering.glossary.get(term)
         assert entry and any(name in english for name in (entry.term, *entry.aliases))  # or an alias
         assert HAN.search(chinese)
     if "deemed export" not in english:  # every quote is shown as its twin: no term list to add
@@ -167,8 +167,8 @@ def test_a_term_before_a_full_stop_is_mentioned(knowledge_dir: Path) -> None:
 
 def test_a_chinese_definition_question_reads_the_glossary_and_the_twins(basis: Basis) -> None:
     """The reader's complaint: a Chinese question got English sentences and a list of terms."""
-    answer = basis.answer("什么是视同出口？")
-    entry = basis.glossary.get("视同出口")
+    answer = basis.answering.answer("什么是视同出口？")
+    entry = basis.answering.glossary.get("视同出口")
     assert entry and answer.text.startswith(f"{entry.definition_zh} [1]")
     assert not re.search(r"[A-Za-z]{4,}", answer.text), answer.text  # every sentence has a twin
     assert answer.terms == ()

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from bot.answering.citations import number_citations
+from bot.answering.citations import Quote, number_citations
 from bot.answering.extractive import Pick
 from bot.answering.lead import lead_quotes
 from bot.answering.notices import rests_on_not_public, warnings_for
@@ -136,7 +136,7 @@ def test_a_status_question_leads_with_the_dated_status_against_today() -> None:
     analysis = analyse("Is the directive still in force?")
     lead = lead_quotes(analysis, picks, PASSAGES, GLOSSARY, "en", TODAY)
     notices = warnings_for(
-        analysis, text, citations, PASSAGES, "en", today=TODAY, stated=lead.stated, glossary=GLOSSARY
+        analysis, lead.quotes, citations, PASSAGES, "en", today=TODAY, stated=lead.stated, glossary=GLOSSARY
     )
     assert status not in {n.message for n in notices}  # stated once, in the answer
 
@@ -191,27 +191,68 @@ def test_no_present_cue(question: str) -> None:
     assert not asks_about_present(question)
 
 
-def _cited(*docs: Document) -> tuple[Citation, ...]:
-    return tuple(
-        Citation(n, _passage(doc, "A sentence of the source.", n), doc.citation, "A sentence")
-        for n, doc in enumerate(docs, start=1)
-    )
+ACTION = GlossaryEntry(
+    term="export control directive",
+    aliases=("directive", "Commerce letter"),
+    zh=("出口管制指令",),
+    definition="The 2026 directive is an order whose text was never published.",
+    citation="",
+    related=(),
+    legal_basis="not_public",
+)
+ACTION_GLOSSARY = Glossary((ENTRY, FOREIGN, ACTION))
+NAMES = "The directive was lifted on June 30, 2026."
+STATES = "The Commerce letter reportedly relied on 15 CFR 744.22."
+IN_PASSING = "A deemed export counts as an export; the directive reached foreign persons anywhere."
+REPORT_DOC = Document("report", "Reporting on the directive", "", "n.md", "0", source_type="reporting")
+
+
+def _quotes(*sentences: str, term_first: bool = False) -> list[Quote]:
+    quotes = []
+    for rank, sentence in enumerate(sentences, start=1):
+        glossary = term_first and rank == 1
+        doc = GLOSSARY_DOC if glossary else REPORT_DOC
+        quotes.append(
+            Quote(_passage(doc, sentence, rank, term="deemed export" if glossary else ""), sentence)
+        )
+    return quotes
 
 
 def test_the_legal_basis_warning_only_when_the_answer_rests_on_the_not_public_action() -> None:
     definition = analyse("What is a deemed export?")
-    citations = _cited(GLOSSARY_DOC, EXPLAINER, DIRECTIVE_DOC)
-    # A definition whose last supporting sentence cites an explainer about the directive: no warning.
-    assert not rests_on_not_public(definition, "a [1] b [2] c [3]", citations, PASSAGES)
-    # Its lead sentence, or half its sentences, rest on the directive: a warning.
-    assert rests_on_not_public(definition, "c [3] a [1] b [2]", citations, PASSAGES)
-    assert rests_on_not_public(definition, "a [1] c [3]", citations, PASSAGES)
+    rests = lambda quotes, top=PASSAGES, analysis=definition: rests_on_not_public(  # noqa: E731
+        analysis, quotes, top, ACTION_GLOSSARY
+    )
+    # Sentences quoted from an explainer about the directive that do not name it: no warning.
+    from_directive_doc = [Quote(DIRECTIVE_PASSAGE, DIRECTIVE), Quote(EXPLAINER_PASSAGE, GREEN)]
+    assert not rests(from_directive_doc)
+    # Its lead sentence, or half its sentences, name the action: a warning.
+    assert rests(_quotes(NAMES, GREEN, LICENCE))
+    assert rests(_quotes(GREEN, NAMES))
+    assert not rests(_quotes(GREEN, LICENCE, NAMES))
+    # A sentence about the action that says what it relied on warns wherever it stands.
+    assert rests(_quotes(GREEN, LICENCE, RULE, STATES))
+    # A term's definition mentioning the action in passing is about the term: it does not lead …
+    assert not rests(_quotes(IN_PASSING, GREEN, LICENCE, term_first=True))
+    # … but counts towards the half.
+    assert rests(_quotes(IN_PASSING, NAMES, term_first=True))
     # A question about what an action rests on in law, with the directive among the top passages.
     asked = analyse("Can they do this without a new law?")
-    top = (DIRECTIVE_PASSAGE, EXPLAINER_PASSAGE)
-    assert rests_on_not_public(asked, "a [1] b [2]", citations[:2], top)
-    assert not rests_on_not_public(asked, "a [1] b [2]", citations[:2], (EXPLAINER_PASSAGE, RULE_PASSAGE))
-    assert not rests_on_not_public(definition, "", (), PASSAGES)
+    assert rests(_quotes(GREEN, LICENCE), (DIRECTIVE_PASSAGE, EXPLAINER_PASSAGE), asked)
+    assert not rests(_quotes(GREEN, LICENCE), (EXPLAINER_PASSAGE, RULE_PASSAGE), asked)
+    assert not rests([])
+
+
+def test_an_answer_about_the_action_warns_once_the_glossary_marks_it() -> None:
+    analysis = analyse("What did the directive order?")
+    quotes = _quotes(NAMES, STATES)
+    citations = number_citations(quotes)[1]
+    codes = [
+        n.code for n in warnings_for(analysis, quotes, citations, (), "en", today=TODAY, glossary=GLOSSARY)
+    ]
+    assert "legal_basis_not_public" not in codes  # nothing in this glossary is an unpublished action
+    marked = warnings_for(analysis, quotes, citations, (), "en", today=TODAY, glossary=ACTION_GLOSSARY)
+    assert "legal_basis_not_public" in [n.code for n in marked]
 
 
 def test_an_english_sentence_naming_a_chinese_term_is_english() -> None:

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.answering import notices as notices_module
+from bot.answering.citations import Quote
 from bot.corpus.knowledge import load_knowledge
+from bot.glossary import Glossary
 from bot.indexing.chunking import chunk_document
 from bot.models import Citation, Document, Notice, Passage, Status
 from bot.ranking.question import analyse
@@ -19,6 +21,16 @@ from tests.helpers import default_chunker
 @pytest.fixture
 def docs(knowledge_dir: Path) -> dict[str, Document]:
     return {d.id: d for d in load_knowledge(knowledge_dir).documents}
+
+
+@pytest.fixture(autouse=True)
+def _glossary(knowledge_dir: Path) -> None:
+    """The fixture glossary, whose `export control directive` is the action with no public basis."""
+    global GLOSSARY
+    GLOSSARY = Glossary.load(knowledge_dir)
+
+
+GLOSSARY = Glossary()
 
 
 def _passage(doc: Document, rank: int = 1) -> Passage:
@@ -42,8 +54,10 @@ def warnings_for(
     question: str, citations: tuple[Citation, ...], passages: tuple[Passage, ...], lang: str
 ) -> tuple[Notice, ...]:
     """The notices for an answer quoting each citation once, in order."""
-    text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
-    return notices_module.warnings_for(analyse(question), text, citations, passages, lang, today=BEFORE_END)
+    quotes = [Quote(c.passage, c.quote) for c in citations]
+    return notices_module.warnings_for(
+        analyse(question), quotes, citations, passages, lang, today=BEFORE_END, glossary=GLOSSARY
+    )
 
 
 def codes(
@@ -83,8 +97,12 @@ def test_legal_basis_not_public_when_the_question_asks_for_the_basis(docs: dict[
 
 
 def test_disputed_legal_basis_is_not_reported_as_unpublished(docs: dict[str, Document]) -> None:
-    disputed = replace(docs["directive-2026"], legal_basis="disputed")
-    citations, passages = _cite(disputed)
+    """The warning follows the action's glossary entry: an action whose basis is disputed, not
+    unpublished, gets none, whatever its explainer's front matter says."""
+    global GLOSSARY
+    citations, passages = _cite(docs["directive-2026"])
+    assert "legal_basis_not_public" in codes("What did the directive order?", citations, passages)
+    GLOSSARY = Glossary(tuple(replace(e, legal_basis="disputed") for e in GLOSSARY.entries))
     assert "legal_basis_not_public" not in codes("What did the directive order?", citations, passages)
 
 
@@ -151,7 +169,7 @@ def test_no_status_warning_for_a_rule_in_force(docs: dict[str, Document]) -> Non
 
 
 def test_reporting_only_when_every_source_is_reporting_or_commentary(docs: dict[str, Document]) -> None:
-    commentary = replace(docs["directive-2026"], id="blog", source_type="commentary", legal_basis=None)
+    commentary = replace(docs["deemed-export-explainer"], id="blog", source_type="commentary")
     notices = codes("How were cards smuggled?", *_cite(docs["smuggling-report"], commentary))
     assert notices == ["reporting_only"]
     assert codes("How were cards smuggled?", *_cite(docs["smuggling-report"])) == ["reporting_only"]

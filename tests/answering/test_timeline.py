@@ -11,6 +11,7 @@ from bot.answering.timeline import (
     Tracked,
     bill_status,
     congress_end,
+    congress_of,
     currency_notices,
     define_status,
     describe,
@@ -20,8 +21,22 @@ from bot.answering.timeline import (
     where_to_check,
 )
 from bot.corpus.glossary_file import GlossaryEntry
+from bot.corpus.references import parse_refs, with_refs
 from bot.glossary import Glossary
-from bot.models import Chunk, Citation, Document, Passage, Status, StatusPeriod, Timeline
+from bot.models import (
+    BillRef,
+    CfrRef,
+    Chunk,
+    Citation,
+    Document,
+    FrRef,
+    OfficialRef,
+    Passage,
+    Status,
+    StatusPeriod,
+    Timeline,
+    UscRef,
+)
 from bot.ranking.question import analyse
 
 SUSPENSION = Timeline(
@@ -33,14 +48,14 @@ SUSPENSION = Timeline(
     subject="The affiliates rule",
     subject_zh="关联方规则",
 )
-RULE = Tracked(SUSPENSION, "ignored", "90 FR 47201; 15 CFR 744.11(a)(1)")
+RULE = Tracked(SUSPENSION, "ignored", parse_refs("90 FR 47201; 15 CFR 744.11(a)(1)"))
 KB_AS_OF = date(2026, 11, 27)
 LAST_DAY, FIRST_DAY_AFTER = date(2026, 11, 9), date(2026, 11, 10)
 
 
 def _doc(**fields: object) -> Document:
     base = {"id": "d", "title": "A document", "text": "Text.", "path": "d.md", "sha256": "0"}
-    return Document(**{**base, **fields})  # type: ignore[arg-type]
+    return with_refs(Document(**{**base, **fields}))  # type: ignore[arg-type]
 
 
 def _bill(congress: int = 119, **fields: object) -> Document:
@@ -148,7 +163,7 @@ def test_a_sunset_in_force_period_turns_past_after_its_until() -> None:
 
 def test_a_period_not_yet_started() -> None:
     timeline = Timeline(periods=(StatusPeriod("in_force", date(2027, 1, 1)),), subject="The rule")
-    assert describe(Tracked(timeline, "", ""), date(2026, 12, 1), None) == (
+    assert describe(Tracked(timeline, "", ()), date(2026, 12, 1), None) == (
         "The rule is set to be in force from 2027-01-01."
     )
 
@@ -185,8 +200,8 @@ def test_an_enacted_bill_never_lapses_and_a_bill_without_a_congress_is_not_guess
     ],
 )
 def test_where_to_check_names_the_official_place(citation: str, en: str | None, zh: str | None) -> None:
-    assert where_to_check(citation) == en
-    assert where_to_check(citation, "zh") == zh
+    assert where_to_check(parse_refs(citation)) == en
+    assert where_to_check(parse_refs(citation), "zh") == zh
 
 
 def test_citations_show_the_date_their_text_is_current_as_of() -> None:
@@ -246,6 +261,7 @@ def _entry_glossary() -> Glossary:
         definition="A list.",
         citation="15 CFR 744.21; 90 FR 50857",
         related=(),
+        refs=parse_refs("15 CFR 744.21; 90 FR 50857"),
         timeline=Timeline(SUSPENSION.periods, subject="The MEU extension", as_of=KB_AS_OF),
     )
     return Glossary((entry,))
@@ -276,6 +292,7 @@ def test_one_history_recorded_by_an_entry_and_a_document_is_stated_once_in_the_d
         definition="A rule.",
         citation="90 FR 47201",
         related=(),
+        refs=parse_refs("90 FR 47201"),
         timeline=SUSPENSION,
     )
     glossary = Glossary((entry,))
@@ -373,3 +390,30 @@ def test_bill_shapes_in_both_languages() -> None:
     assert document_status(_bill(), date(2027, 1, 3), "zh").startswith(
         "H.R. 3447 (119th Congress)已随第 119 届国会"
     )
+
+
+@pytest.mark.parametrize(
+    ("refs", "en"),
+    [
+        # The CFR first, wherever it is named; its paragraph is dropped, a part keeps its number.
+        ((FrRef(90, 47201), BillRef("s", 1705), CfrRef(15, 744, "11", ("a", "1"))), "15 CFR 744.11 on eCFR"),
+        ((CfrRef(15), CfrRef(15, 774)), "15 CFR 774 on eCFR"),
+        ((UscRef(50, "4817"), FrRef(90, 4544), BillRef("hjres", 12)), "H.J.Res. 12 on Congress.gov"),
+        ((UscRef(50), FrRef(90, 4544)), "the Federal Register"),
+        ((FrRef(number="2025-19846"), UscRef(50)), "the U.S. Code"),
+        ((CfrRef(15), FrRef(number="2025-19846")), None),  # a whole title, a number: no place to check
+    ],
+)
+def test_where_to_check_reads_typed_references(refs: tuple[OfficialRef, ...], en: str | None) -> None:
+    place = where_to_check(refs)
+    assert place.startswith(en) if en else place is None
+
+
+def test_a_bills_congress_comes_from_its_typed_references() -> None:
+    # The citation names no Congress; the congress.gov URL read at load does.
+    doc = _bill(citation="H.R. 3447", url="https://www.congress.gov/bill/118th-congress/house-bill/3447")
+    assert doc.official == BillRef("hr", 3447, 118)
+    assert congress_of(doc) == 118
+    assert "lapsed when the 118th Congress ended on 2025-01-03" in document_status(doc, date(2026, 1, 1))
+    assert congress_of(_bill(citation="H.R. 3447", url="")) is None
+    assert congress_of(_bill(citation="H.R. 2683, S. 3519 (120th Congress); 50 U.S.C. 4801")) == 120

@@ -32,8 +32,8 @@ GLOSSARY_ENTRY = """- term: affiliates rule
 
 
 def _status(basis: Basis, day: date) -> str:
-    basis.clock = fixed(day)
-    answer = basis.answer(QUESTION)
+    basis.answering.clock = fixed(day)
+    answer = basis.answering.answer(QUESTION)
     assert "affiliates-rule-suspension" in {c.passage.document.id for c in answer.citations}
     # A question about the present leads with the status, which no warning then repeats.
     status = answer.text.split(" [1]")[0]
@@ -56,33 +56,35 @@ def test_the_service_clock_decides_the_tense(basis: Basis) -> None:
 
 
 def test_a_present_tense_answer_is_dated_and_stale_past_the_setting(basis: Basis) -> None:
-    basis.clock = fixed(date(2026, 12, 27))  # the fixture rule's as-of date is 2026-11-27: 30 days
-    codes = [w.code for w in basis.answer(QUESTION).warnings]
+    basis.answering.clock = fixed(date(2026, 12, 27))  # the fixture rule's as-of date is 2026-11-27: 30 days
+    codes = [w.code for w in basis.answering.answer(QUESTION).warnings]
     assert "as_of" in codes and "stale" not in codes
-    basis.clock = fixed(date(2026, 12, 28))
-    warnings = {w.code: w.message for w in basis.answer(QUESTION).warnings}
+    basis.answering.clock = fixed(date(2026, 12, 28))
+    warnings = {w.code: w.message for w in basis.answering.answer(QUESTION).warnings}
     assert warnings["stale"].startswith("That is 31 days ago: check")
 
 
 def test_define_states_the_entry_status_on_the_clock_day(basis: Basis, settings) -> None:
     path = Path(settings.knowledge_dir) / "glossary.yaml"
     path.write_text(path.read_text("utf-8") + GLOSSARY_ENTRY, "utf-8")
-    basis.kb_reload(actor="test")
-    basis.clock = fixed(date(2026, 11, 9))
-    before = basis.define("50 percent rule")
-    basis.clock = fixed(date(2026, 12, 1))
-    after = basis.define("affiliates rule")
+    basis.kb.reload(actor="test")
+    basis.answering.clock = fixed(date(2026, 11, 9))
+    before = basis.answering.define("50 percent rule")
+    basis.answering.clock = fixed(date(2026, 12, 1))
+    after = basis.answering.define("affiliates rule")
     assert before.status[0].startswith("The affiliates rule has been suspended since 2025-11-10")
     assert after.status[0].startswith("The affiliates rule was suspended from 2025-11-10 until 2026-11-09")
     assert after.status[1].startswith("The affiliates rule曾于 2025-11-10 至 2026-11-09 暂停实施")
     text = definition_embeds(after.entry, after.status)[0].description
     assert after.status[0] in text and after.status[1] in text
-    assert basis.define("deemed export").status == ()
+    assert basis.answering.define("deemed export").status == ()
 
 
 def test_renderers_show_each_citation_date(basis: Basis) -> None:
-    basis.clock = fixed(date(2026, 12, 1))
-    answer = basis.answer("What would the bill on location tracking of advanced processors require?")
+    basis.answering.clock = fixed(date(2026, 12, 1))
+    answer = basis.answering.answer(
+        "What would the bill on location tracking of advanced processors require?"
+    )
     bill = next(c for c in answer.citations if c.passage.document.id == "chip-tracking-bill")
     assert bill.as_of == date(2026, 11, 27)
     block = citation_block(bill, source_label, "en")

@@ -89,7 +89,7 @@ def test_glossary_problems_are_checked(knowledge_dir: Path) -> None:
     problems = {(p.file, p.field, p.severity, p.message) for p in check_knowledge(knowledge_dir)}
     assert ("glossary.yaml", "orphan", "warning", "related term 'nowhere' is not in the glossary") in problems
     assert any(
-        f == "glossary.yaml" and field.startswith("entry 8 (incomplete)") and s == "error" and "missing" in m
+        f == "glossary.yaml" and field.startswith("entry 9 (incomplete)") and s == "error" and "missing" in m
         for f, field, s, m in problems
     )
     result = runner.invoke(app, ["kb", "check", str(knowledge_dir)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import socket
 
@@ -173,3 +174,78 @@ def test_slow_server_times_out(first_hop_allowed: list[str]) -> None:
     late = Response(200, b"late", {"Content-Type": "text/plain"}, delay=5)
     with serve(lambda request: late) as server, pytest.raises(FetchError, match="took longer than"):
         fetch_url(server.url("/slow"), max_bytes=1000, timeout=0.5)
+
+
+WIKI = frozenset({"wiki.internal"})
+
+
+@pytest.mark.parametrize("address", ["10.1.2.3", "172.16.0.9", "192.168.1.20", "100.64.0.1", "fd12::7"])
+def test_an_allow_listed_host_may_resolve_to_a_private_range(address: str) -> None:
+    ip = ipaddress.ip_address(address)
+    assert fetch.address_allowed(ip, "wiki.internal", WIKI)
+    assert fetch.address_allowed(ip, "WIKI.Internal.", WIKI)  # compared as DNS does
+    assert not fetch.address_allowed(ip, "other.internal", WIKI)
+    assert not fetch.address_allowed(ip, "wiki.internal")  # off by default
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "169.254.169.254",  # the cloud metadata service
+        "fd00:ec2::254",  # its IPv6 address on AWS
+        "169.254.7.7",  # link-local
+        "fe80::1",
+        "127.0.0.1",  # loopback
+        "::1",
+        "::127.0.0.1",  # IPv4-compatible loopback
+        "::ffff:127.0.0.1",  # IPv4-mapped loopback
+        "::ffff:10.0.0.1",  # a private address behind an IPv6 spelling
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a00:1::",  # 6to4 of 10.0.0.1
+        "224.0.0.1",  # multicast
+        "0.0.0.0",
+    ],
+)
+def test_an_allow_listed_host_still_never_reaches_metadata_link_local_or_loopback(address: str) -> None:
+    assert not fetch.address_allowed(ipaddress.ip_address(address), "wiki.internal", WIKI)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1::1", "64:ff9b::808:808"])
+def test_public_addresses_are_allowed_for_every_host(address: str) -> None:
+    assert fetch.address_allowed(ipaddress.ip_address(address), "example.org")
+
+
+def test_check_address_lets_only_the_listed_host_resolve_privately(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        fetch.socket,
+        "getaddrinfo",
+        _resolver({"wiki.internal": ["10.1.2.3"], "imds.internal": ["169.254.169.254"]}),
+    )
+    assert check_address("wiki.internal", WIKI | {"imds.internal"}) == "10.1.2.3"
+    with pytest.raises(FetchError, match=r"Refused wiki\.internal: .*BASIS_URL_ALLOW_HOSTS"):
+        check_address("wiki.internal")  # off by default
+    with pytest.raises(FetchError, match=r"Refused imds\.internal"):
+        check_address("imds.internal", WIKI | {"imds.internal"})
+
+
+def test_a_listed_host_cannot_redirect_to_an_unlisted_private_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list is by host name, judged on every hop: the wiki's redirect to another private
+    address is refused."""
+    checked: list[str] = []
+
+    def check(host: str, allow_hosts: frozenset[str] = frozenset()) -> str:
+        checked.append(host)
+        if host == "127.0.0.1":  # the test's own server stands in for the wiki
+            return host
+        return REAL_CHECK(host, allow_hosts)
+
+    monkeypatch.setattr(fetch, "check_address", check)
+
+    def handler(request: Request) -> Response:
+        return Response(302, b"", {"Location": "http://10.0.0.7/admin"})
+
+    with serve(handler) as server, pytest.raises(FetchError, match=r"Refused 10\.0\.0\.7"):
+        fetch_url(server.url("/start"), max_bytes=10_000, timeout=5, allow_hosts=["wiki.internal"])
+    assert checked == ["127.0.0.1", "10.0.0.7"]

@@ -33,6 +33,33 @@ def test_add_file_saves_under_imported(knowledge_dir: Path) -> None:
     assert "encryption-note" in {d.id for d in load_knowledge(knowledge_dir).documents}
 
 
+FR_NOTICE = b"""# Revisions to the Export Administration Regulations
+
+<!-- Provenance: https://www.federalregister.gov/d/2024-04321 -->
+
+Citation: 89 FR 12345
+
+The Bureau of Industry and Security amends the EAR.
+
+FR Doc. 2024-04321 Filed 2-29-24
+"""
+
+
+def test_an_upload_says_what_it_was_recognised_as(knowledge_dir: Path) -> None:
+    """The type, citation and dates read from a file (or its front matter) come first in the notes."""
+    bill = front_matter_doc(
+        "widget-act", title="Widget Act", source_type="bill", citation="H.R. 9999", as_of="2026-11-27"
+    )
+    first, *_ = saved_upload(knowledge_dir, "widget-act.md", bill.encode(), "m", 10_000).notes
+    assert first == "Recognised as bill: H.R. 9999; published 2024-09-01, as of 2026-11-27 (“Widget Act”)."
+    # Without front matter: recognised from the text, and a missing date is said, not left out.
+    (only,) = saved_upload(knowledge_dir, "fr-notice.md", FR_NOTICE, "m", 10_000).notes
+    assert (
+        only
+        == "Recognised as rule: 89 FR 12345; no date (“Revisions to the Export Administration Regulations”)."
+    )
+
+
 def test_add_pdf_and_text(knowledge_dir: Path) -> None:
     saved_upload(knowledge_dir, "guide.pdf", make_pdf(["A guide to releases."]), "m", 100_000)
     saved_upload(knowledge_dir, "notes.txt", b"Notes\n\nA release is an export.\n", "m", 100_000)

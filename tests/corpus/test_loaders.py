@@ -11,7 +11,7 @@ import pytest
 from bot.corpus.knowledge import load_knowledge
 from bot.corpus.loaders import document_from_bytes, load_document
 from bot.errors import DocumentError
-from bot.models import SourceRef, Status
+from bot.models import CfrRef, SourceRef, Status
 from tests.helpers import FIXTURE_IDS, front_matter_doc, make_pdf
 
 PAGE = """<!doctype html>
@@ -60,8 +60,13 @@ def test_front_matter_document_fields(knowledge_dir: Path) -> None:
             publisher="eCFR",
             date=date(2024, 9, 1),
             reliability="high",
+            official=CfrRef(15, 734, "13"),
         ),
     )
+    # The official references are read once, at load: the citation's, its opening code, the URL's.
+    assert doc.refs == (CfrRef(15, 734, "13", ("b",)),)
+    assert doc.code == CfrRef(15, 734, "13", ("b",))
+    assert doc.official == CfrRef(15, 734, "13")
     assert doc.path == "deemed-export-explainer.md"
     assert doc.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     # The body is indexed, the front matter is not.
@@ -329,7 +334,7 @@ def test_load_knowledge_fixture(knowledge_dir: Path) -> None:
     assert loaded.skipped == []
     assert [p for p in loaded.problems if p.severity == "error"] == []
     assert {d.id for d in loaded.documents} == FIXTURE_IDS
-    assert len(loaded.glossary.entries) == 6
+    assert len(loaded.glossary.entries) == 7
 
 
 def test_bad_files_are_skipped_with_reasons_and_the_rest_load(knowledge_dir: Path) -> None:

@@ -7,7 +7,9 @@ IDENTIFYs (`identified_at`), and keeps one session per shard a client IDENTIFYs,
 events to the session of shard `(guild_id >> 22) % count`, as Discord does. It records every
 REST call with a timestamp (`clock`: monotonic unless a test sets a virtual one), checks
 outgoing messages against Discord's size limits (400 like Discord), and can inject faults: 429s
-on a route, or a dropped gateway that the client must RESUME. Every wait gives up after
+on a route, or a dropped gateway that the client must RESUME. Message events follow the intents
+the client IDENTIFYed with (no Guild Messages: none; no Message Content: empty content unless
+the message mentions the bot), and `add_channel`/`forum_post` model forums. Every wait gives up after
 `tests.timing.PATIENCE` seconds, which only a failing test spends.
 
 Behaviour follows what discord.py 2.7 needs, not the whole API: unknown routes answer 404 and
@@ -38,6 +40,8 @@ MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 16) | (1 << 38)  # view, send
 ALL_PERMISSIONS = (1 << 50) - 1
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
+GUILD_MESSAGES_INTENT = 1 << 9
+MESSAGE_CONTENT_INTENT = 1 << 15
 
 INTERACTION_COMMAND, INTERACTION_COMPONENT, INTERACTION_AUTOCOMPLETE = 2, 3, 4
 
@@ -109,6 +113,7 @@ class _Fault:
 class _Session:
     id: str
     shard: tuple[int, int]  # (shard id, shard count) from IDENTIFY; (0, 1) when unsharded
+    intents: int = -1  # from IDENTIFY: what this session is sent (see `_as_seen`)
     live: web.WebSocketResponse | None = None
     events: list[Json] = field(default_factory=list)  # every dispatch, for RESUME replay
 
@@ -417,13 +422,42 @@ class DiscordEmulator:
         await self.dispatch("MESSAGE_CREATE", message)
         return message
 
+    async def add_channel(self, *, forum: bool = False) -> int:
+        """Another text channel (or a forum) in the first guild, announced with CHANNEL_CREATE."""
+        channel_id = self._snowflake()
+        channel = self._text_channel(self.guild_id, channel_id)
+        if forum:
+            channel.update(type=15, name="questions", available_tags=[], flags=0)
+        self.channels[channel_id] = channel
+        if self._sessions:  # else the guild's GUILD_CREATE lists it
+            await self.dispatch("CHANNEL_CREATE", channel)
+        return channel_id
+
+    async def forum_post(self, forum_id: int, title: str, content: str, *, user: Json) -> int:
+        """A member opens a post in a forum: THREAD_CREATE, then the post's first message (which
+        shares the thread's id), as Discord sends them; returns the thread id."""
+        thread_id = self._snowflake()
+        thread = self._thread(thread_id, forum_id, int(user["id"]), title)
+        self.channels[thread_id] = thread
+        await self.dispatch("THREAD_CREATE", dict(thread, newly_created=True))
+        message = self._message(thread_id, user, {"content": content})
+        del self.messages[int(message["id"])]
+        message["id"] = str(thread_id)
+        message["member"] = self._member_body(())
+        self.messages[thread_id] = message
+        await self.dispatch("MESSAGE_CREATE", message)
+        return thread_id
+
     async def dispatch(self, event: str, data: Json, *, shard_id: int | None = None) -> int:
         """Send a gateway event now, or keep it for RESUME replay if the socket is down.
 
         It goes to the session of `shard_id`, else of the shard that owns the event's guild
         (shard 0 for events without one, as Discord sends DMs)."""
         session = self._session_for(data, shard_id)
-        packet = {"op": 0, "t": event, "s": session.seq + 1, "d": data}
+        seen = self._as_seen(event, data, session.intents)
+        if seen is None:
+            return session.seq
+        packet = {"op": 0, "t": event, "s": session.seq + 1, "d": seen}
         session.events.append(packet)
         if session.live is not None:
             try:
@@ -431,6 +465,21 @@ class DiscordEmulator:
             except ConnectionError:
                 session.live = None
         return packet["s"]
+
+    def _as_seen(self, event: str, data: Json, intents: int) -> Json | None:
+        """`data` as a session with `intents` receives it, by Discord's rules for messages: no
+        server MESSAGE_CREATE without Guild Messages, and without Message Content a message that
+        is neither the bot's own nor mentions it comes with empty content, embeds, attachments
+        and components."""
+        if event != "MESSAGE_CREATE" or "guild_id" not in data:
+            return data
+        if not intents & GUILD_MESSAGES_INTENT:
+            return None
+        me = str(self.app_id)
+        mentioned = any(user["id"] == me for user in data.get("mentions", []))
+        if intents & MESSAGE_CONTENT_INTENT or data["author"]["id"] == me or mentioned:
+            return data
+        return dict(data, content="", embeds=[], attachments=[], components=[])
 
     def _session_for(self, data: Json, shard_id: int | None) -> _Session:
         if shard_id is None and "guild_id" in data:
@@ -480,7 +529,9 @@ class DiscordEmulator:
         if not 0 <= shard_id < count:
             await ws.close(code=4010, message=b"Invalid shard.")
             return
-        session = self._sessions[shard_id] = _Session(secrets.token_hex(8), (shard_id, count), ws)
+        session = self._sessions[shard_id] = _Session(
+            secrets.token_hex(8), (shard_id, count), live=ws, intents=data.get("intents", 0)
+        )
         guild_ids = [g for g in self.guild_channels if session.owns(g)]
         ready = {
             "v": 10,
@@ -698,26 +749,9 @@ class DiscordEmulator:
         if message is None:
             return self._reply(request, {"message": "Unknown Message", "code": 10008}, 404)
         thread_id = int(message["id"])  # a thread started from a message shares its id
-        now = _now()
-        thread = {
-            "id": str(thread_id),
-            "guild_id": str(self._guild_of(int(call.params["channel_id"]))),
-            "parent_id": call.params["channel_id"],
-            "owner_id": str(self.app_id),
-            "name": call.body["name"],
-            "type": 11,
-            "message_count": 0,
-            "member_count": 1,
-            "rate_limit_per_user": 0,
-            "thread_metadata": {
-                "archived": False,
-                "auto_archive_duration": call.body.get("auto_archive_duration", 1440),
-                "archive_timestamp": now,
-                "locked": False,
-                "create_timestamp": now,
-            },
-            "member": {"user_id": str(self.app_id), "join_timestamp": now, "flags": 0},
-        }
+        parent_id = int(call.params["channel_id"])
+        thread = self._thread(thread_id, parent_id, self.app_id, call.body["name"])
+        thread["thread_metadata"]["auto_archive_duration"] = call.body.get("auto_archive_duration", 1440)
         self.channels[thread_id] = thread
         message["thread"] = thread
         await self.dispatch("THREAD_CREATE", dict(thread, newly_created=True))
@@ -756,6 +790,28 @@ class DiscordEmulator:
             "rate_limit_per_user": 0,
         }
 
+    def _thread(self, thread_id: int, parent_id: int, owner_id: int, name: str) -> Json:
+        now = _now()
+        return {
+            "id": str(thread_id),
+            "guild_id": str(self._guild_of(parent_id)),
+            "parent_id": str(parent_id),
+            "owner_id": str(owner_id),
+            "name": name,
+            "type": 11,
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": now,
+                "locked": False,
+                "create_timestamp": now,
+            },
+            "member": {"user_id": str(owner_id), "join_timestamp": now, "flags": 0},
+        }
+
     def _guild_of(self, channel_id: int) -> int:
         return int(self.channels[channel_id]["guild_id"])
 
@@ -772,7 +828,9 @@ class DiscordEmulator:
             "unavailable": False,
             "member_count": 2,
             "roles": roles,
-            "channels": [self.channels[self.guild_channels[guild_id]]],
+            "channels": [
+                c for c in self.channels.values() if c["guild_id"] == str(guild_id) and c["type"] in (0, 15)
+            ],
             "threads": [],
             "members": [bot_member],
             "emojis": [],

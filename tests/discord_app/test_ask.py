@@ -13,10 +13,11 @@ from dataclasses import replace
 import discord
 import pytest
 
-from bot.discord_app.client import INTENT_MISSING, INTENTS, TOKEN_MISSING, TOKEN_REJECTED
+from bot.answering_service import Answering
+from bot.discord_app.client import INTENT_MISSING, TOKEN_MISSING, TOKEN_REJECTED
+from bot.discord_app.modes import INTENTS
 from bot.errors import ConfigError
 from bot.models import Answer
-from bot.service import Basis
 from tests.discord_app.emulator import EPHEMERAL, DiscordEmulator, limit_errors
 from tests.timing import PATIENCE
 
@@ -55,7 +56,7 @@ async def test_login_sync_and_no_token_in_logs(emulator: DiscordEmulator, run_bo
         "report",
     }
     (identify,) = emulator.gateway_ops(2)
-    assert identify["d"]["intents"] == INTENTS.value
+    assert identify["d"]["intents"] == INTENTS["full"].value  # the default mode
     assert emulator.token not in caplog.text
 
 
@@ -70,13 +71,13 @@ async def test_dev_guild_sync(emulator: DiscordEmulator, run_bot):
 
 async def test_ask_defers_then_answers_with_citation(emulator: DiscordEmulator, run_bot, monkeypatch):
     deferred_first: list[bool] = []
-    real_answer = Basis.answer
+    real_answer = Answering.answer
 
-    def answer(self: Basis, question: str, *, context: str | None = None) -> Answer:
+    def answer(self: Answering, question: str, *, context: str | None = None) -> Answer:
         deferred_first.append(any(c.route.endswith("/callback") for c in emulator.calls))
         return real_answer(self, question, context=context)
 
-    monkeypatch.setattr(Basis, "answer", answer)
+    monkeypatch.setattr(Answering, "answer", answer)
     await run_bot()
     sent = await emulator.slash("ask", user=emulator.make_user("ada"), question=DEEMED)
     callback = await emulator.callback(sent)
@@ -118,14 +119,14 @@ async def test_private_answer_is_ephemeral(emulator: DiscordEmulator, run_bot):
 
 
 async def test_long_answer_is_split_within_limits(emulator: DiscordEmulator, run_bot, monkeypatch):
-    real_answer = Basis.answer
+    real_answer = Answering.answer
 
-    def long_answer(self: Basis, question: str, *, context: str | None = None) -> Answer:
+    def long_answer(self: Answering, question: str, *, context: str | None = None) -> Answer:
         answer = real_answer(self, question, context=context)
         citations = tuple(replace(answer.citations[0], n=n) for n in range(1, 41))
         return replace(answer, text=LONG_TEXT, citations=citations, suggestions=())
 
-    monkeypatch.setattr(Basis, "answer", long_answer)
+    monkeypatch.setattr(Answering, "answer", long_answer)
     await run_bot()
     sent = await emulator.slash("ask", user=emulator.make_user("ada"), question=DEEMED)
     await emulator.wait_for(
@@ -197,13 +198,13 @@ async def test_rate_limited_followup_is_retried(emulator: DiscordEmulator, run_b
 
 async def test_answer_survives_gateway_drop(emulator: DiscordEmulator, run_bot, monkeypatch):
     gate = threading.Event()
-    real_answer = Basis.answer
+    real_answer = Answering.answer
 
-    def slow_answer(self: Basis, question: str, *, context: str | None = None) -> Answer:
+    def slow_answer(self: Answering, question: str, *, context: str | None = None) -> Answer:
         gate.wait(PATIENCE)
         return real_answer(self, question, context=context)
 
-    monkeypatch.setattr(Basis, "answer", slow_answer)
+    monkeypatch.setattr(Answering, "answer", slow_answer)
     await run_bot()
     ada = emulator.make_user("ada")
     first = await emulator.slash("ask", user=ada, question=DEEMED)
@@ -220,10 +221,10 @@ async def test_answer_survives_gateway_drop(emulator: DiscordEmulator, run_bot, 
 
 
 async def test_unexpected_error_gets_apology(emulator: DiscordEmulator, run_bot, monkeypatch):
-    def broken(self: Basis, question: str, *, context: str | None = None) -> Answer:
+    def broken(self: Answering, question: str, *, context: str | None = None) -> Answer:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(Basis, "answer", broken)
+    monkeypatch.setattr(Answering, "answer", broken)
     await run_bot()
     sent = await emulator.slash("ask", user=emulator.make_user("ada"), question=DEEMED)
     (followup,) = await emulator.followups(sent)

@@ -10,8 +10,9 @@ from types import SimpleNamespace
 import discord
 
 from bot.discord_app.checks import is_moderator, question_cooldown, rate_refusal
-from bot.discord_app.feedback import FILE_NAME, FeedbackStore
+from bot.discord_app.feedback import FeedbackStore
 from bot.discord_app.render import ShownPassage
+from bot.records.store import FILE_NAME
 
 
 def test_question_cooldown_is_per_user_and_keeps_the_refusal_message():

@@ -25,7 +25,7 @@ def _bot(sync: Any, channel: _Channel) -> Any:
     settings = Settings(_env_file=None, sync_daily=True, sync_hour_utc=4, sync_channel_id=55)  # type: ignore[call-arg]
     return SimpleNamespace(
         settings=settings,
-        basis=SimpleNamespace(sync=sync),
+        kb=SimpleNamespace(sync=sync),
         get_channel=lambda cid: channel if cid == 55 else None,
     )
 

@@ -29,6 +29,9 @@ async def test_moderator_adds_attachment_then_it_answers(emulator: DiscordEmulat
     (summary,) = await emulator.followups(sent)
     assert len(emulator.downloads) == 1
     assert summary.body["content"].startswith("Added quantum-widget-act.md: Documents: 1 added")
+    assert (
+        "\nRecognised as bill: H.R. 9999; published 2026-10-01, as of 2026-11-27" in summary.body["content"]
+    )
     assert summary.response["flags"] & EPHEMERAL
 
     intent, entry = [json.loads(line) for line in (settings.data_dir / "audit.jsonl").open()]

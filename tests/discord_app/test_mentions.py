@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answering_service import Answering
 from bot.models import Answer
-from bot.service import Basis
 from tests.discord_app.emulator import DiscordEmulator
 
 pytestmark = pytest.mark.e2e
@@ -15,13 +15,13 @@ pytestmark = pytest.mark.e2e
 def contexts(monkeypatch) -> list[tuple[str, str | None]]:
     """Every (question, context) the bot asked the service."""
     seen: list[tuple[str, str | None]] = []
-    real_answer = Basis.answer
+    real_answer = Answering.answer
 
-    def spy(self: Basis, question: str, *, context: str | None = None) -> Answer:
+    def spy(self: Answering, question: str, *, context: str | None = None) -> Answer:
         seen.append((question, context))
         return real_answer(self, question, context=context)
 
-    monkeypatch.setattr(Basis, "answer", spy)
+    monkeypatch.setattr(Answering, "answer", spy)
     return seen
 
 

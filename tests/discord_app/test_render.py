@@ -17,7 +17,7 @@ from bot.discord_app.render import (
     passage_records,
     split_text,
 )
-from bot.models import Answer, Chunk, Citation, Document, Notice, Passage
+from bot.models import Answer, CfrRef, Chunk, Citation, Document, Notice, Passage
 from tests.discord_app.emulator import limit_errors
 
 
@@ -171,7 +171,11 @@ def test_a_glossary_citation_links_to_its_official_source():
         source="15 CFR 734.13(b)",
     )
     cited = Citation(
-        1, Passage(chunk, doc, 1, 1.0), "Basis glossary: deemed export (15 CFR 734.13(b))", "A deemed"
+        1,
+        Passage(chunk, doc, 1, 1.0),
+        "Basis glossary: deemed export (15 CFR 734.13(b))",
+        "A deemed",
+        refs=(CfrRef(15, 734, "13", ("b",)),),
     )
     sources = next(
         e.description for e in answer_embeds(answer("x [1]", (cited,)), source_label) if e.title == "Sources"

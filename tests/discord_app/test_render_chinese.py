@@ -32,7 +32,7 @@ def _by_title(embeds: list[discord.Embed]) -> dict[str, str]:
 
 @pytest.mark.parametrize("question", [TERM_QUESTION, DEFINE_QUESTION])
 def test_chinese_answer_embeds(basis: Basis, question: str) -> None:
-    answer = basis.answer(question)
+    answer = basis.answering.answer(question)
     assert answer.lang == "zh" and answer.citations
     embeds = answer_embeds(answer, source_label)
     assert not limit_errors({"embeds": [e.to_dict() for e in embeds]})
@@ -45,7 +45,7 @@ def test_chinese_answer_embeds(basis: Basis, question: str) -> None:
     # English, and the term line pairs the English terms it uses with their Chinese names.
     for citation in answer.citations:
         term = citation.passage.chunk.term
-        entry = basis.glossary.get(term) if term else None
+        entry = basis.answering.glossary.get(term) if term else None
         twin = citation.passage.document.twin(citation.quote)
         assert (entry.definition_zh if entry else twin or _flat(citation.quote)) in body
         assert f"**[{citation.n}]**" in sources
@@ -67,17 +67,17 @@ def test_chinese_answer_embeds(basis: Basis, question: str) -> None:
 
 
 def test_a_document_quoted_twice_is_cited_and_summarised_once(basis: Basis) -> None:
-    answer = basis.answer(DEFINE_QUESTION)
+    answer = basis.answering.answer(DEFINE_QUESTION)
     (only,) = [c.n for c in answer.citations if c.passage.document.id == "deemed-export-explainer"]
     sources = _by_title(answer_embeds(answer, source_label))["来源"]
     blocks = {int(b[3 : b.index("]")]): b for b in sources.split("\n\n")}
-    summary = "中文摘要：" + basis.index.documents["deemed-export-explainer"].summary_zh
+    summary = "中文摘要：" + basis.answering.index.documents["deemed-export-explainer"].summary_zh
     assert blocks[only].endswith(summary)
     assert sources.count(summary) == 1
 
 
 def test_chinese_warnings_come_first(basis: Basis) -> None:
-    answer = basis.answer(BILL_QUESTION)
+    answer = basis.answering.answer(BILL_QUESTION)
     embeds = answer_embeds(answer, source_label)
     assert embeds[0].title == "⚠️ 请先阅读"
     assert embeds[0].description == (
@@ -89,7 +89,7 @@ def test_chinese_warnings_come_first(basis: Basis) -> None:
 
 
 def test_passages_for_a_chinese_answer(basis: Basis) -> None:
-    answer = basis.answer(BILL_QUESTION)
+    answer = basis.answering.answer(BILL_QUESTION)
     records = passage_records(answer, source_label)
     (embed,) = passage_embeds(records, answer.lang)
     assert embed.title == "原文段落"
@@ -102,9 +102,9 @@ def test_passages_for_a_chinese_answer(basis: Basis) -> None:
 
 def test_define_a_chinese_term_without_the_emulator(basis: Basis) -> None:
     for term in ("视同出口", "视为出口"):
-        result = basis.define(term)
+        result = basis.answering.define(term)
         assert result.entry is not None and result.entry.term == "deemed export"
-    (embed,) = definition_embeds(basis.define("视为出口").entry)  # type: ignore[arg-type]
+    (embed,) = definition_embeds(basis.answering.define("视为出口").entry)  # type: ignore[arg-type]
     assert embed.title == "deemed export (视同出口 / 视为出口)"
     assert "在美国境内向外国人释放受控技术" in embed.description
     ecfr = "https://www.ecfr.gov/current/title-15/section-734.13"

@@ -120,14 +120,14 @@ def test_the_bots_own_swap_keeps_answering_from_a_removed_build(
     fast = settings.model_copy(update={"build_keep_seconds": 0.0})
     build(fast.knowledge_dir, fast.index_dir)
     basis = Basis.open(fast, embedder=embedder)
-    before = basis._live
-    expected = [p.chunk.id for p in basis.search("What is a deemed export?").passages]
+    before = basis.answering._live
+    expected = [p.chunk.id for p in basis.answering.search("What is a deemed export?").passages]
     for _ in range(3):
-        basis.kb_reload(actor="test")
+        basis.kb.reload(actor="test")
     assert not before.index.folder.exists()
-    assert basis.index.folder == _live(fast.index_dir) != before.index.folder
+    assert basis.answering.index.folder == _live(fast.index_dir) != before.index.folder
     assert [
-        p.chunk.id for p in basis._search(before, "What is a deemed export?", None, None).passages
+        p.chunk.id for p in basis.answering._search(before, "What is a deemed export?", None, None).passages
     ] == expected
-    assert basis.answer("What is a deemed export?").citations
-    assert _folders(fast.index_dir) == {basis.index.folder.name}
+    assert basis.answering.answer("What is a deemed export?").citations
+    assert _folders(fast.index_dir) == {basis.answering.index.folder.name}

@@ -10,7 +10,7 @@ from bot.indexing import store
 from bot.service import Basis
 from bot.settings import Settings
 from tests.faults.index_worker import count_to, paced, result, spawn
-from tests.test_service_refresh import NOTE, OLD_QUESTION, QUESTION
+from tests.test_answering_service_refresh import NOTE, OLD_QUESTION, QUESTION
 
 pytestmark = pytest.mark.faults
 
@@ -18,19 +18,22 @@ ROUNDS = 12
 
 
 def _cited(basis: Basis, question: str) -> set[str]:
-    return {c.passage.document.id for c in basis.answer(question).citations}
+    return {c.passage.document.id for c in basis.answering.answer(question).citations}
 
 
 def test_a_build_by_another_process_answers_the_next_question(basis: Basis, settings: Settings) -> None:
-    old = basis.index.folder
+    old = basis.answering.index.folder
     assert "encryption-note" not in _cited(basis, QUESTION)
     (settings.knowledge_dir / "encryption-note.md").write_text(NOTE, "utf-8")
     published = result(spawn("build", settings.knowledge_dir, settings.index_dir))["published"]
-    assert basis.index.folder == old  # nothing swapped until someone looks
-    answer = basis.answer(QUESTION)
-    assert str(basis.index.folder) == published and answer.index_build == basis.index.folder.name
+    assert basis.answering.index.folder == old  # nothing swapped until someone looks
+    answer = basis.answering.answer(QUESTION)
+    assert (
+        str(basis.answering.index.folder) == published
+        and answer.index_build == basis.answering.index.folder.name
+    )
     assert "encryption-note" in {c.passage.document.id for c in answer.citations}
-    assert basis.refresh_if_published() is False
+    assert basis.answering.refresh_if_published() is False
 
 
 def test_refreshing_while_another_process_rebuilds_never_fails_an_answer(
@@ -52,13 +55,13 @@ def test_refreshing_while_another_process_rebuilds_never_fails_an_answer(
     rebuilding = spawn("rebuild", settings.knowledge_dir, settings.index_dir, pacing)
     swaps = 0
     while rebuilding.poll() is None:
-        serving = basis.index.folder
-        basis.refresh_if_published()
+        serving = basis.answering.index.folder
+        basis.answering.refresh_if_published()
         assert _cited(basis, OLD_QUESTION) == expected
-        if basis.index.folder != serving:
+        if basis.answering.index.folder != serving:
             swaps += 1
             count_to(progress, swaps)
     assert result(rebuilding) == {"builds": ROUNDS}
-    basis.refresh_if_published()
-    assert swaps >= ROUNDS - 1 and basis.index.folder == store.current_folder(settings.index_dir)
+    basis.answering.refresh_if_published()
+    assert swaps >= ROUNDS - 1 and basis.answering.index.folder == store.current_folder(settings.index_dir)
     assert _cited(basis, OLD_QUESTION) == expected

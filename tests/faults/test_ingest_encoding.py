@@ -48,10 +48,10 @@ def test_utf8_files_say_nothing_about_encoding(tmp_path: Path) -> None:
 
 
 def test_kb_check_and_kb_add_tell_the_moderator_the_encoding(basis: Basis, knowledge_dir: Path) -> None:
-    change = basis.kb_add_file("notice.txt", NOTICE.encode("cp1252"), actor="mod#1")
+    change = basis.kb.add_file("notice.txt", NOTICE.encode("cp1252"), actor="mod#1")
     assert change.report.added == ["notice"]
     assert "notice.txt: encoding: not UTF-8; read as cp1252" in change.summary
-    assert "na\u00efve caf\u00e9" in basis.index.documents["notice"].text
+    assert "na\u00efve caf\u00e9" in basis.answering.index.documents["notice"].text
     warnings = [str(p) for p in check_knowledge(knowledge_dir) if p.field == "encoding"]
     assert warnings == ["imported/notice.txt: encoding: not UTF-8; read as cp1252"]
 

@@ -112,7 +112,7 @@ def _served_paths(basis: Basis) -> dict[str, str]:
     knowledge = basis.settings.knowledge_dir
     return {
         d.path: hashlib.sha256((knowledge / d.path).read_bytes()).hexdigest()
-        for d in fresh.index.documents.values()
+        for d in fresh.answering.index.documents.values()
         if (knowledge / d.path).is_file()
     }
 
@@ -122,7 +122,7 @@ def _assert_consistent(basis: Basis) -> None:
     assert log.unreadable() == []
     store.current_folder(basis.settings.index_dir)  # the published index still opens
     ledger = Ledger.of(log.rows())
-    reported = {p.file for p in basis.unaudited()}
+    reported = {p.file for p in basis.kb.unaudited()}
     for path, sha in _served_paths(basis).items():
         assert ledger.vouches(path, sha) or path in reported, f"{path} is served but not vouched for"
 
@@ -131,12 +131,12 @@ def _assert_consistent(basis: Basis) -> None:
 def test_a_sync_killed_at_each_step_leaves_index_and_audit_consistent(
     basis: Basis, stub: ApiStub, step: str
 ) -> None:
-    basis.kb_reload(actor="setup")  # the audited baseline: every curated file vouched for
-    before = dict(basis.index.documents)
+    basis.kb.reload(actor="setup")  # the audited baseline: every curated file vouched for
+    before = dict(basis.answering.index.documents)
     _kill_at("sync", step, basis.settings, stub.base)
 
     _assert_consistent(basis)
-    served = Basis.open(basis.settings, embedder=basis.embedder).index.documents
+    served = Basis.open(basis.settings, embedder=basis.embedder).answering.index.documents
     if step != "published":
         assert served.keys() == before.keys()  # nothing new is served before the publish
     else:
@@ -145,12 +145,16 @@ def test_a_sync_killed_at_each_step_leaves_index_and_audit_consistent(
     sync_rows = [r for r in rows if r["action"] == "sync"]
     assert sync_rows and all(r["outcome"] == "intent" for r in sync_rows)  # on disk before any file
     if step in ("writing", "rebuild", "published"):
-        assert any("synced/" in p.file and "never finished" in p.message for p in basis.unaudited())
+        assert any("synced/" in p.file and "never finished" in p.message for p in basis.kb.unaudited())
 
-    report = basis.sync(actor="again", now=NOW, sleep=recorder([]))  # the next sync settles it
+    report = basis.kb.sync(actor="again", now=NOW, sleep=recorder([]))  # the next sync settles it
     assert not report.failed
-    assert basis.unaudited() == []
-    assert {"ecfr-15-cfr-734-13", "ecfr-15-cfr-734-15", "ecfr-15-cfr-744-11"} <= basis.index.documents.keys()
+    assert basis.kb.unaudited() == []
+    assert {
+        "ecfr-15-cfr-734-13",
+        "ecfr-15-cfr-734-15",
+        "ecfr-15-cfr-744-11",
+    } <= basis.answering.index.documents.keys()
     assert FileAuditLog(basis.settings.data_dir).rows()[-1]["actor"] == "again"
 
 
@@ -158,10 +162,10 @@ def test_a_sync_killed_at_each_step_leaves_index_and_audit_consistent(
 def test_a_cli_build_killed_at_each_step_leaves_index_and_audit_consistent(
     basis: Basis, stub: ApiStub, step: str
 ) -> None:
-    basis.kb_reload(actor="setup")
+    basis.kb.reload(actor="setup")
     new = basis.settings.knowledge_dir / "dropped-note.md"
     new.write_text("# Dropped note\n\nWidgets bound for Ruritania need a widget licence.\n", "utf-8")
-    (problem,) = basis.unaudited()  # a curated file no audited build published yet
+    (problem,) = basis.kb.unaudited()  # a curated file no audited build published yet
     assert problem.file == "dropped-note.md" and "no audit record" in problem.message
     _kill_at("build", step, basis.settings, stub.base)
 
@@ -169,10 +173,12 @@ def test_a_cli_build_killed_at_each_step_leaves_index_and_audit_consistent(
     build_rows = [r for r in FileAuditLog(basis.settings.data_dir).rows() if r["actor"] == "killed"]
     assert {r["target"] for r in build_rows} == {str(basis.settings.knowledge_dir), "dropped-note.md"}
     assert all(r["outcome"] == "intent" for r in build_rows)
-    (problem,) = basis.unaudited()
+    (problem,) = basis.kb.unaudited()
     assert problem.file == "dropped-note.md"
 
-    change = KnowledgeBase(basis.settings, lambda: basis.embedder, lambda: basis.stores).build(actor="cli")
+    change = KnowledgeBase(basis.settings, lambda: basis.embedder, lambda: basis.records.stores).build(
+        actor="cli"
+    )
     assert change.notes == ()
-    assert basis.unaudited() == []
-    assert "dropped-note" in Basis.open(basis.settings, embedder=basis.embedder).index.documents
+    assert basis.kb.unaudited() == []
+    assert "dropped-note" in Basis.open(basis.settings, embedder=basis.embedder).answering.index.documents

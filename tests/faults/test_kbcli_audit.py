@@ -45,7 +45,7 @@ def stalled_rebuild(progress=None, strict=False):
     time.sleep(60)
 
 basis.kb.rebuild = stalled_rebuild
-basis.kb_add_file("widget-note.md", sys.stdin.buffer.read(), actor="mod#1")
+basis.kb.add_file("widget-note.md", sys.stdin.buffer.read(), actor="mod#1")
 """
 
 
@@ -64,11 +64,11 @@ def test_intent_is_logged_before_the_file_is_saved(basis: Basis, monkeypatch: py
 
     monkeypatch.setattr(FileAuditLog, "append", watching)
     monkeypatch.setattr(FileAuditLog, "append_now", watching)
-    change = basis.kb_add_file("widget-note.md", NOTE, actor="mod#1")
+    change = basis.kb.add_file("widget-note.md", NOTE, actor="mod#1")
     assert seen == [("intent", False), (change.report.summary(), True)]
     intent, outcome = audit_rows(basis.settings)
     assert intent["change"] == outcome["change"] and intent["sha256"] == outcome["sha256"]
-    assert basis.unaudited() == []
+    assert basis.kb.unaudited() == []
 
 
 def test_kill_between_save_and_rebuild_leaves_a_reported_intent(
@@ -96,9 +96,9 @@ def test_kill_between_save_and_rebuild_leaves_a_reported_intent(
     assert intent["outcome"] == "intent" and intent["actor"] == "mod#1"
     assert intent["target"] == "imported/widget-note.md"
 
-    (problem,) = basis.unaudited()
+    (problem,) = basis.kb.unaudited()
     assert problem.file == "imported/widget-note.md" and "never finished" in problem.message
-    assert basis.kb_status().unaudited == (str(problem),)
+    assert basis.kb.status().unaudited == (str(problem),)
     result = CliRunner().invoke(app, ["kb", "check", str(settings.knowledge_dir)], env=_env(settings))
     assert "warning imported/widget-note.md: audit: the change by mod#1" in " ".join(result.stdout.split())
     built = CliRunner().invoke(
@@ -113,7 +113,7 @@ def test_a_file_with_no_audit_record_is_reported(basis: Basis, caplog: pytest.Lo
     folder = basis.settings.knowledge_dir / "imported"
     folder.mkdir()
     (folder / "dropped.md").write_bytes(NOTE)
-    change = basis.kb_reload(actor="mod#1")
+    change = basis.kb.reload(actor="mod#1")
     assert any("imported/dropped.md: audit: no audit record" in note for note in change.notes)
     assert "no audit record" in change.summary  # what the moderator reads
     Basis.open(basis.settings, embedder=basis.embedder)
@@ -122,11 +122,11 @@ def test_a_file_with_no_audit_record_is_reported(basis: Basis, caplog: pytest.Lo
 
 def test_refused_attempts_are_logged(basis: Basis) -> None:
     with pytest.raises(KnowledgeBaseError):
-        basis.kb_remove("no-such-doc", actor="eve")
+        basis.kb.remove("no-such-doc", actor="eve")
     with pytest.raises(KnowledgeBaseError):
-        basis.kb_add_file("tool.exe", b"MZ", actor="eve")
-    with basis.stores.writer.held(), pytest.raises(BuildInProgressError):  # another writer holds it
-        basis.kb_reload(actor="mod#2")
+        basis.kb.add_file("tool.exe", b"MZ", actor="eve")
+    with basis.records.stores.writer.held(), pytest.raises(BuildInProgressError):  # another writer holds it
+        basis.kb.reload(actor="mod#2")
     rows = [
         (r["action"], r["target"], r["actor"], r["outcome"].split(":")[0]) for r in audit_rows(basis.settings)
     ]

@@ -64,6 +64,6 @@ def test_a_clean_batch_exits_zero(cli_index: Path) -> None:
 
 def test_the_library_refuses_a_lone_surrogate_with_a_question_error(basis: Basis) -> None:
     with pytest.raises(QuestionError, match="Character 3 is not valid text"):
-        basis.answer("ab\ud800 export")
+        basis.answering.answer("ab\ud800 export")
     with pytest.raises(QuestionError):
-        basis.search("\udcff")
+        basis.answering.search("\udcff")

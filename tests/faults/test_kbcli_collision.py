@@ -30,18 +30,18 @@ CURATED = "deemed-export-explainer.md"
 def test_upload_with_a_curated_documents_id_is_refused(basis: Basis) -> None:
     knowledge = basis.settings.knowledge_dir
     curated = (knowledge / CURATED).read_bytes()
-    folder = basis.index.folder
+    folder = basis.answering.index.folder
     with pytest.raises(KnowledgeBaseError, match=rf"'deemed-export-explainer' is already used by {CURATED}"):
-        basis.kb_add_file(CURATED, SHADOW, actor="mod#1")
+        basis.kb.add_file(CURATED, SHADOW, actor="mod#1")
     assert (knowledge / CURATED).read_bytes() == curated
     assert not (knowledge / "imported").exists()
-    assert basis.index.folder == folder
-    assert basis.index.documents["deemed-export-explainer"].path == CURATED
+    assert basis.answering.index.folder == folder
+    assert basis.answering.index.documents["deemed-export-explainer"].path == CURATED
 
 
 def test_glossary_id_is_refused_too(basis: Basis) -> None:
     with pytest.raises(KnowledgeBaseError, match=r"already used by glossary\.yaml"):
-        basis.kb_add_file("glossary.md", b"# Glossary\n\nMy own terms.\n", actor="m")
+        basis.kb.add_file("glossary.md", b"# Glossary\n\nMy own terms.\n", actor="m")
 
 
 def test_url_import_with_a_taken_id_is_refused(basis: Basis, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,15 +54,15 @@ def test_url_import_with_a_taken_id_is_refused(basis: Basis, monkeypatch: pytest
         curated = knowledge / "rules" / f"{Path(name).stem}.md"
         curated.parent.mkdir()
         curated.write_text("# Widget rules\n\nWidgets need a widget licence.\n", encoding="utf-8")
-        basis.kb_reload(actor="m")
+        basis.kb.reload(actor="m")
         with pytest.raises(KnowledgeBaseError, match=f"already used by rules/{curated.name}"):
-            basis.kb_add_url(url, actor="mod#1")
+            basis.kb.add_url(url, actor="mod#1")
     assert not (knowledge / "imported").exists()
 
 
 def test_an_upload_may_replace_its_own_earlier_version(basis: Basis) -> None:
-    basis.kb_add_file("widget-note.md", b"# Widget note\n\nWidgets need a licence.\n", actor="m")
-    change = basis.kb_add_file("widget-note.md", b"# Widget note\n\nWidgets need two licences.\n", actor="m")
+    basis.kb.add_file("widget-note.md", b"# Widget note\n\nWidgets need a licence.\n", actor="m")
+    change = basis.kb.add_file("widget-note.md", b"# Widget note\n\nWidgets need two licences.\n", actor="m")
     assert change.report.changed == ["widget-note"]
 
 

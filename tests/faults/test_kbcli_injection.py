@@ -42,15 +42,15 @@ def injected(settings: Settings, embedder: HashEmbedder, built) -> Basis:
     path.write_text(INJECTED, encoding="utf-8")
     accept(settings.knowledge_dir, load_document(path, settings.knowledge_dir)[0], "mod#1", "2026-12-01")
     basis = Basis.open(settings, embedder=embedder)
-    basis.kb_reload(actor="test")
+    basis.kb.reload(actor="test")
     return basis
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_injected_sentences_are_never_quoted(injected: Basis, question: str) -> None:
-    result = injected.search(question)
+    result = injected.answering.search(question)
     assert "ear-update" in {p.document.id for p in result.passages}  # the planted text was found
-    answer = injected.answer(question)
+    answer = injected.answering.answer(question)
     for citation in answer.citations:
         assert not addresses_assistant(citation.quote), citation.quote
         assert all(citation.quote.strip() not in planted for planted in PLANTED), citation.quote
@@ -79,11 +79,11 @@ def test_kb_check_leaves_the_fixture_knowledge_alone(knowledge_dir: Path) -> Non
 
 
 def test_kb_add_tells_the_moderator(basis: Basis) -> None:
-    change = basis.kb_add_file("ear-update.md", INJECTED.encode(), actor="mod#1")
-    assert change.report.added == [] and "ear-update" not in basis.index.documents
+    change = basis.kb.add_file("ear-update.md", INJECTED.encode(), actor="mod#1")
+    assert change.report.added == [] and "ear-update" not in basis.answering.index.documents
     assert "warning: imported/ear-update.md: quarantine: not served: 5 sentence(s)" in change.summary
-    plain = basis.kb_add_file(
+    plain = basis.kb.add_file(
         "widgets.md", b"# Widgets\n\nYou must obtain a license for widgets.\n", actor="m"
     )
     assert "widgets.md: quarantine" not in plain.summary  # a legal obligation is not an injection
-    assert "widgets" in basis.index.documents
+    assert "widgets" in basis.answering.index.documents

@@ -41,12 +41,12 @@ def stalled(self, progress=None, strict=False):
     time.sleep(120)
 
 KnowledgeBase.rebuild = stalled
-basis.kb_remove("widget-note", actor="mod#1")
+basis.kb.remove("widget-note", actor="mod#1")
 """
 
 
 def test_a_remove_killed_after_the_delete_is_reported_until_a_rebuild(basis: Basis) -> None:
-    basis.kb_add_file("widget-note.md", NOTE, actor="mod#1")
+    basis.kb.add_file("widget-note.md", NOTE, actor="mod#1")
     settings = basis.settings
     folders = (settings.knowledge_dir, settings.index_dir, settings.data_dir)
     child = subprocess.Popen(
@@ -62,15 +62,15 @@ def test_a_remove_killed_after_the_delete_is_reported_until_a_rebuild(basis: Bas
         child.wait(PATIENCE)
     assert not (settings.knowledge_dir / "imported" / "widget-note.md").exists()
     reopened = Basis.open(settings, embedder=basis.embedder)
-    assert "widget-note" in reopened.index.documents  # still served: the rebuild never ran …
-    (problem,) = reopened.unaudited()  # … and said so wherever moderators look
+    assert "widget-note" in reopened.answering.index.documents  # still served: the rebuild never ran …
+    (problem,) = reopened.kb.unaudited()  # … and said so wherever moderators look
     assert problem.file == "imported/widget-note.md" and "removal by mod#1" in problem.message
     assert "may still be served" in problem.message
-    assert reopened.kb_status().unaudited == (str(problem),)
+    assert reopened.kb.status().unaudited == (str(problem),)
 
-    reopened.kb_reload(actor="mod#2")  # the next rebuild unserves it and settles the report
-    assert "widget-note" not in reopened.index.documents
-    assert reopened.unaudited() == []
+    reopened.kb.reload(actor="mod#2")  # the next rebuild unserves it and settles the report
+    assert "widget-note" not in reopened.answering.index.documents
+    assert reopened.kb.unaudited() == []
 
 
 def test_kb_add_parses_before_taking_the_writer_lock(basis: Basis, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,16 +80,16 @@ def test_kb_add_parses_before_taking_the_writer_lock(basis: Basis, monkeypatch: 
 
     def parse(data: bytes, name: str) -> object:
         try:
-            with basis.stores.writer.held():
+            with basis.records.stores.writer.held():
                 free_while_parsing.append(True)
         except BuildInProgressError:
             free_while_parsing.append(False)
         return real_parse(data, name)
 
     monkeypatch.setattr(bot.corpus.knowledge_store, "document_from_bytes", parse)
-    basis.kb_add_file("widget-note.md", NOTE, actor="mod#1")
+    basis.kb.add_file("widget-note.md", NOTE, actor="mod#1")
     assert free_while_parsing == [True]
-    assert "widget-note" in basis.index.documents
+    assert "widget-note" in basis.answering.index.documents
 
 
 def test_cli_kb_add_shows_progress(

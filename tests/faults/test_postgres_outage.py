@@ -35,7 +35,7 @@ PASSAGES = [{"rank": 1, "title": "A title", "text": "A passage"}]
 
 
 def _count(basis: Basis, table: str) -> int:
-    with basis.stores.db.connect() as db:  # type: ignore[attr-defined]
+    with basis.records.stores.db.connect() as db:  # type: ignore[attr-defined]
         return db.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar()
 
 
@@ -57,9 +57,9 @@ def shared(configured: Settings, embedder: HashEmbedder) -> Basis:
 
 def _ask(basis: Basis, question: str, user_id: int) -> str:
     """What the Discord front end does per question: answer, log, remember, and a 👍."""
-    answer = basis.answer(question)
-    basis.record(answer, origin="discord", guild_id=1)
-    feedback = basis.stores.feedback()
+    answer = basis.answering.answer(question)
+    basis.records.record(answer, origin="discord", guild_id=1)
+    feedback = basis.records.stores.feedback()
     feedback.remember(answer.id, answer.question, answer.lang, PASSAGES)
     assert feedback.vote(answer.id, user_id, up=True)
     return answer.id
@@ -69,23 +69,26 @@ def test_questions_are_answered_and_every_write_lands_once_after_a_restart(
     shared: Basis, postgres_server: PostgresServer
 ) -> None:
     _ask(shared, "What is an export?", 1)
-    assert shared.stores.spool.flush(30)
+    assert shared.records.stores.spool.flush(30)
     assert _count(shared, "questions") == 1
 
     postgres_server.kill()
     during = [_ask(shared, question, 100 + n) for n, question in enumerate(QUESTIONS)]
-    assert all(shared.answer(q).citations for q in QUESTIONS)  # still answering, with citations
-    assert shared.stores.feedback().passages(during[0]) == ("en", PASSAGES)  # from this process's memory
-    assert shared.stores.spool.status().pending >= 3 * len(QUESTIONS)  # queued, not lost
+    assert all(shared.answering.answer(q).citations for q in QUESTIONS)  # still answering, with citations
+    assert shared.records.stores.feedback().passages(during[0]) == (
+        "en",
+        PASSAGES,
+    )  # from this process's memory
+    assert shared.records.stores.spool.status().pending >= 3 * len(QUESTIONS)  # queued, not lost
 
     postgres_server.start()  # same port and data folder
-    assert shared.stores.spool.flush(60)
-    status = shared.stores.spool.status()
+    assert shared.records.stores.spool.flush(60)
+    status = shared.records.stores.spool.status()
     assert (status.pending, status.dropped, status.failed) == (0, 0, 0)
     assert _count(shared, "questions") == 1 + len(QUESTIONS)
     assert _count(shared, "answers") == 1 + len(QUESTIONS)
     assert _count(shared, "feedback") == 1 + len(QUESTIONS)
-    report = shared.report(actor="mod#1")
+    report = shared.records.report(actor="mod#1")
     assert (report.questions, report.up) == (1 + len(QUESTIONS), 1 + len(QUESTIONS))
 
 
@@ -142,21 +145,21 @@ def test_a_kb_change_is_refused_while_the_lock_store_is_down_and_succeeds_after(
     target = shared.settings.knowledge_dir / "imported" / "widget-note.md"
     postgres_server.kill()
     with pytest.raises(LockStoreUnreachableError) as refused:
-        shared.kb_add_file("widget-note.md", NOTE, actor="mod#1")
+        shared.kb.add_file("widget-note.md", NOTE, actor="mod#1")
     assert str(refused.value) == LOCK_UNREACHABLE
     assert "questions are still answered" in str(refused.value)
     assert not target.exists()  # nothing applied
-    assert shared.answer("What is a deemed export?").citations
+    assert shared.answering.answer("What is a deemed export?").citations
 
     postgres_server.start()
-    change = shared.kb_add_file("widget-note.md", NOTE, actor="mod#1")
-    assert target.is_file() and "widget-note" in shared.index.documents
-    assert shared.stores.spool.flush(60)
-    outcomes = [(r["action"], r["outcome"]) for r in shared.stores.audit.rows()]
+    change = shared.kb.add_file("widget-note.md", NOTE, actor="mod#1")
+    assert target.is_file() and "widget-note" in shared.answering.index.documents
+    assert shared.records.stores.spool.flush(60)
+    outcomes = [(r["action"], r["outcome"]) for r in shared.records.stores.audit.rows()]
     # the refusal was queued during the outage; the intent was written inline, so it may come first
     assert sorted(outcomes) == sorted(
         [("add", f"refused: {LOCK_UNREACHABLE}"), ("add", INTENT), ("add", change.report.summary())]
     )
     assert outcomes.index(("add", INTENT)) < outcomes.index(("add", change.report.summary()))
     assert not (shared.settings.data_dir / "audit.jsonl").exists()  # the trail is in PostgreSQL
-    assert shared.unaudited() == []
+    assert shared.kb.unaudited() == []

@@ -48,7 +48,7 @@ HOSTILE = st.lists(st.one_of(DOC_TEXT, MARKUPISH), max_size=6).map("".join)
 @given(question=st.one_of(ANY_TEXT, HOSTILE))
 def test_check_question_returns_text_or_a_basis_error(basis: Basis, question: str) -> None:
     try:
-        checked = basis.check_question(question)
+        checked = basis.answering.check_question(question)
     except BasisError as exc:
         assert str(exc)
         return
@@ -60,8 +60,8 @@ def test_check_question_returns_text_or_a_basis_error(basis: Basis, question: st
 @given(term=st.one_of(ANY_TEXT, HOSTILE))
 def test_define_and_complete_never_crash(basis: Basis, term: str) -> None:
     try:
-        result = basis.define(term)
-        terms = basis.complete_terms(term)
+        result = basis.answering.define(term)
+        terms = basis.answering.complete_terms(term)
     except BasisError:
         return
     assert result.entry is None or result.entry.term
@@ -72,8 +72,8 @@ def test_define_and_complete_never_crash(basis: Basis, term: str) -> None:
 @given(question=st.one_of(ANY_TEXT, HOSTILE))
 def test_answer_and_search_give_a_result_or_a_basis_error(basis: Basis, question: str) -> None:
     try:
-        answer = basis.answer(question)
-        result = basis.search(question)
+        answer = basis.answering.answer(question)
+        result = basis.answering.search(question)
     except BasisError:
         return
     json.dumps(answer_json(answer), ensure_ascii=False).encode("utf-8")
@@ -131,7 +131,7 @@ def _base_answer(basis: Basis) -> Answer:
     """One real answer with citations from the fixture index (cached per Basis)."""
     if id(basis) not in _ANSWERS:
         _ANSWERS.clear()
-        _ANSWERS[id(basis)] = basis.answer("What is a deemed export?")
+        _ANSWERS[id(basis)] = basis.answering.answer("What is a deemed export?")
     answer = _ANSWERS[id(basis)]
     assert answer.citations
     return answer

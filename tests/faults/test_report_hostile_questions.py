@@ -51,8 +51,8 @@ def test_escape_sequences_never_reach_the_report(index_dir: Path) -> None:
     ],
 )
 def test_invisible_and_fullwidth_characters_do_not_change_the_question(basis: Basis, spelled: str) -> None:
-    plain = basis.answer("What is a deemed export?")
-    answer = basis.answer(spelled)
+    plain = basis.answering.answer("What is a deemed export?")
+    answer = basis.answering.answer(spelled)
     assert answer.question == "What is a deemed export?"
     assert (answer.abstained, [c.quote for c in answer.citations]) == (
         plain.abstained,

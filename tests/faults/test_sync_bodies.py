@@ -70,7 +70,7 @@ def hostile(mode: str) -> Iterator[str]:
 
 
 def _sync(basis: Basis):
-    return basis.sync(actor="test", now=NOW, sleep=recorder([]))
+    return basis.kb.sync(actor="test", now=NOW, sleep=recorder([]))
 
 
 @pytest.mark.parametrize("mode", ["endless", "trickle"])
@@ -93,7 +93,7 @@ def test_an_endless_or_trickled_body_fails_only_its_source_in_bounded_time(
     expected = "larger than the 1,000,000-byte limit" if mode == "endless" else "did not answer within 1 s"
     assert expected in fr.failed
     assert len(ecfr.new) == 3 and bills.new == ["H.R. 3447 (119th Congress)"]
-    assert "ecfr-15-cfr-734-13" in basis.index.documents
+    assert "ecfr-15-cfr-734-13" in basis.answering.index.documents
     assert elapsed < 2 * 1.0 * 2 + 8  # two attempts, each within its deadline (plus the eCFR and bill work)
 
 
@@ -109,7 +109,7 @@ def test_the_writer_lock_is_free_while_a_sync_fetches(basis: Basis, stub: ApiStu
             time.sleep(1.0)  # the sync is now reading the trickled body
             assert worker.is_alive()
             try:
-                with basis.stores.writer.held():
+                with basis.records.stores.writer.held():
                     free = True
             except BuildInProgressError:
                 free = False
@@ -145,8 +145,8 @@ def test_a_changed_document_over_the_size_cap_fails_its_source_and_is_retried(
     basis.settings = basis.settings.model_copy(update={"max_document_bytes": 5_000_000})
     retried = _sync(basis)
     assert [c.key for c in retried.sources[0].changed] == ["15 CFR 734.13"]
-    assert "widget widget" in basis.index.documents["ecfr-15-cfr-734-13"].text
-    assert basis.unaudited() == []
+    assert "widget widget" in basis.answering.index.documents["ecfr-15-cfr-734-13"].text
+    assert basis.kb.unaudited() == []
 
 
 def test_a_300_character_document_number_fails_its_source_and_writes_nothing(
@@ -160,7 +160,7 @@ def test_a_300_character_document_number_fails_its_source_and_writes_nothing(
     assert "is not like 2026-01001" in fr.failed  # refused as it arrives, before a file name is made
     assert len(ecfr.new) == 3 and bills.new == ["H.R. 3447 (119th Congress)"]
     assert not (basis.settings.knowledge_dir / "synced" / "federal-register").exists()
-    assert not [d for d in basis.index.documents if d.startswith("fr-")]
+    assert not [d for d in basis.answering.index.documents if d.startswith("fr-")]
 
 
 def test_a_file_name_the_disk_would_refuse_fails_its_source_before_anything_is_written(

@@ -116,15 +116,15 @@ CASES: dict[str, tuple[Callable[[ApiStub, Basis], None], int, str]] = {
 def test_a_failed_source_leaves_the_index_and_its_files_as_they_were(
     basis: Basis, stub: ApiStub, case: str
 ) -> None:
-    basis.sync(actor="test", now=NOW, sleep=recorder([]))
+    basis.kb.sync(actor="test", now=NOW, sleep=recorder([]))
     synced = basis.settings.knowledge_dir / "synced"
     files, live = _files(synced), store.current_folder(basis.settings.index_dir)
-    documents = dict(basis.index.documents)
+    documents = dict(basis.answering.index.documents)
     breakage, failing, line = CASES[case]
     breakage(stub, basis)
     waits: list[float] = []
 
-    report = basis.sync(actor="test", now=NOW, sleep=recorder(waits))
+    report = basis.kb.sync(actor="test", now=NOW, sleep=recorder(waits))
 
     assert report.failed
     failed = [s for s in report.sources if s.failed]
@@ -135,30 +135,30 @@ def test_a_failed_source_leaves_the_index_and_its_files_as_they_were(
     assert all(not (s.new or s.changed or s.removed) for s in others)
     assert _files(synced) == files
     assert store.current_folder(basis.settings.index_dir) == live
-    assert basis.index.documents == documents
+    assert basis.answering.index.documents == documents
     assert all(w <= basis.settings.sync_max_wait for w in waits)
 
 
 def test_429_waits_are_bounded_and_honour_retry_after(basis: Basis, stub: ApiStub) -> None:
     stub.fail["/v3/bill/"] = Response(429, b"{}", {"Retry-After": "3600"})
     waits: list[float] = []
-    basis.sync(actor="test", now=NOW, sleep=recorder(waits))
+    basis.kb.sync(actor="test", now=NOW, sleep=recorder(waits))
     assert waits == [basis.settings.sync_max_wait] * basis.settings.sync_retries
 
     stub.fail["/v3/bill/"] = Response(429, b"{}", {"Retry-After": "2"})
     waits.clear()
-    basis.sync(actor="test", now=NOW, sleep=recorder(waits))
+    basis.kb.sync(actor="test", now=NOW, sleep=recorder(waits))
     assert waits == [2.0, 2.0]
 
 
 def test_the_other_sources_still_sync_when_one_fails(basis: Basis, stub: ApiStub) -> None:
     stub.fail["/api/v1/documents.json"] = Response(500, b"")
-    report = basis.sync(actor="test", now=NOW, sleep=recorder([]))
+    report = basis.kb.sync(actor="test", now=NOW, sleep=recorder([]))
     ecfr, fr, bills = report.sources
     assert fr.failed.startswith("HTTP 500 from /api/v1/documents.json after 3 attempts")
     assert len(ecfr.new) == 3 and bills.new == ["H.R. 3447 (119th Congress)"]
-    assert "ecfr-15-cfr-734-13" in basis.index.documents
-    assert not [d for d in basis.index.documents if d.startswith("fr-")]
+    assert "ecfr-15-cfr-734-13" in basis.answering.index.documents
+    assert not [d for d in basis.answering.index.documents if d.startswith("fr-")]
     assert not (basis.settings.knowledge_dir / "synced" / "federal-register").exists()
 
 
@@ -173,6 +173,6 @@ def test_a_failed_rebuild_undoes_the_sync(
 
     monkeypatch.setattr(KnowledgeBase, "rebuild", broken)
     with pytest.raises(OSError, match="disk full"):
-        basis.sync(actor="test", now=NOW, sleep=recorder([]))
+        basis.kb.sync(actor="test", now=NOW, sleep=recorder([]))
     assert _files(knowledge) == before
     assert "failed and undone: disk full" in (basis.settings.data_dir / "audit.jsonl").read_text()

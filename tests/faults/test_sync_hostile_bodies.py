@@ -19,7 +19,7 @@ pytestmark = pytest.mark.faults
 
 
 def _lines(basis: Basis) -> dict[str, str]:
-    report = basis.sync(actor="cron", now=NOW, sleep=lambda _: None)
+    report = basis.kb.sync(actor="cron", now=NOW, sleep=lambda _: None)
     return {line.split(":", 1)[0]: line for line in report.lines()}
 
 

@@ -128,7 +128,8 @@ def test_removed_and_added_documents(settings: Settings, embedder: HashEmbedder)
     assert _embedded_doc_ids(embedder, index) == {"new-note"}
     basis = Basis(settings, embedder, index, Glossary.load(settings.knowledge_dir))
     ids = {
-        p.document.id for p in basis.search("location tracking of advanced processors bill", k=10).passages
+        p.document.id
+        for p in basis.answering.search("location tracking of advanced processors bill", k=10).passages
     }
     assert "chip-tracking-bill" not in ids
     manifest = store.read_manifest(index.folder)
@@ -141,7 +142,7 @@ def test_failed_build_leaves_the_live_index_answering(
     _build(settings, embedder)
     basis = Basis.open(settings, embedder=embedder)
     live = (settings.index_dir / "current").resolve()
-    before = [p.chunk.id for p in basis.search("What is a deemed export?").passages]
+    before = [p.chunk.id for p in basis.answering.search("What is a deemed export?").passages]
     assert before
 
     (settings.knowledge_dir / "deemed-export-explainer.md").unlink()
@@ -156,10 +157,10 @@ def test_failed_build_leaves_the_live_index_answering(
     assert (settings.index_dir / "current").resolve() == live
     assert sorted(p.name for p in (settings.index_dir / "builds").iterdir()) == [live.name]
     # The process that was serving keeps answering, and so does a freshly opened reader.
-    assert [p.chunk.id for p in basis.search("What is a deemed export?").passages] == before
+    assert [p.chunk.id for p in basis.answering.search("What is a deemed export?").passages] == before
     reopened = Basis.open(settings, embedder=embedder)
-    assert "deemed-export-explainer" in reopened.index.documents
-    assert [p.chunk.id for p in reopened.search("What is a deemed export?").passages] == before
+    assert "deemed-export-explainer" in reopened.answering.index.documents
+    assert [p.chunk.id for p in reopened.answering.search("What is a deemed export?").passages] == before
 
     # Once the fault is gone, the next build succeeds and sees the removal.
     monkeypatch.undo()
@@ -209,7 +210,7 @@ def test_rebuild_after_a_mismatch_re_embeds_everything(settings: Settings, embed
     )
     assert set(report.changed) == FIXTURE_IDS
     assert report.embedded == report.chunks == other.encoded_texts
-    assert Basis.open(settings, embedder=other).index.dense.dimension == 32
+    assert Basis.open(settings, embedder=other).answering.index.dense.dimension == 32
 
 
 def test_malformed_document_is_skipped_and_the_rest_indexed(
@@ -249,7 +250,7 @@ def test_approximate_index_past_the_threshold(settings: Settings, embedder: Hash
     assert len(index.dense) == report.chunks
     basis = Basis(settings, embedder, index, Glossary.load(settings.knowledge_dir))
     assert (
-        basis.search("location tracking of advanced processors").passages[0].document.id
+        basis.answering.search("location tracking of advanced processors").passages[0].document.id
         == "chip-tracking-bill"
     )
 

@@ -77,18 +77,18 @@ def test_index_build_registers_the_glossary_terms(settings: Settings, embedder: 
 
 def test_a_chinese_query_finds_an_english_document_through_its_summary(basis: Basis) -> None:
     # smuggling-report is written in English; only its summary_zh says 显卡 and 走私.
-    hits = basis.index.lexical.search("显卡走私", k=5, tokenizer=basis.tokenizer)
+    hits = basis.answering.index.lexical.search("显卡走私", k=5, tokenizer=basis.answering.tokenizer)
     assert hits
-    docs = {basis.index.chunks[i].doc_id for i, _ in hits}
+    docs = {basis.answering.index.chunks[i].doc_id for i, _ in hits}
     assert docs == {"smuggling-report"}
-    assert "显卡" not in basis.index.documents["smuggling-report"].text
+    assert "显卡" not in basis.answering.index.documents["smuggling-report"].text
 
 
 def test_a_chinese_query_finds_the_chunk_that_holds_the_term(basis: Basis) -> None:
-    hits = basis.index.lexical.search("实体清单", k=3, tokenizer=basis.tokenizer)
+    hits = basis.answering.index.lexical.search("实体清单", k=3, tokenizer=basis.answering.tokenizer)
     assert hits
-    best = basis.index.chunks[hits[0][0]]
-    summary = basis.index.documents[best.doc_id].summary_zh
+    best = basis.answering.index.chunks[hits[0][0]]
+    summary = basis.answering.index.documents[best.doc_id].summary_zh
     assert "实体清单" in best.text or "实体清单" in summary
     assert best.heading.startswith("Entity List")  # the glossary entry, which holds 中文：实体清单
 
@@ -116,8 +116,8 @@ def test_whole_term_outranks_its_parts(settings: Settings, embedder: HashEmbedde
         settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings), settings.ann_threshold
     )
     basis = Basis.open(settings, embedder=embedder)
-    hits = basis.index.lexical.search("视同出口", k=5, tokenizer=basis.tokenizer)
-    scores = {basis.index.chunks[i].doc_id: score for i, score in hits}
+    hits = basis.answering.index.lexical.search("视同出口", k=5, tokenizer=basis.answering.tokenizer)
+    scores = {basis.answering.index.chunks[i].doc_id: score for i, score in hits}
     assert scores["whole"] > scores["parts"] > 0  # unregistered, the two would tie on 视同 + 出口
     assert "neither" not in scores
 

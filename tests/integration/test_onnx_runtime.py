@@ -48,7 +48,7 @@ if sys.argv[1] == "build":
     embedder = embedder_for(settings)
     build_index(settings.knowledge_dir, settings.index_dir, embedder, chunker_config(settings), 1000)
 basis = Basis.open(settings)
-answer = basis.answer("What is a deemed export?")
+answer = basis.answering.answer("What is a deemed export?")
 loaded = [m for m in ("torch", "sentence_transformers", "onnx", "transformers") if m in sys.modules]
 print(json.dumps({"loaded": loaded, "cited": len(answer.citations)}))
 """

@@ -53,12 +53,12 @@ def test_build_indexes_every_file(real: RealIndex, corpus: Path) -> None:
     with the real model (minutes on 2 cores); the module's other tests reuse that index."""
     assert real.report.skipped == []
     assert real.report.documents == len(list(document_files(corpus)))
-    assert real.report.chunks == len(real.basis.index.dense) > 0
-    assert real.basis.index.manifest["model"]["dimension"] == real.embedder.dimension
+    assert real.report.chunks == len(real.basis.answering.index.dense) > 0
+    assert real.basis.answering.index.manifest["model"]["dimension"] == real.embedder.dimension
 
 
 def test_every_chunk_fits_the_model_window(real: RealIndex) -> None:
-    index = real.basis.index
+    index = real.basis.answering.index
     limit = real.embedder.max_seq_length
     too_long = [
         (chunk.id, pieces)
@@ -80,7 +80,7 @@ def test_extractive_answers_are_faithful_on_the_dev_set(real: RealIndex, shared_
     assert rows
     quotes = 0
     for row in rows:
-        answer = real.basis.answer(row["question"])
+        answer = real.basis.answering.answer(row["question"])
         assert answer.mode in ("extractive", "abstained"), row["id"]
         assert answer.footer or (answer.abstained and not answer.citations)  # a decline cites nothing
         for citation in answer.citations:

@@ -34,11 +34,13 @@ def test_the_learned_ranker_beats_fused_order_on_held_out_questions(basis: Basis
     assert len(rows) >= 60
 
     def recall(ranker: Ranker) -> float:
-        basis.ranker = ranker
-        return sum(first_hit(basis.search(r["question"]), r["evidence_any"]) is not None for r in rows)
+        basis.answering.ranker = ranker
+        return sum(
+            first_hit(basis.answering.search(r["question"]), r["evidence_any"]) is not None for r in rows
+        )
 
     learned, fused = recall(Ranker.load()), recall(Ranker.neutral())
-    basis.ranker = Ranker.load()
+    basis.answering.ranker = Ranker.load()
     assert learned > fused
 
 
@@ -50,7 +52,7 @@ def test_the_learned_ranker_beats_fused_order_on_held_out_questions(basis: Basis
     ],
 )
 def test_the_answer_leads_with_the_fact_of_the_asked_type(basis: Basis, question: str, kind: str) -> None:
-    answer = basis.answer(question)
+    answer = basis.answering.answer(question)
     assert not answer.abstained
     assert holds(kind, _lead(answer.text)), answer.text
 
@@ -65,7 +67,7 @@ def test_the_answer_leads_with_the_fact_of_the_asked_type(basis: Basis, question
     ],
 )
 def test_requests_that_are_not_questions_get_a_short_refusal(basis: Basis, message: str) -> None:
-    answer = basis.answer(message)
+    answer = basis.answering.answer(message)
     assert answer.abstained and answer.citations == ()
     assert answer.text.startswith(("That is not something I do", "这不是我能做的事"))
 
@@ -81,7 +83,7 @@ def test_requests_that_are_not_questions_get_a_short_refusal(basis: Basis, messa
 def test_questions_about_what_the_knowledge_base_lacks_name_it(
     basis: Basis, question: str, name: str
 ) -> None:
-    answer = basis.answer(question)
+    answer = basis.answering.answer(question)
     assert answer.abstained and answer.citations == ()
     assert name in answer.text
     assert "export controls" in answer.text or "出口管制" in answer.text  # says what it does cover
@@ -89,12 +91,12 @@ def test_questions_about_what_the_knowledge_base_lacks_name_it(
 
 def test_off_topic_questions_fall_below_the_calibrated_threshold(basis: Basis) -> None:
     for question in ("How do I make a good risotto?", "明天会下雨吗？"):
-        answer = basis.answer(question)
+        answer = basis.answering.answer(question)
         assert answer.abstained and answer.citations == (), question
 
 
 def test_in_scope_questions_are_answered_in_both_languages(basis: Basis) -> None:
     for question in ("What is a deemed export?", "视同出口是什么？", "Anthropic 收到的指令是谁签署的？"):
-        answer = basis.answer(question)
+        answer = basis.answering.answer(question)
         assert not answer.abstained and answer.citations, question
-    assert basis.answer("视同出口是什么？").lang == "zh"
+    assert basis.answering.answer("视同出口是什么？").lang == "zh"

@@ -50,8 +50,8 @@ def _statuses(answer: Answer) -> list[str]:
 
 
 def _ask(basis: Basis, question: str, day: date) -> Answer:
-    basis.clock = fixed(day)
-    answer = basis.answer(question)
+    basis.answering.clock = fixed(day)
+    answer = basis.answering.answer(question)
     assert not answer.abstained, answer.text
     return answer
 

@@ -108,6 +108,21 @@ def test_downvotes_join_the_logged_answer(tmp_path: Path):
         1,
         1,
     )
+    assert down.reasons == () and down.why() == ""  # nobody said why yet
+
+
+def test_downvotes_carry_the_reasons_chosen(tmp_path: Path):
+    log = seeded_log(tmp_path, Clock(), [(timedelta(hours=2), answer("What is EAR99?", answer_id="a9"))])
+    store = FeedbackStore.open(tmp_path)
+    store.remember("a9", "What is EAR99?", "en", [])
+    for offset, reason in ((0, "outdated"), (1, "wrong"), (2, "outdated"), (3, None)):
+        store.vote("a9", USER_ID + offset, up=False)
+        if reason:
+            assert store.reason("a9", USER_ID + offset, reason)
+    (down,) = log.downvoted(NOW - timedelta(days=1))
+    assert down.down == 4
+    assert down.reasons == (("outdated", 2), ("wrong", 1))
+    assert down.why() == "outdated 2, wrong 1"
 
 
 def test_no_user_id_in_the_database_file(tmp_path: Path):

@@ -182,6 +182,7 @@ def test_feedback_round_trip_and_votes_in_the_report(db: Store) -> None:
     assert FeedbackRecords(db, spool).passages("unknown") is None
     assert not FeedbackRecords(db, spool).vote("unknown", USER_ID, up=True)
     assert FeedbackRecords(db, spool).vote("a9", USER_ID + 2, up=False)  # another process's answer
+    assert FeedbackRecords(db, spool).reason("a9", USER_ID + 2, "wrong")
     spool.run()
     assert log.votes(NOW - timedelta(days=1)) == (0, 3)
     (down,) = log.downvoted(NOW - timedelta(days=1))
@@ -192,6 +193,7 @@ def test_feedback_round_trip_and_votes_in_the_report(db: Store) -> None:
         3,
         0,
     )
+    assert down.reasons == (("wrong", 1),)  # the same query on PostgreSQL
     with db.connect() as conn:
         hashes = {r[0] for r in conn.exec_driver_sql("SELECT user_hash FROM feedback")}
     assert hashes == {feedback.user_hash(USER_ID + n) for n in range(3)}

@@ -11,6 +11,7 @@ from bot.corpus.glossary_file import FILE_NAME
 from bot.glossary import Glossary
 from bot.indexing.lexical import Tokenizer
 from bot.retrieval.expansion import expand, translate
+from bot.retrieval.question import Question
 
 ENTRIES = [
     (
@@ -122,7 +123,7 @@ def test_published_is_not_misread_as_development(glossary: Glossary, tokenizer: 
 
 
 def test_expand_a_chinese_question(glossary: Glossary, tokenizer: Tokenizer) -> None:
-    query = expand("什么是视同出口？", glossary, tokenizer)
+    query = expand(Question.parse("什么是视同出口？"), glossary, tokenizer)
     assert query.lang == "zh"
     assert query.terms == ("deemed export",)
     # The dense retriever reads English only: the translation plus the term's first sentence.
@@ -133,7 +134,7 @@ def test_expand_a_chinese_question(glossary: Glossary, tokenizer: Tokenizer) -> 
 
 
 def test_expand_a_mixed_english_question(glossary: Glossary, tokenizer: Tokenizer) -> None:
-    query = expand("What does 视同出口 mean in English law?", glossary, tokenizer)
+    query = expand(Question.parse("What does 视同出口 mean in English law?"), glossary, tokenizer)
     assert query.lang == "en"
     assert query.terms == ("deemed export",)
     assert "视同出口" not in query.dense and "deemed export" in query.dense
@@ -141,7 +142,7 @@ def test_expand_a_mixed_english_question(glossary: Glossary, tokenizer: Tokenize
 
 
 def test_expand_an_english_question_leaves_it_untranslated(glossary: Glossary, tokenizer: Tokenizer) -> None:
-    query = expand("Is publicly available software on the Entity List?", glossary, tokenizer)
+    query = expand(Question.parse("Is publicly available software on the Entity List?"), glossary, tokenizer)
     assert query.lang == "en"
     assert query.lexical == "Is publicly available software on the Entity List?"
     assert set(query.terms) == {"published", "software", "Entity List"}
@@ -149,7 +150,7 @@ def test_expand_an_english_question_leaves_it_untranslated(glossary: Glossary, t
 
 
 def test_expand_with_context_prefixes_both_forms(glossary: Glossary, tokenizer: Tokenizer) -> None:
-    query = expand("那实体清单呢？", glossary, tokenizer, context="什么是视同出口？")
+    query = expand(Question.parse("那实体清单呢？"), glossary, tokenizer, context="什么是视同出口？")
     assert query.dense.startswith("什么是视同出口？ Entity List")
     assert query.lexical == "什么是视同出口？ 那实体清单呢？ Entity List"
     assert query.terms == ("Entity List",)
@@ -173,8 +174,8 @@ def test_chinese_dates_become_english_dates() -> None:
 
 
 def test_traditional_characters_are_read_as_simplified(glossary: Glossary, tokenizer: Tokenizer) -> None:
-    traditional = expand("什麼是視同出口？", glossary, tokenizer)
-    simplified = expand("什么是视同出口？", glossary, tokenizer)
+    traditional = expand(Question.parse("什麼是視同出口？"), glossary, tokenizer)
+    simplified = expand(Question.parse("什么是视同出口？"), glossary, tokenizer)
     assert traditional.terms == simplified.terms == ("deemed export",)
     assert traditional.dense == simplified.dense
     assert traditional.original == "什麼是視同出口？"  # the asker's own words are kept for the reply

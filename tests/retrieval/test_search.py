@@ -10,6 +10,7 @@ import pytest
 
 from bot.indexing.build import build_index
 from bot.retrieval.expansion import expand
+from bot.retrieval.question import Question
 from bot.retrieval.search import SearchResult, hybrid_search
 from bot.service import Basis, chunker_config, search_options
 from bot.settings import Settings
@@ -40,7 +41,7 @@ from tests.helpers import front_matter_doc
     ],
 )
 def test_expected_passage_is_retrieved(basis: Basis, question: str, doc_id: str, phrase: str) -> None:
-    result = basis.search(question)
+    result = basis.answering.search(question)
     assert any(p.document.id == doc_id and phrase in p.chunk.text for p in result.passages), [
         p.chunk.id for p in result.passages
     ]
@@ -49,14 +50,14 @@ def test_expected_passage_is_retrieved(basis: Basis, question: str, doc_id: str,
 
 
 def test_section_number_query_finds_its_paragraph(basis: Basis) -> None:
-    result = basis.search("734.13(b) release deemed export citizenship residency")
+    result = basis.answering.search("734.13(b) release deemed export citizenship residency")
     (hit,) = [p for p in result.passages if p.chunk.heading == "§ 734.13 Export. › (b)"]
     assert hit.chunk.text.startswith("(b) Any release")
     assert hit.lexical is not None and hit.lexical > 0
 
 
 def test_passages_are_ranked_and_scored(basis: Basis) -> None:
-    result = basis.search("What is a deemed export?", k=5)
+    result = basis.answering.search("What is a deemed export?", k=5)
     passages = result.passages
     assert [p.rank for p in passages] == [1, 2, 3, 4, 5]
     scores = [p.score for p in passages]
@@ -69,15 +70,17 @@ def test_passages_are_ranked_and_scored(basis: Basis) -> None:
 
 
 def test_k_limits_the_number_of_passages(basis: Basis) -> None:
-    assert len(basis.search("export", k=2).passages) == 2
-    assert len(basis.search("export", k=8).passages) == 8
+    assert len(basis.answering.search("export", k=2).passages) == 2
+    assert len(basis.answering.search("export", k=8).passages) == 8
 
 
 def _search(basis: Basis, embedder: HashEmbedder, question: str, k: int, **options: Any) -> SearchResult:
     """hybrid_search on the basis's own index and glossary, with some options changed."""
-    query = expand(question, basis.glossary, basis.tokenizer)
+    query = expand(Question.parse(question), basis.answering.glossary, basis.answering.tokenizer)
     chosen = replace(search_options(basis.settings, k), **options)
-    return hybrid_search(basis.index, basis.tokenizer, embedder, query, chosen, basis.ranker)
+    return hybrid_search(
+        basis.answering.index, basis.answering.tokenizer, embedder, query, chosen, basis.answering.ranker
+    )
 
 
 def test_weighted_fusion_option(basis: Basis, embedder: HashEmbedder) -> None:
@@ -88,11 +91,11 @@ def test_weighted_fusion_option(basis: Basis, embedder: HashEmbedder) -> None:
 
 
 def test_chinese_question_is_expanded_through_the_glossary(basis: Basis) -> None:
-    query = expand("什么是视为出口？", basis.glossary, basis.tokenizer)
+    query = expand(Question.parse("什么是视为出口？"), basis.answering.glossary, basis.answering.tokenizer)
     assert query.lang == "zh"
     assert "deemed export" in query.terms
     assert "deemed export" in query.dense
-    result = basis.search("什么是视为出口？")
+    result = basis.answering.search("什么是视为出口？")
     assert any("deemed export" in p.chunk.text for p in result.passages[:3])
 
 
@@ -117,7 +120,7 @@ def _widget_basis(settings: Settings, embedder: HashEmbedder, extra: dict[str, s
 
 def test_per_document_cap(settings: Settings, embedder: HashEmbedder) -> None:
     basis = _widget_basis(settings, embedder, {"widget-rules.md": _long_section("widget-rules", 24)})
-    assert sum(c.doc_id == "widget-rules" for c in basis.index.chunks) >= 4
+    assert sum(c.doc_id == "widget-rules" for c in basis.answering.index.chunks) >= 4
     question = "Do widget exports to Ruritania need a widget licence?"
     uncapped = _search(basis, embedder, question, 5, per_section=10, per_document=10)
     assert sum(p.document.id == "widget-rules" for p in uncapped.passages) > 2  # the cap has work to do
@@ -142,14 +145,14 @@ def test_duplicate_text_appears_once(settings: Settings, embedder: HashEmbedder)
         },
     )
     result = _search(basis, embedder, "Are gizmo exports to Ruritania banned?", 5, per_document=5)
-    assert {c.doc_id for c in basis.index.chunks} >= {"gizmo-copy-a", "gizmo-copy-b"}
+    assert {c.doc_id for c in basis.answering.index.chunks} >= {"gizmo-copy-a", "gizmo-copy-b"}
     texts = [" ".join(p.chunk.text.split()).casefold() for p in result.passages]
     assert texts.count("gizmo exports to ruritania are banned outright.") == 1
     assert len(texts) == len(set(texts))
 
 
 def test_question_with_no_known_words_still_returns_dense_results(basis: Basis) -> None:
-    result = basis.search("zzzqx")
+    result = basis.answering.search("zzzqx")
     assert result.passages  # dense always answers; lexical found nothing
     assert all(p.lexical is None for p in result.passages)
 
@@ -158,9 +161,9 @@ def test_question_too_long_or_empty(basis: Basis) -> None:
     from bot.errors import QuestionError
 
     with pytest.raises(QuestionError, match="empty"):
-        basis.search("   \n ")
+        basis.answering.search("   \n ")
     with pytest.raises(QuestionError, match="characters long"):
-        basis.search("why " * 200)
+        basis.answering.search("why " * 200)
 
 
 def test_fixture_path_is_untouched() -> None:
@@ -191,5 +194,5 @@ def test_scope_features_count_the_words_no_indexed_text_holds(basis: Basis) -> N
     from bot.ranking.scope import SCOPE_NAMES
 
     unknown = SCOPE_NAMES.index("unknown")
-    assert basis.search("What is a deemed export?").scope[unknown] == 0.0
-    assert basis.search("What did Zyxquorp pay for its Blorfnet chips?").scope[unknown] > 0.3
+    assert basis.answering.search("What is a deemed export?").scope[unknown] == 0.0
+    assert basis.answering.search("What did Zyxquorp pay for its Blorfnet chips?").scope[unknown] > 0.3

@@ -20,7 +20,7 @@ from tests.timing import PATIENCE
 
 
 def _sync(basis: Basis, **kwargs):
-    return basis.sync(actor="test", now=NOW, sleep=recorder([]), **kwargs)
+    return basis.kb.sync(actor="test", now=NOW, sleep=recorder([]), **kwargs)
 
 
 def _hashes(root: Path) -> dict[str, str]:
@@ -41,7 +41,7 @@ def test_import_then_unchanged_then_exactly_the_amended_section(basis: Basis, st
     assert "FR Doc. 2026-17003 corrects FR Doc. 2026-01001" in fr.notes
     assert bills.new == ["H.R. 3447 (119th Congress)"]
     assert (knowledge / "synced" / STATE_FILE).is_file()
-    assert {"ecfr-15-cfr-734-13", "fr-2026-09002", "bill-119-hr-3447"} <= set(basis.index.documents)
+    assert {"ecfr-15-cfr-734-13", "fr-2026-09002", "bill-119-hr-3447"} <= set(basis.answering.index.documents)
     assert check_knowledge(knowledge) == []  # synced copies pass the schema; nothing is flagged yet
 
     second = _sync(basis)
@@ -60,7 +60,7 @@ def test_import_then_unchanged_then_exactly_the_amended_section(basis: Basis, st
     assert "15 CFR 734.13 (official text of 2026-11-30; changed (b))" in third.text()
     assert not [s for s in third.sources if s.new or s.removed]
 
-    hits = basis.search("quantum lattice keys release", k=3).passages
+    hits = basis.answering.search("quantum lattice keys release", k=3).passages
     assert hits[0].document.id == "ecfr-15-cfr-734-13" and "quantum lattice keys" in hits[0].chunk.text
 
     warnings = [p for p in check_knowledge(knowledge) if p.field == "sources"]
@@ -69,7 +69,7 @@ def test_import_then_unchanged_then_exactly_the_amended_section(basis: Basis, st
         "15 CFR 734.13 changed on 2026-11-30, after this document's as_of 2026-11-27" in warnings[0].message
     )
 
-    answer = basis.answer("What is a deemed export to a foreign person?")
+    answer = basis.answering.answer("What is a deemed export to a foreign person?")
     assert "deemed-export-explainer" in {c.passage.document.id for c in answer.citations}
     notices = [w.message for w in answer.warnings if w.code == "source_changed"]
     assert notices == [
@@ -129,9 +129,9 @@ def test_questions_use_the_old_index_until_the_sync_build_is_published(
     worker.start()
     try:
         assert building.wait(PATIENCE)
-        assert "ecfr-15-cfr-744-11" not in basis.index.documents
-        assert basis.answer("What is a deemed export?").citations  # answered meanwhile, old index
+        assert "ecfr-15-cfr-744-11" not in basis.answering.index.documents
+        assert basis.answering.answer("What is a deemed export?").citations  # answered meanwhile, old index
     finally:
         gate.set()
         worker.join(PATIENCE)
-    assert "ecfr-15-cfr-744-11" in basis.index.documents
+    assert "ecfr-15-cfr-744-11" in basis.answering.index.documents

@@ -57,20 +57,21 @@ def real(tmp_path: Path, stub: ApiStub) -> Basis:
 def test_the_explainers_citing_an_amended_section_are_flagged(real: Basis, stub: ApiStub) -> None:
     knowledge = real.settings.knowledge_dir
     curated = {p: p.read_bytes() for p in knowledge.rglob("*.md")}
-    first = real.sync(actor="test", now=NOW, sleep=recorder([]))
+    first = real.kb.sync(actor="test", now=NOW, sleep=recorder([]))
     ecfr, fr, bills = first.sources
     assert len(ecfr.new) == 17 and len(fr.new) == 3 and bills.skipped.startswith("skipped: no API key")
     assert [p for p in check_knowledge(knowledge) if p.field == "sources"] == []
 
     stub.amend_734_13()
-    second = real.sync(actor="test", now=NOW, sleep=recorder([]))
+    second = real.kb.sync(actor="test", now=NOW, sleep=recorder([]))
     assert [c.key for s in second.sources for c in s.changed] == ["15 CFR 734.13"]
     flagged = {p.file for p in check_knowledge(knowledge) if p.field == "sources"}
     docs = [d for d in load_knowledge(knowledge).documents if not d.fetched_at]
     citing = {
         d.path
         for d in docs
-        if {"ecfr:15:734.13", "ecfr:15:part-734"} & {k for r in d.sources for k in source_keys(r.url)[:1]}
+        if {"ecfr:15:734.13", "ecfr:15:part-734"}
+        & {k for r in d.sources for k in source_keys(r.official)[:1]}
     }
     assert "rules/release-and-deemed-export.md" in flagged and len(flagged) >= 5
     assert flagged == citing

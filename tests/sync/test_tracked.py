@@ -18,7 +18,7 @@ KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 def test_the_bundled_file_tracks_what_the_knowledge_base_cites() -> None:
     tracked = load_tracked(KNOWLEDGE / "sources.yaml")
     docs = load_knowledge(KNOWLEDGE).documents
-    cited = {k for d in docs for ref in d.sources for k in source_keys(ref.url)[:1]}
+    cited = {k for d in docs for ref in d.sources for k in source_keys(ref.official)[:1]}
     sections = {f"ecfr:15:{s}" for p in tracked.ecfr.parts for s in p.sections}
     assert sections <= cited  # nothing tracked that no explainer cites
     assert {k for k in cited if k.startswith("ecfr:15:") and "part" not in k} <= sections
@@ -27,7 +27,11 @@ def test_the_bundled_file_tracks_what_the_knowledge_base_cites() -> None:
         for b in tracked.congress.bills
     }
     curated_bills = {
-        k for d in docs if d.path.startswith("bills/") for k in source_keys(d.url) if k.startswith("bill:")
+        k
+        for d in docs
+        if d.path.startswith("bills/")
+        for k in source_keys(d.official)
+        if k.startswith("bill:")
     }
     assert curated_bills <= bills
     assert tracked.federal_register.agencies == ["industry-and-security-bureau"]

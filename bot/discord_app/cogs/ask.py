@@ -20,6 +20,7 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.answering.labels import source_label
+from bot.discord_app.checks import answer_channels, answer_channels_only, answers_in
 from bot.discord_app.error_handler import user_message
 from bot.discord_app.host import BasisHost
 from bot.discord_app.render import answer_embeds, paginate, passage_records
@@ -45,6 +46,7 @@ class AskCog(commands.Cog):
         name=locale_str("ask"),
         description=locale_str("Ask an export-control question; the answer cites its sources."),
     )
+    @answer_channels_only
     @app_commands.describe(
         question=locale_str("Your question, in English or Chinese."),
         private=locale_str("Show the answer only to you (default: the whole channel sees it)."),
@@ -62,22 +64,29 @@ class AskCog(commands.Cog):
             await send_text(interaction, refusal, ephemeral=True)
             return
         await interaction.response.defer(thinking=True, ephemeral=private)
-        answer = await asyncio.to_thread(self.bot.basis.answer, question)
+        answer = await asyncio.to_thread(self.bot.answering.answer, question)
         pages, view = await self.present(answer)
         await send_pages(interaction, pages, ephemeral=private, view=view)
         await self.log_question(answer, interaction.guild_id)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """Answer `@Basis …` in a new thread, and any message in a thread Basis started."""
+        """Answer `@Basis …` in a new thread; in mode `full` also any message in a thread Basis
+        started and each new post in a BASIS_FORUM_CHANNELS forum (none of which mention it)."""
         me = self.bot.user
-        if message.author.bot or message.guild is None or me is None:
+        settings = self.bot.settings
+        if message.author.bot or message.guild is None or me is None or settings.discord_mode == "slash":
             return
         channel = message.channel
-        own_thread = isinstance(channel, discord.Thread) and channel.owner_id == me.id
-        if not (own_thread or any(user.id == me.id for user in message.mentions)):
+        if not answers_in(answer_channels(settings), channel):
             return
-        question = strip_mention(message.content, me.id)
+        full = settings.discord_mode == "full"
+        own_thread = full and isinstance(channel, discord.Thread) and channel.owner_id == me.id
+        forum_post = full and is_forum_post(message, settings.forum_channels)
+        if not (own_thread or forum_post or any(user.id == me.id for user in message.mentions)):
+            return
+        text = f"{channel.name}\n{message.content}" if forum_post else message.content
+        question = strip_mention(text, me.id)
         refusal = await self.refusal(message.author.id, question, asker_lang(None, question))
         if refusal:
             await message.reply(refusal, allowed_mentions=NO_MENTIONS)
@@ -85,7 +94,7 @@ class AskCog(commands.Cog):
         try:
             target, context = await answer_place(message, question, me.id)
             async with target.typing():
-                answer = await asyncio.to_thread(self.bot.basis.answer, question, context=context)
+                answer = await asyncio.to_thread(self.bot.answering.answer, question, context=context)
             pages, view = await self.present(answer)
             for i, embeds in enumerate(pages):
                 extra = {"view": view} if i == len(pages) - 1 else {}
@@ -100,7 +109,7 @@ class AskCog(commands.Cog):
         """Why a question is refused before any work (too long, or over the rate limit), in the
         asker's language."""
         try:
-            self.bot.basis.check_question(question)
+            self.bot.answering.check_question(question)
         except QuestionError as exc:
             return str(exc)
         return await self.bot.limiter.refusal(user_id, lang)
@@ -123,7 +132,7 @@ class AskCog(commands.Cog):
     async def log_question(self, answer: Answer, guild_id: int | None) -> None:
         """After the answer was sent: the question log (unless that is turned off)."""
         await _optional(
-            "logging the question", self.bot.basis.record, answer, origin="discord", guild_id=guild_id
+            "logging the question", self.bot.records.record, answer, origin="discord", guild_id=guild_id
         )
 
 
@@ -142,12 +151,20 @@ async def answer_place(
     context), else in a new thread from the message, or in place where threads are not allowed."""
     channel = message.channel
     if isinstance(channel, discord.Thread):
-        return channel, await thread_question(channel, bot_id)
+        opens_it = message.id == channel.id  # a forum post's first message: no earlier question
+        return channel, None if opens_it else await thread_question(channel, bot_id)
     try:
         return await message.create_thread(name=question[:THREAD_NAME_CHARS]), None
     except discord.HTTPException as exc:
         log.warning("cannot start a thread in channel %s (%s); answering in place", channel.id, exc)
         return channel, None
+
+
+def is_forum_post(message: discord.Message, forum_ids: list[int]) -> bool:
+    """Whether `message` opens a post in one of the forums `forum_ids` (a post's first message
+    shares its thread's id)."""
+    channel = message.channel
+    return isinstance(channel, discord.Thread) and channel.parent_id in forum_ids and message.id == channel.id
 
 
 def strip_mention(content: str, user_id: int) -> str:

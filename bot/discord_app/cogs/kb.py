@@ -46,12 +46,12 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         if isinstance(error, NotModerator):
             command = interaction.command.name if interaction.command else "kb"
             await asyncio.to_thread(
-                self.bot.basis.kb_refused, command, requested(interaction), actor(interaction), str(error)
+                self.bot.kb.refused, command, requested(interaction), actor(interaction), str(error)
             )
 
     def refused(self, interaction: discord.Interaction, reason: str) -> KnowledgeBaseError:
         """Audit a request this cog refuses before the service sees it, and the error to raise."""
-        self.bot.basis.kb_refused("add", requested(interaction), actor(interaction), reason)
+        self.bot.kb.refused("add", requested(interaction), actor(interaction), reason)
         return KnowledgeBaseError(reason)
 
     @app_commands.command(name="add")
@@ -67,7 +67,7 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         """Add a document (attachment or URL) and rebuild the index."""
         if (file is None) == (url is None):
             raise self.refused(interaction, "Give either a file or a URL (exactly one of them).")
-        basis = self.bot.basis
+        kb = self.bot.kb
         if file is not None:
             limit = self.bot.settings.max_upload_bytes
             if file.size > limit:
@@ -76,10 +76,10 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
                 )
             await interaction.response.defer(ephemeral=True, thinking=True)
             data = await file.read()
-            change = await asyncio.to_thread(basis.kb_add_file, file.filename, data, actor=actor(interaction))
+            change = await asyncio.to_thread(kb.add_file, file.filename, data, actor=actor(interaction))
         else:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            change = await asyncio.to_thread(basis.kb_add_url, url, actor=actor(interaction))
+            change = await asyncio.to_thread(kb.add_url, url, actor=actor(interaction))
         await send_text(interaction, change.summary, ephemeral=True)
 
     @app_commands.command(name="remove")
@@ -87,7 +87,7 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
     async def remove(self, interaction: discord.Interaction, doc_id: str) -> None:
         """Remove a document and rebuild the index."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        change = await asyncio.to_thread(self.bot.basis.kb_remove, doc_id, actor=actor(interaction))
+        change = await asyncio.to_thread(self.bot.kb.remove, doc_id, actor=actor(interaction))
         await send_text(interaction, change.summary, ephemeral=True)
 
     @remove.autocomplete("doc_id")
@@ -96,7 +96,7 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Document ids or titles containing what was typed."""
-        docs = await asyncio.to_thread(self.bot.basis.kb_list)
+        docs = await asyncio.to_thread(self.bot.kb.list_documents)
         needle = current.casefold()
         hits = [d for d in docs if needle in d.id.casefold() or needle in d.title.casefold()]
         return [
@@ -112,13 +112,13 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
     async def accept(self, interaction: discord.Interaction, doc_id: str, confirm: bool = False) -> None:
         """Show a quarantined document's flagged sentences; with confirm, serve it anyway."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        basis = self.bot.basis
+        kb = self.bot.kb
         if confirm:
-            change = await asyncio.to_thread(basis.kb_accept, doc_id, actor=actor(interaction))
+            change = await asyncio.to_thread(kb.accept, doc_id, actor=actor(interaction))
             for page in report_pages(change.summary):
                 await send_text(interaction, page, ephemeral=True)
             return
-        held = await asyncio.to_thread(basis.quarantined)
+        held = await asyncio.to_thread(kb.quarantined)
         found = next((h for h in held if h.doc.id == doc_id), None)
         if found is None:
             ids = ", ".join(h.doc.id for h in held) or "none"
@@ -133,21 +133,21 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
     async def reload(self, interaction: discord.Interaction) -> None:
         """Re-scan the knowledge directory and rebuild the index."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        change = await asyncio.to_thread(self.bot.basis.kb_reload, actor=actor(interaction))
+        change = await asyncio.to_thread(self.bot.kb.reload, actor=actor(interaction))
         await send_text(interaction, change.summary, ephemeral=True)
 
     @app_commands.command(name="sync")
     async def sync(self, interaction: discord.Interaction) -> None:
         """Fetch the tracked official sources and re-index what changed."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await asyncio.to_thread(self.bot.basis.sync, actor=actor(interaction))
+        report = await asyncio.to_thread(self.bot.kb.sync, actor=actor(interaction))
         for page in report_pages(report.text()):
             await send_text(interaction, page, ephemeral=True)
 
     @app_commands.command(name="list")
     async def list_documents(self, interaction: discord.Interaction) -> None:
         """List the documents in the knowledge base."""
-        docs = await asyncio.to_thread(self.bot.basis.kb_list)
+        docs = await asyncio.to_thread(self.bot.kb.list_documents)
         blocks = [f"`{d.id}` — {d.title} · {source_label(d.source_type)}" for d in docs]
         title = f"Knowledge base: {len(docs)} documents"
         await send_pages(
@@ -163,7 +163,7 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
     async def status(self, interaction: discord.Interaction) -> None:
         """Documents, chunks, last build, model and as-of date of the knowledge base, and the errors
         the bot has replied to since it started, by kind."""
-        status = await asyncio.to_thread(self.bot.basis.kb_status)
+        status = await asyncio.to_thread(self.bot.kb.status)
         embed = discord.Embed(title="Knowledge base status", colour=SOURCES_COLOUR)
         embed.add_field(name="Documents", value=str(status.documents))
         embed.add_field(name="Chunks", value=str(status.chunks))
@@ -189,7 +189,7 @@ class KbCog(commands.GroupCog, group_name="kb", group_description="Moderators: m
     ) -> None:
         """What was asked and not answered, 👎 answers, stale documents; the full report as HTML."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await asyncio.to_thread(self.bot.basis.report, days, actor=actor(interaction))
+        report = await asyncio.to_thread(self.bot.records.report, days, actor=actor(interaction))
         file = await asyncio.to_thread(report_file, report)
         await interaction.followup.send(
             embed=summary_embed(report), file=file, ephemeral=True, allowed_mentions=NO_MENTIONS
