@@ -113,6 +113,7 @@ def compose_answer(
         glossary=glossary,
         stale_after_days=stale_after_days,
         stated=lead.stated if mode == "extractive" else (),
+        asked=asked,
     )
     terms_shown = tuple(
         (e.term, e.zh[0]) for e in glossary.mentioned(lead.english(text)) if e.zh and e.zh[0] != e.term

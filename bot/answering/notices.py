@@ -31,14 +31,16 @@ def warnings_for(
     glossary: Glossary | None = None,
     stale_after_days: int = 30,
     stated: tuple[str, ...] = (),
+    asked: str = "",
 ) -> tuple[Notice, ...]:
-    """The notices for an answer made of `quotes` (numbered as `citations`); statuses and "as of"
-    dates are worded against `today`. Every notice names only sources the answer cites; a status
-    sentence the answer already states (`stated`) is not repeated."""
+    """The notices for an answer made of `quotes` (numbered as `citations`) to the question
+    `asked` (with its English search form); statuses and "as of" dates are worded against
+    `today`. Every notice names only sources the answer cites; a status sentence the answer
+    already states (`stated`) is not repeated."""
     glossary = glossary or Glossary()
     cited = _unique(c.passage.document for c in citations)
     notices: list[Notice] = []
-    if rests_on_not_public(analysis, quotes, passages, glossary):
+    if rests_on_not_public(analysis, quotes, passages, glossary, asked):
         notices.append(Notice("legal_basis_not_public", message("legal_basis_not_public", lang)))
     bills = [d for d in cited if d.source_type == "bill" or (d.status and d.status.state == "proposed")]
     if bills:
@@ -65,7 +67,11 @@ def warnings_for(
 
 
 def rests_on_not_public(
-    analysis: QuestionAnalysis, quotes: Sequence[Quote], passages: tuple[Passage, ...], glossary: Glossary
+    analysis: QuestionAnalysis,
+    quotes: Sequence[Quote],
+    passages: tuple[Passage, ...],
+    glossary: Glossary,
+    asked: str = "",
 ) -> bool:
     """Whether the answer's claims rest on an action whose legal basis is not public.
 
@@ -76,10 +82,18 @@ def rests_on_not_public(
     sentence about it says what it invoked or relied on, or when the question asks what an action
     rests on in law and the answer or the top passages are about such an action. A glossary
     definition that mentions the action in passing is about its term: it counts towards the half,
-    but neither leads nor states a basis alone."""
+    but neither leads nor states a basis alone. An answer that defines a term with a public basis
+    (a definition question, not a yes/no one, led by that term's entry) carries no warning unless
+    the question (`asked`) names the action or asks what something rests on in law."""
     if not quotes:
         return False
     action = action_entries(glossary)
+    names_action = any(e in action for e in glossary.mentioned(asked))
+    # "What is X?" asks for a term; "Does X count as Y?" asks about a situation, and goes on below.
+    defines = analysis.lead == "definition" and not analysis.yesno
+    defines = defines and _defines_public_term(quotes[0], glossary, action)
+    if defines and not analysis.basis and not names_action:
+        return False
     about = [_names_action(q.quote, glossary, action) for q in quotes]
     # A definition speaks for its term: it decides alone only for the action's own entries.
     alone = [not q.passage.chunk.term or glossary.get(q.passage.chunk.term) in action for q in quotes]
@@ -99,6 +113,11 @@ def action_entries(glossary: Glossary) -> frozenset[GlossaryEntry]:
     marked = [e for e in glossary.entries if e.legal_basis == "not_public"]
     related = (glossary.get(name) for e in marked for name in e.related)
     return frozenset([*marked, *(e for e in related if e is not None)])
+
+
+def _defines_public_term(quote: Quote, glossary: Glossary, action: frozenset[GlossaryEntry]) -> bool:
+    term = quote.passage.chunk.term
+    return bool(term) and glossary.get(term) not in action
 
 
 def _names_action(sentence: str, glossary: Glossary, action: frozenset[GlossaryEntry]) -> bool:

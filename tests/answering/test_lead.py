@@ -233,9 +233,10 @@ def test_the_legal_basis_warning_only_when_the_answer_rests_on_the_not_public_ac
     # A sentence about the action that says what it relied on warns wherever it stands.
     assert rests(_quotes(GREEN, LICENCE, RULE, STATES))
     # A term's definition mentioning the action in passing is about the term: it does not lead …
-    assert not rests(_quotes(IN_PASSING, GREEN, LICENCE, term_first=True))
+    yesno = analyse("Does a deemed export need a licence?")
+    assert not rests(_quotes(IN_PASSING, GREEN, LICENCE, term_first=True), analysis=yesno)
     # … but counts towards the half.
-    assert rests(_quotes(IN_PASSING, NAMES, term_first=True))
+    assert rests(_quotes(IN_PASSING, NAMES, term_first=True), analysis=yesno)
     # A question about what an action rests on in law, with the directive among the top passages.
     asked = analyse("Can they do this without a new law?")
     assert rests(_quotes(GREEN, LICENCE), (DIRECTIVE_PASSAGE, EXPLAINER_PASSAGE), asked)
@@ -291,3 +292,25 @@ def test_x_is_what_is_a_definition_question_in_chinese() -> None:
     assert analyse("实体清单是什么？").lead == "definition"
     assert analyse("實體清單是什麼？").lead == "definition"
     assert analyse("这项指令的依据是什么？").answer_type == "citation"
+
+
+def test_a_definition_of_a_public_term_carries_no_legal_basis_warning() -> None:
+    """Issue 20's target: no warning on definition questions of terms with a public basis, even when
+    the definition's supporting sentences talk about the directive, unless the question names the
+    directive or asks what something rests on in law."""
+    definition = analyse("What is a deemed export?")
+    quotes = _quotes(IN_PASSING, NAMES, STATES, term_first=True)
+    assert not rests_on_not_public(definition, quotes, PASSAGES, ACTION_GLOSSARY, "What is a deemed export?")
+    asked = "What is a deemed export under the directive?"
+    assert rests_on_not_public(analyse(asked), quotes, PASSAGES, ACTION_GLOSSARY, asked)
+    # The action's own entry leading a definition answer still warns.
+    own = [Quote(_passage(GLOSSARY_DOC, NAMES, 1, term="export control directive"), NAMES)]
+    assert rests_on_not_public(analyse("What is the directive?"), own, PASSAGES, ACTION_GLOSSARY)
+
+
+def test_a_yes_no_question_about_a_situation_is_not_a_term_definition() -> None:
+    """ "Does X count as an export?" asks whether a situation is one: the usual rules decide."""
+    situation = analyse("Does serving foreign users count as a deemed export?")
+    assert situation.lead == "definition" and situation.yesno
+    quotes = _quotes(IN_PASSING, NAMES, STATES, term_first=True)
+    assert rests_on_not_public(situation, quotes, PASSAGES, ACTION_GLOSSARY, "Does it count?")
