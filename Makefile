@@ -35,7 +35,7 @@ demo: index
 	$(BIN)/basis ask "$(QUESTION)"
 	$(BIN)/basis ask "What legal authority did the government use for the Anthropic order?"
 
-# Retrain every shipped model from the committed questions (about 25 min on 2 cores): fine-tune the
+# Retrain every shipped model from the committed questions (about 45 min on 2 cores): fine-tune the
 # bi-encoder, rebuild both indexes with it, then refit the ranking stage and its decline threshold.
 models: $(TRAIN_STAMP)
 	$(BIN)/basis index build

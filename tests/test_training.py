@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from bot.ranking.features import NAMES
 from bot.ranking.labelled import data_hash, load_rows, split
@@ -96,3 +97,13 @@ def test_out_of_fold_scores_are_seeded() -> None:
 def test_the_committed_scope_model_carries_its_calibrated_threshold() -> None:
     threshold = Ranker.load().scope.threshold
     assert threshold is not None and 0.0 < threshold < 1.0
+
+
+def test_the_training_hash_changes_with_the_chunker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Models learn from the chunker's passages: a new chunker version makes every committed model
+    stale (the test above then fails until `make models` refits them)."""
+    from bot.ranking import labelled
+
+    before = data_hash()
+    monkeypatch.setattr(labelled, "CHUNKER_VERSION", labelled.CHUNKER_VERSION + 1)
+    assert data_hash() != before
