@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.answering.labels import message, state_label
+from bot.corpus.references import ordinal
 from bot.glossary import Glossary
 from bot.models import (
     BillRef,
@@ -68,11 +69,6 @@ def congress_of(document: Document) -> int | None:
     named = (*document.refs, *((document.official,) if document.official else ()))
     numbers = [r.congress for r in named if isinstance(r, BillRef) and r.congress is not None]
     return max(numbers) if numbers else None
-
-
-def ordinal(number: int) -> str:
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def where_to_check(refs: Iterable[OfficialRef], lang: str = "en") -> str | None:

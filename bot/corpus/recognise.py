@@ -21,6 +21,7 @@ from bot.corpus.references import (
     FR_NUMBER,
     LABEL,
     bill_type,
+    ordinal,
     ref_from_url,
 )
 from bot.models import BillRef, CfrRef, FrRef, OfficialRef
@@ -157,7 +158,7 @@ def from_header(header: str) -> Official | None:
 def _bill(ref: BillRef, name: str = "") -> Official:
     congress = str(ref.congress) if ref.congress is not None else ""
     url = (
-        f"https://www.congress.gov/bill/{_ordinal(ref.congress)}-congress/{ref.page}/{ref.number}"
+        f"https://www.congress.gov/bill/{ordinal(ref.congress)}-congress/{ref.page}/{ref.number}"
         if congress
         else ""
     )
@@ -182,8 +183,3 @@ def _federal_register(number: str, header: str, name: str = "") -> Official:
     ref = FrRef(int(cited.group(1)), int(cited.group(2)), number) if cited else FrRef(number=number)
     url = f"https://www.federalregister.gov/d/{number}" if number else ""
     return Official("rule", ref.display(), url, name, ref=ref)
-
-
-def _ordinal(value: int) -> str:
-    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
-    return f"{value}{suffix}"

@@ -151,3 +151,9 @@ def _ref(match: re.Match[str]) -> OfficialRef:
     return BillRef(
         bill_type(found["bill_label"]), int(found["bill_number"]), int(congress) if congress else None
     )
+
+
+def ordinal(number: int) -> str:
+    """A Congress as cited and in congress.gov paths: 119 → "119th", 121 → "121st"."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"

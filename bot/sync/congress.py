@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.corpus.references import ordinal
 from bot.models import BillRef
 from bot.sync.documents import SyncedDoc
 from bot.sync.http import ApiClient, SourceFailure
@@ -21,7 +22,7 @@ SHOWN_ACTIONS = 15
 
 
 def citation(bill: TrackedBill) -> str:
-    return f"{_ref(bill).display()} ({_ordinal(bill.congress)} Congress)"
+    return f"{_ref(bill).display()} ({ordinal(bill.congress)} Congress)"
 
 
 def _ref(bill: TrackedBill) -> BillRef:
@@ -49,7 +50,7 @@ def to_document(
     acted = _date(latest.get("actionDate"), cite)
     text = str(latest.get("text") or "").strip()
     title = str(info.get("title") or cite).strip()
-    url = f"https://www.congress.gov/bill/{_ordinal(bill.congress)}-congress/{_ref(bill).page}/{bill.number}"
+    url = f"https://www.congress.gov/bill/{ordinal(bill.congress)}-congress/{_ref(bill).page}/{bill.number}"
     law = text.startswith("Became Public Law")
     lines = [
         f"# {cite}: {title}",
@@ -98,11 +99,6 @@ def to_document(
         meta,
         "\n\n".join(lines) + "\n",
     )
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _date(value: Any, cite: str) -> date:

@@ -16,12 +16,11 @@ from bot.answering.timeline import (
     define_status,
     describe,
     document_status,
-    ordinal,
     status_notices,
     where_to_check,
 )
 from bot.corpus.glossary_file import GlossaryEntry
-from bot.corpus.references import parse_refs, with_refs
+from bot.corpus.references import ordinal, parse_refs, with_refs
 from bot.glossary import Glossary
 from bot.models import (
     BillRef,
