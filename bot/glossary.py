@@ -52,11 +52,17 @@ class Glossary:
     entries: tuple[GlossaryEntry, ...] = ()
     sha256: str = ""
     _names: dict[str, GlossaryEntry] = field(default_factory=dict, repr=False)
+    # The entries of actions whose legal basis is not public (`legal_basis: not_public`), with the
+    # entries each lists as related (the letters, models and exemptions that make up the action).
+    not_public_action: frozenset[GlossaryEntry] = field(default=frozenset(), init=False, repr=False)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
             for name in entry.names:
                 self._names.setdefault(_fold(name), entry)
+        marked = [e for e in self.entries if e.legal_basis == "not_public"]
+        related = (self.get(name) for e in marked for name in e.related)
+        self.not_public_action = frozenset([*marked, *(e for e in related if e is not None)])
 
     @classmethod
     def load(cls, knowledge_dir: Path) -> Glossary:

@@ -76,7 +76,7 @@ def rests_on_not_public(
     """Whether the answer's claims rest on an action whose legal basis is not public.
 
     A sentence is about that action when it names it or what its glossary entry lists as part of
-    it (`action_entries`); which document it came from does not decide, so an explainer about the
+    it (`Glossary.not_public_action`); which document it came from does not decide, so an explainer about the
     action quoted for what the EAR define says no more than the EAR do. The answer rests on the
     action when its lead sentence is about it, when at least half of its sentences are, when a
     sentence about it says what it invoked or relied on, or when the question asks what an action
@@ -87,16 +87,14 @@ def rests_on_not_public(
     the question (`asked`) names the action or asks what something rests on in law."""
     if not quotes:
         return False
-    action = action_entries(glossary)
-    names_action = any(e in action for e in glossary.mentioned(asked))
-    # "What is X?" asks for a term; "Does X count as Y?" asks about a situation, and goes on below.
-    defines = analysis.lead == "definition" and not analysis.yesno
-    defines = defines and _defines_public_term(quotes[0], glossary, action)
-    if defines and not analysis.basis and not names_action:
-        return False
-    about = [_names_action(q.quote, glossary, action) for q in quotes]
+    action = glossary.not_public_action
     # A definition speaks for its term: it decides alone only for the action's own entries.
     alone = [not q.passage.chunk.term or glossary.get(q.passage.chunk.term) in action for q in quotes]
+    # "What is X?" asks for a term; "Does X count as Y?" asks about a situation, and goes on below.
+    defines_public_term = analysis.lead == "definition" and not analysis.yesno and not alone[0]
+    if defines_public_term and not analysis.basis and not _names_action(asked, glossary, action):
+        return False
+    about = [_names_action(q.quote, glossary, action) for q in quotes]
     if about[0] and alone[0]:
         return True
     if 2 * sum(about) >= len(about):
@@ -105,19 +103,6 @@ def rests_on_not_public(
         return True
     top = any(p.document.legal_basis == "not_public" for p in passages[:BASIS_REACH])
     return analysis.basis and (top or any(about))
-
-
-def action_entries(glossary: Glossary) -> frozenset[GlossaryEntry]:
-    """The glossary entries of actions whose legal basis is not public, with the entries each lists
-    as related (the models, letters and exemptions that make up the action)."""
-    marked = [e for e in glossary.entries if e.legal_basis == "not_public"]
-    related = (glossary.get(name) for e in marked for name in e.related)
-    return frozenset([*marked, *(e for e in related if e is not None)])
-
-
-def _defines_public_term(quote: Quote, glossary: Glossary, action: frozenset[GlossaryEntry]) -> bool:
-    term = quote.passage.chunk.term
-    return bool(term) and glossary.get(term) not in action
 
 
 def _names_action(sentence: str, glossary: Glossary, action: frozenset[GlossaryEntry]) -> bool:
