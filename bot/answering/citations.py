@@ -67,7 +67,9 @@ class Quote:
     `offset` in the chunk), and what the answer shows for it (`shown`): the quote itself, its
     reviewed Chinese twin, or a fixed template filled from a typed record (a glossary definition,
     a status timeline). `framing` is a line of our own words put before it (a Chinese reader's
-    note that an official text stays in English); `new_line` starts it on a line of its own."""
+    note that an official text stays in English); `new_line` starts it on a line of its own.
+    `original` is the line shown after a translated sentence: the exact English it translates, in
+    a fixed template, so a reader can check the translation against the words it rests on."""
 
     passage: Passage
     quote: str
@@ -75,6 +77,7 @@ class Quote:
     shown: str = ""
     framing: str = ""
     new_line: bool = False
+    original: str = ""
 
 
 def citation_key(passage: Passage, offset: int = 0) -> tuple[str, str]:
@@ -108,7 +111,8 @@ def number_citations(quotes: Iterable[Quote]) -> tuple[str, tuple[Citation, ...]
             more[n].append((item.passage, item.quote))
         shown = " ".join((item.shown or item.quote).split())
         framing = f"\n{item.framing}\n" if item.framing else ("\n" if item.new_line else "")
-        parts.append(f"{framing}{shown} [{n}]")
+        original = f"\n{' '.join(item.original.split())}\n" if item.original else ""
+        parts.append(f"{framing}{shown} [{n}]{original}")
     citations = tuple(
         Citation(
             n=n,
@@ -121,7 +125,7 @@ def number_citations(quotes: Iterable[Quote]) -> tuple[str, tuple[Citation, ...]
         for key, n in numbers.items()
         for first in (firsts[n],)
     )
-    text = " ".join(parts).replace(" \n", "\n").strip()
+    text = " ".join(parts).replace(" \n", "\n").replace("\n ", "\n").replace("\n\n", "\n").strip()
     return text, citations
 
 

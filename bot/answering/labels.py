@@ -157,6 +157,8 @@ MESSAGES = {
         "The English text of {source}, on {terms}:",
         "以下为{source}的英文原文，涉及“{terms}”：",
     ),
+    # After a Chinese translation, the exact English it translates (bot/answering/lead.py).
+    "original": ("Original: “{quote}”", "原文：“{quote}”"),
     "sources": ("Sources", "来源"),
 }
 

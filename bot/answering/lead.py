@@ -10,7 +10,10 @@ status timeline), so nothing unverified is said.
 
 A Chinese asker reads the Chinese twin of each quote, a glossary entry's Chinese definition, and an
 official text (which has no twin: the law is English) in English after one line of Chinese framing
-built from the glossary terms it uses. No fact is shown twice.
+built from the glossary terms it uses. A translated sentence is followed by the exact English it
+translates, marked 原文 under the same number: the translation is what a reader reads, the English
+is what it rests on (and the words to search or cite), so it is shown as the sentence's basis, not
+as another sentence. No other sentence is shown twice.
 """
 
 from __future__ import annotations
@@ -115,8 +118,11 @@ def _entry_quote(passage: Passage, entry: GlossaryEntry, lang: str) -> Quote:
     """A glossary entry's whole definition, as its passage states it; a Chinese reader gets the
     entry's own Chinese definition."""
     offset = passage.chunk.text.index(entry.definition)
-    shown = entry.definition_zh if lang == "zh" and entry.definition_zh else ""
-    return Quote(passage, entry.definition, offset, shown=shown)
+    if lang == "zh" and entry.definition_zh:
+        return Quote(
+            passage, entry.definition, offset, shown=entry.definition_zh, original=_original(entry.definition)
+        )
+    return Quote(passage, entry.definition, offset)
 
 
 def _status(
@@ -181,8 +187,13 @@ def _shown(passage: Passage, start: int, quote: str, glossary: Glossary, lang: s
         return Quote(passage, quote, start)
     twin = passage.document.twin(quote)
     if twin:
-        return Quote(passage, quote, start, shown=twin)
+        return Quote(passage, quote, start, shown=twin, original=_original(quote))
     return Quote(passage, quote, start, framing=framing_zh(quote, passage, glossary, start))
+
+
+def _original(quote: str) -> str:
+    """The line after a Chinese translation: the exact English sentence it translates."""
+    return message("original", "zh", quote=quote)
 
 
 def framing_zh(quote: str, passage: Passage, glossary: Glossary, start: int = 0) -> str:

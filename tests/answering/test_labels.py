@@ -140,8 +140,10 @@ def test_a_chinese_reader_gets_the_twins_and_the_evidence_stays_english(answer: 
         assert citation.quote in citation.passage.chunk.text
         assert not HAN.search(citation.quote)
         twin = citation.passage.document.twin(citation.quote)
-        assert twin and f"{twin} [{citation.n}]" in answer.text
-        assert " ".join(citation.quote.split()) not in answer.text  # the fact once, in Chinese
+        original = " ".join(citation.quote.split())
+        # the twin is what is read; the English it translates follows once, marked as its original
+        assert twin and f"{twin} [{citation.n}]\n原文：“{original}”" in answer.text
+        assert answer.text.count(original) == 1
 
 
 def test_terms_only_for_the_english_an_answer_still_shows(basis: Basis) -> None:
@@ -170,12 +172,15 @@ def test_a_chinese_definition_question_reads_the_glossary_and_the_twins(basis: B
     answer = basis.answering.answer("什么是视同出口？")
     entry = basis.answering.glossary.get("视同出口")
     assert entry and answer.text.startswith(f"{entry.definition_zh} [1]")
-    # Every explainer sentence is its twin; English appears only as official text (the law is
-    # English), on the line after its one-line Chinese framing.
+    # Every explainer sentence is its twin; English appears only as the original a translation
+    # rests on (marked 原文, right after it) or as official text (the law is English), on the
+    # line after its one-line Chinese framing.
     lines = answer.text.split("\n")
     english = ""
     for before, line in zip(["", *lines], lines, strict=False):
-        if re.search(r"[A-Za-z]{4,}", line.replace("CFR", "")):
+        if line.startswith("原文："):
+            assert re.search(r"\[\d+\]$", before), answer.text  # right after the sentence it translates
+        elif re.search(r"[A-Za-z]{4,}", line.replace("CFR", "")):
             assert before.startswith("以下为") and "英文原文" in before, answer.text
             english += line.lower()
     # The term list names only terms the English official text uses (none when it has none).

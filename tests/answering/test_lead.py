@@ -144,13 +144,16 @@ def test_a_status_question_leads_with_the_dated_status_against_today() -> None:
 def test_a_chinese_question_is_answered_with_twins_and_framed_official_text() -> None:
     text, citations = _answer("视同出口是什么意思？", "zh")
     lines = text.split("\n")
+    # A translation is followed by the exact English it translates, marked as its original.
     assert lines[0] == f"{DEFINITION_ZH} [1]"
+    assert lines[1] == f"原文：“{DEFINITION}”"
     # The regulation that states it in law has no twin (the law is English): it stays in English
     # after one line of Chinese framing; the explainer's sentences are their reviewed twins.
-    assert lines[1] == "以下为 15 CFR 734.13(b) 的英文原文，涉及“外国人、视同出口”："
-    assert lines[2] == f"{RULE} [2]"
-    assert lines[3] == f"{GREEN_ZH} [3] {LICENCE_ZH} [3]"
-    assert GREEN not in text and LICENCE not in text and DEFINITION not in text  # no fact twice
+    assert lines[2] == "以下为 15 CFR 734.13(b) 的英文原文，涉及“外国人、视同出口”："
+    assert lines[3] == f"{RULE} [2]"
+    assert lines[4:] == [f"{GREEN_ZH} [3]", f"原文：“{GREEN}”", f"{LICENCE_ZH} [3]", f"原文：“{LICENCE}”"]
+    for english in (GREEN, LICENCE, DEFINITION, RULE):  # each English sentence once
+        assert text.count(english) == 1
     for citation in citations:  # the evidence is the English sentence
         assert citation.quote in citation.passage.chunk.text
 
