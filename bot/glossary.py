@@ -53,7 +53,10 @@ class Glossary:
     sha256: str = ""
     _names: dict[str, GlossaryEntry] = field(default_factory=dict, repr=False)
     # The entries of actions whose legal basis is not public (`legal_basis: not_public`), with the
-    # entries each lists as related (the letters, models and exemptions that make up the action).
+    # entries each lists as related that name no official text of their own (the letters, models
+    # and exemptions that make up the action). A related term whose citation names a regulation,
+    # statute or rule (the is-informed letter: 15 CFR 744.21(b), ...) has a public legal basis:
+    # explaining it is not explaining the action.
     not_public_action: frozenset[GlossaryEntry] = field(default=frozenset(), init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -62,7 +65,7 @@ class Glossary:
                 self._names.setdefault(_fold(name), entry)
         marked = [e for e in self.entries if e.legal_basis == "not_public"]
         related = (self.get(name) for e in marked for name in e.related)
-        self.not_public_action = frozenset([*marked, *(e for e in related if e is not None)])
+        self.not_public_action = frozenset([*marked, *(e for e in related if e is not None and not e.refs)])
 
     @classmethod
     def load(cls, knowledge_dir: Path) -> Glossary:

@@ -80,7 +80,7 @@ def rests_on_not_public(
     action quoted for what the EAR define says no more than the EAR do. The answer rests on the
     action when its lead sentence is about it, when at least half of its sentences are, when a
     sentence about it says what it invoked or relied on, or when the question asks what an action
-    rests on in law and the answer or the top passages are about such an action. A glossary
+    rests on in law and names it, or the answer or the top passages are about such an action. A glossary
     definition that mentions the action in passing is about its term: it counts towards the half,
     but neither leads nor states a basis alone. An answer that defines a term with a public basis
     (a definition question, not a yes/no one, led by that term's entry) carries no warning unless
@@ -102,7 +102,7 @@ def rests_on_not_public(
     if any(hit and own and states_basis(q.quote) for hit, own, q in zip(about, alone, quotes, strict=True)):
         return True
     top = any(p.document.legal_basis == "not_public" for p in passages[:BASIS_REACH])
-    return analysis.basis and (top or any(about))
+    return analysis.basis and (top or any(about) or _names_action(asked, glossary, action))
 
 
 def _names_action(sentence: str, glossary: Glossary, action: frozenset[GlossaryEntry]) -> bool:

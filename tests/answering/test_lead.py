@@ -16,6 +16,7 @@ from bot.answering.extractive import Pick
 from bot.answering.lead import lead_quotes
 from bot.answering.notices import rests_on_not_public, warnings_for
 from bot.corpus.glossary_file import GlossaryEntry
+from bot.corpus.references import parse_refs
 from bot.glossary import Glossary
 from bot.models import Chunk, Citation, Document, Passage, Status, twin_key
 from bot.ranking.question import analyse, asks_about_present
@@ -317,3 +318,47 @@ def test_a_yes_no_question_about_a_situation_is_not_a_term_definition() -> None:
     assert situation.lead == "definition" and situation.yesno
     quotes = _quotes(IN_PASSING, NAMES, STATES, term_first=True)
     assert rests_on_not_public(situation, quotes, PASSAGES, ACTION_GLOSSARY, "Does it count?")
+
+
+def test_a_related_term_with_an_official_text_of_its_own_is_not_the_action() -> None:
+    """The directive's entry lists the is-informed letter as related, but that tool's basis is
+    public (15 CFR 744.21(b), ...): defining it is not explaining the unpublished action, while
+    a related model or exemption that names no official text stays part of the action."""
+    tool = GlossaryEntry(
+        term="is-informed letter",
+        aliases=(),
+        zh=("告知函",),
+        definition="An is-informed letter tells one exporter that a license is required.",
+        citation="15 CFR 744.21(b); 50 U.S.C. 4813(a)(15)",
+        related=(),
+        refs=parse_refs("15 CFR 744.21(b); 50 U.S.C. 4813(a)(15)"),  # as the glossary file reads them
+    )
+    model = GlossaryEntry(
+        term="Fable 5", aliases=(), zh=(), definition="A model.", citation="Anthropic statement", related=()
+    )
+    action = GlossaryEntry(
+        term="export control directive",
+        aliases=("directive",),
+        zh=(),
+        definition="An order whose text was never published.",
+        citation="",
+        related=("is-informed letter", "Fable 5"),
+        legal_basis="not_public",
+    )
+    glossary = Glossary((tool, model, action))
+    assert tool.refs and glossary.not_public_action == frozenset({action, model})
+    question = "What's an is-informed letter?"
+    own = [Quote(_passage(GLOSSARY_DOC, tool.definition, 1, term=tool.term), tool.definition)]
+    assert not rests_on_not_public(analyse(question), own, PASSAGES, glossary, question)
+
+
+def test_a_basis_question_naming_the_action_warns_whatever_was_retrieved() -> None:
+    """ "What did the directive rest on?" asks for a basis that is not public: the warning does not
+    depend on the search finding a passage about the directive."""
+    question = "What law did the directive rest on?"
+    analysis = analyse(question)
+    assert analysis.basis
+    unrelated = _quotes(GREEN, LICENCE)
+    assert rests_on_not_public(analysis, unrelated, (EXPLAINER_PASSAGE,), ACTION_GLOSSARY, question)
+    other = "What law does a deemed export rest on?"
+    assert not rests_on_not_public(analyse(other), unrelated, (EXPLAINER_PASSAGE,), ACTION_GLOSSARY, other)
