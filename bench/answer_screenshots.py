@@ -40,6 +40,7 @@ body { background: #313338; color: #dbdee1; font: 15px/1.375 "Noto Sans", "Noto 
 .desc { white-space: pre-wrap; font-size: 14px; }
 .desc a { color: #00a8fc; text-decoration: none; }
 .quote { border-left: 4px solid #4e5058; padding-left: 10px; display: block; }
+.subtext { color: #949ba4; font-size: 12px; line-height: 1.3; display: block; }
 .footer { color: #b5bac1; font-size: 12px; margin-top: 8px; }
 .buttons { display: flex; gap: 8px; margin-top: 4px; }
 .button { background: #4e5058; color: white; border-radius: 3px; padding: 2px 16px; font-size: 14px;
@@ -48,7 +49,7 @@ body { background: #313338; color: #dbdee1; font: 15px/1.375 "Noto Sans", "Noto 
 
 
 def markdown(text: str) -> str:
-    """The subset of Discord Markdown an answer uses: escapes, bold, masked links, quotes."""
+    """The subset of Discord Markdown an answer uses: escapes, bold, masked links, quotes, subtext."""
     escaped: list[str] = []
 
     def hold(match: re.Match[str]) -> str:
@@ -60,6 +61,7 @@ def markdown(text: str) -> str:
     out = re.sub(r"\[([^\]\n]+)\]\(&lt;(https?://[^&\s]+)&gt;\)", r'<a href="\2">\1</a>', out)
     out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out, flags=re.S)
     out = re.sub(r"(?m)^&gt; (.*)$", r'<span class="quote">\1</span>', out)
+    out = re.sub(r"(?m)^-# (.*)$\n?", r'<span class="subtext">\1</span>', out)  # a block: no extra line
     out = out.replace("\u200b", "")
     return re.sub(r"\x00(\d+)\x00", lambda m: html.escape(escaped[int(m.group(1))]), out)
 

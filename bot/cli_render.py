@@ -95,7 +95,8 @@ def print_answer(console: Console, answer: Answer) -> None:
     """Rich text for people; every text from a document or the asker is escaped, never markup."""
     for warning in answer.warnings:
         console.print(f"[bold yellow]⚠ {escape(warning.message)}[/]", highlight=False)
-    console.print(escape(answer.text), highlight=False)
+    for line in answer.shown_lines():
+        console.print(escape(line.text), style="dim" if line.original else None, highlight=False)
     if terms := terms_line(answer.terms, answer.lang):
         console.print(escape(terms), highlight=False)
     if answer.citations:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
@@ -291,6 +291,21 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class AnswerLine:
+    """One line of an answer's text: quoted sentences with their `[n]` (or a framing line), or,
+    with `original`, the exact English a translated sentence just above it rests on, which a
+    front end may show in a quieter style (Discord subtext, dim in the terminal)."""
+
+    text: str
+    original: bool = False
+
+
+def text_of(lines: Sequence[AnswerLine]) -> str:
+    """An answer's plain text: its lines, one per line."""
+    return "\n".join(line.text for line in lines)
+
+
+@dataclass(frozen=True)
 class Answer:
     id: str
     question: str
@@ -306,6 +321,14 @@ class Answer:
     decline: str = ""  # why it was declined: "request", "uncovered" or "scope"; "" when answered
     passages: tuple[Passage, ...] = ()  # the retrieved passages it was composed from, best first
     index_build: str = ""  # the published index build it was answered from (its folder name)
+    lines: tuple[AnswerLine, ...] = ()  # `text` line by line, for front ends; () for a decline
+
+    def shown_lines(self) -> tuple[AnswerLine, ...]:
+        """The lines to show: `lines` while they add up to `text`, else the whole text as one
+        line (a decline has none, and a copy given another text no longer matches them)."""
+        if self.lines and text_of(self.lines) == self.text:
+            return self.lines
+        return (AnswerLine(self.text),)
 
     @property
     def abstained(self) -> bool:

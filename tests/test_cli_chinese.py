@@ -110,11 +110,13 @@ def test_json_answer_in_chinese(basis: Basis) -> None:
         assert not HAN.search(cited["quote"]) and cited["quote"] in cited["passage"]
         assert HAN.search(cited["source_label"])
         assert cited["link"] == cited["url"]  # a document's citation links to its own URL
-    # The bill's sentences are shown as their reviewed twins; the quotes stay the English evidence.
+    # The bill's sentences are shown as their reviewed twins, each followed by the English quote
+    # it translates (once, as its original); the quotes stay the English evidence.
     bill = basis.answering.index.documents["chip-tracking-bill"]
     for cited in data["citations"]:
         if cited["doc_id"] == "chip-tracking-bill":
-            assert bill.twin(cited["quote"]) in data["answer"] and cited["quote"] not in data["answer"]
+            original = f"{bill.twin(cited['quote'])} [{cited['n']}]\n原文：“{cited['quote']}”"
+            assert original in data["answer"] and data["answer"].count(cited["quote"]) == 1
 
 
 def test_define_a_chinese_term_as_json(knowledge_dir: Path) -> None:

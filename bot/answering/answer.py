@@ -17,7 +17,7 @@ from bot.answering.notices import warnings_for
 from bot.glossary import Glossary
 from bot.indexing.embedder import Embedder
 from bot.indexing.lexical import Tokenizer
-from bot.models import Answer, Citation, Passage
+from bot.models import Answer, Citation, Passage, text_of
 from bot.ranking.ranker import Ranker
 from bot.retrieval.search import SearchResult
 
@@ -102,7 +102,8 @@ def compose_answer(
         if generated:
             quotes = generated
             mode = "llm"
-    text, citations = number_citations(quotes)
+    lines, citations = number_citations(quotes)
+    text = text_of(lines)
     warnings = warnings_for(
         analysis,
         quotes,
@@ -122,6 +123,7 @@ def compose_answer(
         id=answer_id,
         question=query.original,
         text=text,
+        lines=lines,
         mode=mode,
         lang=lang,
         citations=citations,

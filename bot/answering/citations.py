@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.indexing.chunking import SEP
-from bot.models import CfrRef, Chunk, Citation, Document, FrRef, OfficialRef, Passage, UscRef
+from bot.models import AnswerLine, CfrRef, Chunk, Citation, Document, FrRef, OfficialRef, Passage, UscRef
 
 SECTION = re.compile(r"^§\s*(\d+(?:\.\d+)?)")
 MARKER = re.compile(r"^\((\w{1,4})\)")
@@ -86,17 +86,26 @@ def citation_key(passage: Passage, offset: int = 0) -> tuple[str, str]:
     return passage.document.id, pinpoint(passage.document, passage.chunk, offset)
 
 
-def number_citations(quotes: Iterable[Quote]) -> tuple[str, tuple[Citation, ...]]:
-    """Answer text and its citations.
+def number_citations(quotes: Iterable[Quote]) -> tuple[tuple[AnswerLine, ...], tuple[Citation, ...]]:
+    """Answer lines and their citations.
 
     Each shown sentence is followed by `[n]`; one number per (document, pinpoint), in the order
     first cited; the citation keeps the first quote and passage, and the passages of later quotes
-    under the same number (from another chunk of that section) in `more`.
+    under the same number (from another chunk of that section) in `more`. Sentences run on in
+    one line; a framing line, a sentence marked `new_line` and the original line after a
+    translated sentence start new ones.
     """
     numbers: dict[tuple[str, str], int] = {}
     firsts: dict[int, Quote] = {}
     more: dict[int, list[tuple[Passage, str]]] = {}
-    parts: list[str] = []
+    lines: list[AnswerLine] = []
+    running: list[str] = []  # the sentences of the line being written
+
+    def end_line() -> None:
+        if running:
+            lines.append(AnswerLine(" ".join(running)))
+            running.clear()
+
     for item in quotes:
         key = citation_key(item.passage, item.offset)
         if key not in numbers:
@@ -109,10 +118,15 @@ def number_citations(quotes: Iterable[Quote]) -> tuple[str, tuple[Citation, ...]
             p.chunk.id != item.passage.chunk.id for p, _ in more[n]
         ):
             more[n].append((item.passage, item.quote))
-        shown = " ".join((item.shown or item.quote).split())
-        framing = f"\n{item.framing}\n" if item.framing else ("\n" if item.new_line else "")
-        original = f"\n{' '.join(item.original.split())}\n" if item.original else ""
-        parts.append(f"{framing}{shown} [{n}]{original}")
+        if item.framing or item.new_line:
+            end_line()
+        if item.framing:
+            lines.append(AnswerLine(item.framing))
+        running.append(f"{' '.join((item.shown or item.quote).split())} [{n}]")
+        if item.original:
+            end_line()
+            lines.append(AnswerLine(" ".join(item.original.split()), original=True))
+    end_line()
     citations = tuple(
         Citation(
             n=n,
@@ -125,8 +139,7 @@ def number_citations(quotes: Iterable[Quote]) -> tuple[str, tuple[Citation, ...]
         for key, n in numbers.items()
         for first in (firsts[n],)
     )
-    text = " ".join(parts).replace(" \n", "\n").replace("\n ", "\n").replace("\n\n", "\n").strip()
-    return text, citations
+    return tuple(lines), citations
 
 
 def official_link(refs: Iterable[OfficialRef]) -> str:

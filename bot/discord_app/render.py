@@ -173,7 +173,9 @@ def answer_embeds(answer: Answer, label: Labeler) -> list[discord.Embed]:
     if answer.warnings:
         warning_text = "\n\n".join(f"**{safe(notice.message)}**" for notice in answer.warnings)
         embeds += text_embeds(w["warning"], warning_text, WARNING_COLOUR, answer.lang)
-    body = safe(answer.text)
+    body = "\n".join(
+        f"-# {safe(line.text)}" if line.original else safe(line.text) for line in answer.shown_lines()
+    )
     if terms := terms_line(answer.terms, answer.lang):
         body += f"\n\n{safe(terms)}"
     if answer.suggestions and not answer.abstained:  # an abstention already names them

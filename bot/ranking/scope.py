@@ -16,6 +16,7 @@ import numpy as np
 
 from bot.ranking.features import NAMES
 from bot.ranking.question import QuestionAnalysis
+from bot.text import simplified
 
 CREATIVE = re.compile(
     r"\b(?:write|compose|draft|generate|make up|create|sing|rap|rewrite)\b[^.?!]{0,40}?\b"
@@ -133,7 +134,9 @@ def scope_features(
 
 
 def request_kind(question: str) -> str | None:
-    """`creative` or `jailbreak` when the message is not a question Basis exists to answer."""
+    """`creative` or `jailbreak` when the message is not a question Basis exists to answer
+    (Traditional characters read as Simplified, as the patterns are written)."""
+    question = simplified(question)
     if JAILBREAK.search(question):
         return "jailbreak"
     if CREATIVE.search(question):
@@ -142,7 +145,9 @@ def request_kind(question: str) -> str | None:
 
 
 def foreign_law(question: str) -> tuple[str, ...]:
-    """Jurisdictions whose own rules the question asks about ("the UK's rules", "日本的规定")."""
+    """Jurisdictions whose own rules the question asks about ("the UK's rules", "日本的规定",
+    Traditional characters read as Simplified)."""
+    question = simplified(question)
     found = (JURISDICTIONS[m.group(1).casefold()] for pattern in _OWN_LAW for m in pattern.finditer(question))
     return tuple(dict.fromkeys(found))
 

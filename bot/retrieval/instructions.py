@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.injection import addresses_assistant
-from bot.text import split_sentences
+from bot.text import simplified, split_sentences
 
 INSTRUCTION = re.compile(
     r"^\W*(?:(?:system|assistant|developer)\s*:"
@@ -27,7 +27,9 @@ INSTRUCTION = re.compile(
 
 def instructs(sentence: str) -> bool:
     """A sentence of a question that orders the bot about: in a question "you" is the bot, so
-    this is wider than `addresses_assistant`, which is also applied to documents."""
+    this is wider than `addresses_assistant`, which is also applied to documents. Traditional
+    characters are read as Simplified, as the patterns are written."""
+    sentence = simplified(sentence)
     return INSTRUCTION.search(sentence) is not None or addresses_assistant(sentence)
 
 

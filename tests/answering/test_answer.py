@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.answering.citations import Quote, number_citations
-from bot.models import Answer, Passage
+from bot.models import Answer, AnswerLine, Passage, text_of
 from bot.service import Basis
 from bot.settings import Settings
 from bot.text import split_sentences
@@ -75,7 +75,8 @@ def test_citations_are_deduplicated_by_passage(basis: Basis) -> None:
     passages = basis.answering.search("What is a deemed export?").passages
     first, second = passages[0], next(p for p in passages if p.document.id != passages[0].document.id)
     quotes = [_quote(first, 0), _quote(second, 0), _quote(first, 1)]
-    text, citations = number_citations(quotes)
+    lines, citations = number_citations(quotes)
+    text = text_of(lines)
     assert [(c.n, c.passage.chunk.id) for c in citations] == [(1, first.chunk.id), (2, second.chunk.id)]
     marks = [int(n) for n in re.findall(r"\[(\d+)\]", text)]
     assert marks == [1, 2, 1]
@@ -89,7 +90,8 @@ def test_two_chunks_of_one_section_share_one_number(basis: Basis) -> None:
     chunks = [c for c in basis.answering.index.chunks if c.doc_id == doc.id]
     assert len(chunks) >= 2
     one, two = (Passage(chunk=c, document=doc, rank=i, score=1.0) for i, c in enumerate(chunks[:2], 1))
-    text, citations = number_citations([_quote(one, 0), _quote(two, 0)])
+    lines, citations = number_citations([_quote(one, 0), _quote(two, 0)])
+    text = text_of(lines)
     (citation,) = citations
     assert re.findall(r"\[(\d+)\]", text) == ["1", "1"]
     assert citation.more == ((two, _quote(two, 0).quote),)
@@ -98,8 +100,8 @@ def test_two_chunks_of_one_section_share_one_number(basis: Basis) -> None:
 def test_a_shown_twin_or_template_keeps_its_quote_as_evidence(basis: Basis) -> None:
     passage = basis.answering.search("What is a deemed export?").passages[0]
     quote = _quote(passage, 0)
-    text, (citation,) = number_citations([replace(quote, shown="中文句子。", framing="")])
-    assert text == "中文句子。 [1]"
+    lines, (citation,) = number_citations([replace(quote, shown="中文句子。", framing="")])
+    assert lines == (AnswerLine("中文句子。 [1]"),)
     assert citation.quote == quote.quote and citation.quote in passage.chunk.text
 
 
@@ -223,3 +225,11 @@ def test_see_also_names_related_terms_not_the_one_already_defined(basis: Basis) 
     assert entry is not None and answer.citations[0].passage.chunk.term == "deemed export"
     assert "deemed export" not in answer.suggestions
     assert answer.suggestions and set(answer.suggestions) <= set(entry.related)
+
+
+def test_lines_describe_the_text_only_while_they_add_up_to_it() -> None:
+    lines = (AnswerLine("一句。 [1]"), AnswerLine("原文：“A sentence.”", original=True))
+    answer = Answer(id="a", question="q", text=text_of(lines), mode="extractive", lang="zh", lines=lines)
+    assert answer.shown_lines() == lines
+    assert replace(answer, text="Another text.").shown_lines() == (AnswerLine("Another text."),)
+    assert replace(answer, lines=()).shown_lines() == (AnswerLine(answer.text),)  # a decline has none

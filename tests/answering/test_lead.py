@@ -18,7 +18,7 @@ from bot.answering.notices import rests_on_not_public, warnings_for
 from bot.corpus.glossary_file import GlossaryEntry
 from bot.corpus.references import parse_refs
 from bot.glossary import Glossary
-from bot.models import Chunk, Citation, Document, Passage, Status, twin_key
+from bot.models import Chunk, Citation, Document, Passage, Status, text_of, twin_key
 from bot.ranking.question import analyse, asks_about_present
 
 TODAY = date(2026, 12, 1)
@@ -103,7 +103,8 @@ def _answer(question: str, lang: str = "en", picks: list[Pick] = PICKS) -> tuple
     analysis = analyse(question)
     defined = ("deemed export",) if analysis.answer_type == "definition" else ()
     lead = lead_quotes(analysis, picks, PASSAGES, GLOSSARY, lang, TODAY, defined)
-    return number_citations(lead.quotes)
+    lines, citations = number_citations(lead.quotes)
+    return text_of(lines), citations
 
 
 def _marked(text: str) -> list[tuple[str, int]]:
@@ -162,7 +163,7 @@ def test_a_chinese_question_is_answered_with_twins_and_framed_official_text() ->
 def test_a_chinese_answer_lists_only_the_terms_its_english_quotes_use() -> None:
     analysis = analyse("视同出口是什么意思？")
     lead = lead_quotes(analysis, PICKS, PASSAGES, GLOSSARY, "zh", TODAY, ("deemed export",))
-    text, _ = number_citations(lead.quotes)
+    text = text_of(number_citations(lead.quotes)[0])
     assert lead.english(text) == RULE
     assert [e.term for e in GLOSSARY.mentioned(lead.english(text))] == ["foreign person", "deemed export"]
 
@@ -362,3 +363,24 @@ def test_a_basis_question_naming_the_action_warns_whatever_was_retrieved() -> No
     assert rests_on_not_public(analysis, unrelated, (EXPLAINER_PASSAGE,), ACTION_GLOSSARY, question)
     other = "What law does a deemed export rest on?"
     assert not rests_on_not_public(analyse(other), unrelated, (EXPLAINER_PASSAGE,), ACTION_GLOSSARY, other)
+
+
+def test_a_translated_sentence_is_followed_by_its_original_line() -> None:
+    """The lines a front end shows: a translated sentence with its number, then the exact English
+    it rests on as an `original` line (shown quieter); framed official text stays ordinary."""
+    lead = lead_quotes(
+        analyse("视同出口是什么意思？"), PICKS, PASSAGES, GLOSSARY, "zh", TODAY, ("deemed export",)
+    )
+    lines, _ = number_citations(lead.quotes)
+    assert [(line.text, line.original) for line in lines] == [
+        (f"{DEFINITION_ZH} [1]", False),
+        (f"原文：“{DEFINITION}”", True),
+        ("以下为 15 CFR 734.13(b) 的英文原文，涉及“外国人、视同出口”：", False),
+        (f"{RULE} [2]", False),
+        (f"{GREEN_ZH} [3]", False),
+        (f"原文：“{GREEN}”", True),
+        (f"{LICENCE_ZH} [3]", False),
+        (f"原文：“{LICENCE}”", True),
+    ]
+    english = lead_quotes(analyse("What is a deemed export?"), PICKS, PASSAGES, GLOSSARY, "en", TODAY)
+    assert not any(line.original for line in number_citations(english.quotes)[0])

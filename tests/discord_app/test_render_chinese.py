@@ -11,7 +11,7 @@ import discord
 import pytest
 
 from bot.answering.labels import source_label
-from bot.discord_app.render import answer_embeds, definition_embeds, passage_embeds, passage_records
+from bot.discord_app.render import answer_embeds, definition_embeds, passage_embeds, passage_records, safe
 from bot.service import Basis
 from tests.discord_app.emulator import limit_errors
 
@@ -50,6 +50,13 @@ def test_chinese_answer_embeds(basis: Basis, question: str) -> None:
         assert (entry.definition_zh if entry else twin or _flat(citation.quote)) in body
         assert f"**[{citation.n}]**" in sources
         assert source_label(citation.passage.document.source_type, "zh") in sources
+    # The English a translated sentence rests on follows it on its own line as Discord subtext
+    # (small, dim), made safe like every text from a document.
+    originals = [line for line in answer.lines if line.original]
+    assert originals
+    for line in originals:
+        assert f"\n-# {safe(line.text)}" in body
+    assert body.count("\n-# ") == len(originals)
     if answer.terms:
         assert "\n\n术语对照：" + "；".join(f"{en}（{zh}）" for en, zh in answer.terms) in body
     if answer.suggestions:
