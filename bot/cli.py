@@ -100,7 +100,7 @@ def index_build(
 ) -> None:
     """Build (or incrementally update) the index from the knowledge directory (audited, under the
     knowledge-base writer lock)."""
-    settings = _settings(index, knowledge)
+    settings = _settings(index, knowledge).for_batch_build()
     with _progress() as progress:
         change = _knowledge_base(settings).build(actor="cli", progress=progress, strict=strict)
     for _, reason in change.report.skipped:

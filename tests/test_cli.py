@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app, main
+from bot.settings import Settings, available_cores
 from tests.fakes import HashEmbedder
 from tests.helpers import front_matter_doc
 
@@ -41,6 +42,30 @@ def _one_line(text: str) -> str:
 
 
 # index build / status
+
+
+def test_index_build_embeds_on_every_core_and_answers_keep_one(
+    monkeypatch: pytest.MonkeyPatch, embedder: HashEmbedder, knowledge_dir: Path, index_dir: Path
+) -> None:
+    """`basis index build` is a batch job: its embedder gets every core this process may use,
+    or BASIS_BUILD_THREADS; everything else keeps BASIS_MODEL_THREADS."""
+    import bot.knowledge_base
+    import bot.service
+
+    threads: list[int] = []
+
+    def embedder_for(settings: Settings) -> HashEmbedder:
+        threads.append(settings.model_threads)
+        return embedder
+
+    monkeypatch.setattr(bot.knowledge_base, "embedder_for", embedder_for)
+    monkeypatch.setattr(bot.service, "embedder_for", embedder_for)
+    args = ["index", "build", "--knowledge", str(knowledge_dir), "--index", str(index_dir)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, args, env={"BASIS_BUILD_THREADS": "3"}).exit_code == 0
+    question = ["ask", "What is a deemed export?", "--index", str(index_dir)]
+    assert runner.invoke(app, question, env={"BASIS_KNOWLEDGE_DIR": str(knowledge_dir)}).exit_code == 0
+    assert threads == [available_cores(), 3, 1]
 
 
 def test_index_build_summary(fake_model: HashEmbedder, knowledge_dir: Path, index_dir: Path) -> None:

@@ -31,6 +31,7 @@ SAMPLES: dict[str, tuple[str, object]] = {
     "model": ("/models/e5", "/models/e5"),
     "device": ("cuda", "cuda"),
     "model_threads": ("2", 2),
+    "build_threads": ("3", 3),
     "runtime": ("torch", "torch"),
     "model_cache_dir": ("/srv/models", Path("/srv/models")),
     "chunk_tokens": ("180", 180),
